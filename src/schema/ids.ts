@@ -1,0 +1,52 @@
+import type { SpanId, TraceId } from '../model/types.js';
+
+/**
+ * Trace and span ids arrive in several spellings:
+ * - OTLP/JSON: hex, case-insensitive (the proto example is UPPERCASE);
+ * - protobuf-JSON emitters (Tempo, Go jsonpb): base64 of the raw bytes, 24 / 12 characters;
+ * - Jaeger v1: hex without leading zeros (15-char span ids, 16-char trace ids when the high half is 0).
+ * All become lowercase, left-padded hex. An empty or all-zero parent id means "no parent".
+ */
+
+const HEX = /^[0-9a-fA-F]+$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const ZEROS = /^0+$/;
+
+export type IdResult<T> = { ok: true; id: T | undefined } | { ok: false; reason: string; hint?: string };
+
+function decodeId(raw: string, bytes: number, allowShortHex: boolean): IdResult<string> {
+  const hexLength = bytes * 2;
+  if (raw === '') return { ok: true, id: undefined };
+  if (raw.length === hexLength && HEX.test(raw)) {
+    return { ok: true, id: ZEROS.test(raw) ? undefined : raw.toLowerCase() };
+  }
+  // base64 of `bytes` raw bytes: 12 chars for 8 bytes, 24 for 16.
+  const base64Length = Math.ceil(bytes / 3) * 4;
+  if (raw.length === base64Length && BASE64.test(raw)) {
+    const hex = Buffer.from(raw, 'base64').toString('hex');
+    if (hex.length === hexLength) return { ok: true, id: ZEROS.test(hex) ? undefined : hex };
+  }
+  if (HEX.test(raw) && raw.length < hexLength && (allowShortHex || (bytes === 16 && raw.length === 16))) {
+    // Jaeger drops leading zeros; 64-bit trace ids (16 hex) are the low half of a 128-bit id.
+    const padded = raw.toLowerCase().padStart(hexLength, '0');
+    return { ok: true, id: ZEROS.test(padded) ? undefined : padded };
+  }
+  if (HEX.test(raw) && raw.length > hexLength) {
+    return { ok: false, reason: `expected ${hexLength} hex chars, got ${raw.length}` };
+  }
+  return {
+    ok: false,
+    reason: `expected ${hexLength} hex chars, got ${JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw)}`,
+    hint: BASE64.test(raw) ? 'ids must be hex, or base64 of the raw id bytes as protobuf-JSON writes them' : undefined,
+  } as IdResult<string>;
+}
+
+/** 16-byte trace id. OTLP accepts 32 hex, 16 hex (64-bit ids, left-padded) or 24-char base64. */
+export function decodeTraceId(raw: string, allowShortHex = false): IdResult<TraceId> {
+  return decodeId(raw, 16, allowShortHex) as IdResult<TraceId>;
+}
+
+/** 8-byte span id. */
+export function decodeSpanId(raw: string, allowShortHex = false): IdResult<SpanId> {
+  return decodeId(raw, 8, allowShortHex) as IdResult<SpanId>;
+}

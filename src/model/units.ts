@@ -7,7 +7,7 @@ export const nanos = (value: bigint): Nanos => value as Nanos;
 export const ZERO_NANOS = nanos(0n);
 
 /** Milliseconds as a float, for display and JSON (exact to the nanosecond below ~104 days). */
-export function nanosToMillis(value: Nanos): number {
+export function nanosToMillis(value: Nanos | bigint): number {
   return Number(value) / 1e6;
 }
 

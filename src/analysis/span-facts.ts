@@ -1,0 +1,96 @@
+import type { Nanos, SpanNode, TraceTree } from '../model/types.js';
+import { spanDuration } from '../model/units.js';
+import { type ExceptionInfo, extractExceptions } from './exceptions.js';
+import { detectError, type ErrorReason } from './span-errors.js';
+import { detectTimeout, type TimeoutOptions, type TimeoutReason } from './timeouts.js';
+
+/** Per-span verdicts, indexed like `TraceTree.nodes`. */
+export interface SpanFacts {
+  readonly error: ErrorReason | undefined;
+  readonly timeout: TimeoutReason | undefined;
+  readonly exceptions: readonly ExceptionInfo[];
+  /** Error or timeout. */
+  readonly failed: boolean;
+  /**
+   * `origin`: failed, and no failing child explains it (its failure is its own).
+   * `propagated`: failed because a child failed.
+   */
+  readonly role: 'origin' | 'propagated' | undefined;
+  /** Failed, but an ancestor succeeded: the failure was retried or handled. The nearest such ancestor. */
+  readonly recoveredBy: SpanNode | undefined;
+  /** This span is the slow work behind that span's timeout (a masked timeout: it may not fail itself). */
+  readonly slowBehind: SpanNode | undefined;
+}
+
+export function computeSpanFacts(tree: TraceTree, options: TimeoutOptions): SpanFacts[] {
+  const nodes = tree.nodes;
+  const base = nodes.map((node) => {
+    const exceptions = extractExceptions(node.span);
+    const error = detectError(node.span);
+    const timeout = detectTimeout(node.span, exceptions, error !== undefined, options);
+    return { error, timeout, exceptions, failed: error !== undefined || timeout !== undefined };
+  });
+
+  // Children come after their parent in `nodes` (pre-order): a reverse sweep sees every child first.
+  const hasFailingChild = new Array<boolean>(nodes.length).fill(false);
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const parent = nodes[i]!.parent;
+    if (parent && base[i]!.failed) hasFailingChild[parent.index] = true;
+  }
+  // Forward sweep: the nearest succeeding ancestor, inherited down the tree.
+  const nearestOk = new Array<SpanNode | undefined>(nodes.length);
+  for (const node of nodes) {
+    const parent = node.parent;
+    nearestOk[node.index] = parent ? (base[parent.index]!.failed ? nearestOk[parent.index] : parent) : undefined;
+  }
+  const slowBehind = findSlowSpansBehindTimeouts(nodes, base, hasFailingChild);
+
+  return base.map((facts, i) => ({
+    ...facts,
+    role: facts.failed ? (hasFailingChild[i] ? 'propagated' : 'origin') : undefined,
+    recoveredBy: facts.failed ? nearestOk[i] : undefined,
+    slowBehind: slowBehind.get(i),
+  }));
+}
+
+/**
+ * A timeout with no failing descendant is often masked: the proxy answered 504 while the real work
+ * ran on and ended later without error. Follow the longest child down while it lasted (nearly) as
+ * long as the timed-out span; the deepest such span is the slow one.
+ *
+ *   |--proxy POST 15.0s (504, UT)--|
+ *    |--egress 15.0s (canceled)----|
+ *     |--frontend POST 15.0s-------|   <- slow span behind the timeout
+ */
+function findSlowSpansBehindTimeouts(
+  nodes: readonly SpanNode[],
+  base: readonly { timeout: TimeoutReason | undefined }[],
+  hasFailingChild: readonly boolean[],
+): Map<number, SpanNode> {
+  const out = new Map<number, SpanNode>();
+  for (const node of nodes) {
+    if (!base[node.index]!.timeout || hasFailingChild[node.index]) continue;
+    const threshold = (spanDuration(node.span) * 9n) / 10n;
+    let current = node;
+    for (let steps = 0; steps < nodes.length; steps++) {
+      const next = longestChild(current);
+      if (!next || spanDuration(next.span) < threshold) break;
+      current = next;
+    }
+    if (current !== node && !out.has(current.index)) out.set(current.index, node);
+  }
+  return out;
+}
+
+function longestChild(node: SpanNode): SpanNode | undefined {
+  let best: SpanNode | undefined;
+  let bestDuration = -1n as Nanos | bigint;
+  for (const child of node.children) {
+    const d = spanDuration(child.span);
+    if (d > bestDuration) {
+      best = child;
+      bestDuration = d;
+    }
+  }
+  return best;
+}

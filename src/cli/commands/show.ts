@@ -1,0 +1,123 @@
+import { Command, Option } from 'commander';
+import { analyzeTrace } from '../../analysis/analyze-trace.js';
+import { summarizeTrace } from '../../analysis/summarize-trace.js';
+import { EXIT, SourceError, UsageError } from '../../errors.js';
+import type { Nanos, Trace } from '../../model/types.js';
+import { renderListText } from '../../render/list.js';
+import { renderShowJson } from '../../render/show-json.js';
+import { renderShowText } from '../../render/show-text.js';
+import { PLAIN_STYLE } from '../../render/style.js';
+import type { InputFormat } from '../../schema/decode.js';
+import type { CommandContext } from '../context.js';
+import { loadTraces } from '../load-input.js';
+import { writeResult } from '../output.js';
+import { parseCount, parseDuration } from '../parse-options.js';
+import { formatOption, inputOptions, type OutputFormat } from './shared-options.js';
+
+interface ShowOptions {
+  file?: string[];
+  inputFormat: InputFormat;
+  format: OutputFormat;
+  color?: boolean;
+  stack?: boolean;
+  depth?: string;
+  errorsOnly?: boolean;
+  minDuration?: string;
+  service?: string;
+  maxSpans: string;
+  fold: boolean;
+  timeline?: boolean;
+  timeout?: string[];
+}
+
+export function showCommand(ctx: CommandContext): Command {
+  const command = new Command('show')
+    .description('print one trace as a tree: durations, errors with their exceptions, timeouts, orphans, critical path')
+    .argument('[trace-id]', 'the trace to show (a unique prefix is enough); optional when the input holds one trace');
+  for (const option of inputOptions()) command.addOption(option);
+  command
+    .addOption(formatOption())
+    .option('--stack', 'print exception stack traces')
+    .option('--depth <n>', 'show at most this many levels below the root')
+    .option('--errors-only', 'show only failing spans and their ancestors')
+    .option('--min-duration <dur>', 'hide spans shorter than this (failures always show), e.g. 10ms')
+    .option('--service <name>', "show only this service's spans (and their ancestors)")
+    .option('--max-spans <n>', 'stop after this many span lines and say what was left out', '1000')
+    .option('--no-fold', 'do not fold runs of similar sibling spans into one line')
+    .option('--timeline', 'add a proportional time bar per span (a terminal waterfall)')
+    .addOption(
+      new Option('--timeout <dur>', 'a time limit in force (e.g. the client timeout): spans that ran into it are timeouts; repeatable')
+        .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+    )
+    .action(async (traceId: string | undefined, options: ShowOptions) => {
+      process.exitCode = await runShow(ctx, traceId, options);
+    });
+  return command;
+}
+
+async function runShow(ctx: CommandContext, traceIdArg: string | undefined, options: ShowOptions): Promise<number> {
+  // Validate every option before reading any input.
+  const timeouts = (options.timeout ?? []).map((t) => parseDuration(t, '--timeout'));
+  const depth = options.depth === undefined ? undefined : parseCount(options.depth, '--depth');
+  const minDuration = options.minDuration === undefined ? undefined : parseDuration(options.minDuration, '--min-duration');
+  const maxSpans = parseCount(options.maxSpans, '--max-spans', 1);
+
+  let files = options.file ?? [];
+  let traceId = traceIdArg;
+  // `otrace show trace.json` reads as "show the trace in this file".
+  if (traceId !== undefined && files.length === 0 && !/^[0-9a-fA-F]+$/.test(traceId)) {
+    files = [traceId];
+    traceId = undefined;
+  }
+  const loaded = await loadTraces(
+    { files, inputFormat: options.inputFormat, stdinIsTTY: ctx.terminal.stdinIsTTY },
+    ctx.warn,
+  );
+  const trace = pickTrace(loaded.traces, traceId, loaded.inputNames, ctx.width);
+  const analysis = analyzeTrace(trace, { limits: timeouts as Nanos[] });
+  if (options.format === 'json') {
+    writeResult(renderShowJson(analysis));
+  } else {
+    writeResult(
+      renderShowText(analysis, {
+        style: ctx.styleFor(options.format, options.color),
+        stack: options.stack === true,
+        maxDepth: depth,
+        errorsOnly: options.errorsOnly === true,
+        minDuration,
+        service: options.service,
+        maxSpans,
+        fold: options.fold,
+        timeline: options.timeline === true,
+        width: ctx.width,
+      }),
+    );
+  }
+  return analysis.diagnosis.kind === 'ok' ? EXIT.ok : EXIT.findings;
+}
+
+/** The trace asked for: by id or unique prefix; the only one; or a usage error listing them. */
+function pickTrace(traces: readonly Trace[], wanted: string | undefined, inputs: readonly string[], width: number): Trace {
+  const where = inputs.length === 1 ? inputs[0] : `${inputs.length} inputs`;
+  if (traces.length === 0) {
+    throw new SourceError(`${where}: no spans found`, 'the input holds no trace data (metrics or logs only?)');
+  }
+  if (wanted === undefined) {
+    if (traces.length === 1) return traces[0]!;
+    const list = renderListText(traces.slice(0, 20).map(summarizeTrace), PLAIN_STYLE, width).trimEnd();
+    throw new UsageError(
+      `${where} holds ${traces.length} traces; say which one: otrace show <trace-id>\n${list}${
+        traces.length > 20 ? `\n… ${traces.length - 20} more: otrace list` : ''
+      }`,
+    );
+  }
+  const id = wanted.toLowerCase();
+  const exact = traces.find((t) => t.traceId === id || t.traceId === id.padStart(32, '0'));
+  if (exact) return exact;
+  const matches = id.length >= 4 ? traces.filter((t) => t.traceId.startsWith(id)) : [];
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1) {
+    throw new UsageError(`trace id prefix ${id} matches ${matches.length} traces`, 'give more characters of the id');
+  }
+  throw new SourceError(`trace ${id} not found in ${where} (${traces.length} trace(s))`, 'list them with: otrace list -f …');
+}

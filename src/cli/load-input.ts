@@ -1,0 +1,65 @@
+import { existsSync } from 'node:fs';
+import { glob } from 'tinyglobby';
+import { SourceError, UsageError } from '../errors.js';
+import { TraceCollector } from '../model/collect-traces.js';
+import type { Trace } from '../model/types.js';
+import { decodeDocument, type InputFormat } from '../schema/decode.js';
+import { openFile, readDocuments, STDIN_NAME } from '../sources/file-source.js';
+
+export interface InputOptions {
+  readonly files: readonly string[];
+  readonly inputFormat: InputFormat;
+  readonly stdinIsTTY: boolean;
+}
+
+export interface LoadedInput {
+  readonly traces: Trace[];
+  readonly inputNames: readonly string[];
+  readonly skippedDocuments: number;
+}
+
+const GLOB_CHARS = /[*?[\]{}]/;
+
+/** `-f` values → concrete inputs: `-` is stdin, quoted globs expand (sorted), plain paths stay as given. */
+export async function resolveInputs(files: readonly string[], stdinIsTTY: boolean): Promise<string[]> {
+  if (files.length === 0) {
+    if (stdinIsTTY) {
+      throw new UsageError('no input', 'pass a trace file with -f FILE (several allowed, globs too), or pipe one in: cat trace.json | otrace show');
+    }
+    return ['-'];
+  }
+  const out: string[] = [];
+  for (const file of files) {
+    if (file === '-' || !GLOB_CHARS.test(file) || existsSync(file)) {
+      out.push(file);
+      continue;
+    }
+    const matches = (await glob(file, { onlyFiles: true, expandDirectories: false })).sort();
+    if (matches.length === 0) throw new SourceError(`${file}: no files match`, 'check the pattern and the current directory');
+    out.push(...matches);
+  }
+  return out;
+}
+
+/** Reads every input, decodes each document and groups the spans into traces. */
+export async function loadTraces(
+  options: InputOptions,
+  warn: (message: string) => void,
+): Promise<LoadedInput> {
+  const inputs = await resolveInputs(options.files, options.stdinIsTTY);
+  const collector = new TraceCollector();
+  let skippedDocuments = 0;
+  for (const input of inputs) {
+    const name = input === '-' ? STDIN_NAME : input;
+    const stream = input === '-' ? process.stdin : await openFile(input);
+    for await (const doc of readDocuments(stream, name)) {
+      const ctx = { file: doc.file, line: doc.line, warn };
+      if (decodeDocument(doc.value, ctx, collector, options.inputFormat) === 'skipped') skippedDocuments++;
+    }
+  }
+  return {
+    traces: collector.traces(),
+    inputNames: inputs.map((i) => (i === '-' ? STDIN_NAME : i)),
+    skippedDocuments,
+  };
+}

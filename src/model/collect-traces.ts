@@ -1,0 +1,52 @@
+import type { SpanSink } from '../schema/sink.js';
+import type { Span, Trace, TraceId } from './types.js';
+
+/**
+ * Groups decoded spans by trace id, across lines and files: a Collector export spreads one trace
+ * over many lines, children often before their parents.
+ */
+export class TraceCollector implements SpanSink {
+  private readonly byId = new Map<TraceId, { spans: Span[]; warnings: string[] }>();
+
+  span(span: Span): void {
+    this.entry(span.traceId).spans.push(span);
+  }
+
+  traceWarning(traceId: TraceId, message: string): void {
+    const warnings = this.entry(traceId).warnings;
+    if (!warnings.includes(message)) warnings.push(message);
+  }
+
+  get spanCount(): number {
+    let count = 0;
+    for (const entry of this.byId.values()) count += entry.spans.length;
+    return count;
+  }
+
+  /** Traces ordered by their earliest span start, then id. */
+  traces(): Trace[] {
+    const out: Trace[] = [];
+    for (const [traceId, { spans, warnings }] of this.byId) {
+      if (spans.length > 0) out.push({ traceId, spans, warnings });
+    }
+    const firstStart = new Map<TraceId, bigint>();
+    for (const trace of out) {
+      let min = trace.spans[0]!.start as bigint;
+      for (const span of trace.spans) if (span.start < min) min = span.start;
+      firstStart.set(trace.traceId, min);
+    }
+    return out.sort((a, b) => {
+      const d = firstStart.get(a.traceId)! - firstStart.get(b.traceId)!;
+      return d < 0n ? -1 : d > 0n ? 1 : a.traceId < b.traceId ? -1 : 1;
+    });
+  }
+
+  private entry(traceId: TraceId): { spans: Span[]; warnings: string[] } {
+    let entry = this.byId.get(traceId);
+    if (!entry) {
+      entry = { spans: [], warnings: [] };
+      this.byId.set(traceId, entry);
+    }
+    return entry;
+  }
+}

@@ -1,0 +1,112 @@
+import type { Diagnosis } from '../analysis/diagnose.js';
+import type { ExceptionInfo } from '../analysis/exceptions.js';
+import type { Finding, FindingKind } from '../analysis/findings.js';
+import type { ErrorReason } from '../analysis/span-errors.js';
+import type { TimeoutReason } from '../analysis/timeouts.js';
+import { formatDuration } from './format.js';
+import { sanitize } from './sanitize.js';
+
+/** The wording of everything the analysis finds, in one place. Every string from span data is sanitised here. */
+
+const ms = (value: number): string => formatDuration(BigInt(Math.round(value * 1e6)));
+const short = (id: string): string => id.slice(0, 8);
+const spanLabel = (f: { name: string; service: string }): string => `${sanitize(f.name)} (${sanitize(f.service)})`;
+
+export function exceptionText(e: ExceptionInfo): string {
+  const type = sanitize(e.type);
+  const message = sanitize(e.message.split(/\r?\n/)[0] ?? '');
+  if (type && message) return `${type}: ${message}`;
+  return type || message || 'exception (no type or message)';
+}
+
+export function errorReasonText(reason: ErrorReason): string {
+  switch (reason.source) {
+    case 'status':
+      return reason.message ? `status ERROR: ${sanitize(reason.message)}` : 'status ERROR';
+    case 'error-tag':
+      return 'error=true';
+    case 'http-status':
+      return `HTTP ${reason.code}`;
+    case 'grpc-status':
+      return `gRPC ${reason.name} (${reason.code})`;
+  }
+}
+
+export function timeoutReasonText(reason: TimeoutReason): string {
+  switch (reason.source) {
+    case 'http-status':
+      return reason.code === 504 ? 'HTTP 504 gateway timeout' : 'HTTP 408 request timeout';
+    case 'grpc-deadline-exceeded':
+      return 'gRPC DEADLINE_EXCEEDED';
+    case 'error-type':
+      return `error.type=${sanitize(reason.value)}`;
+    case 'proxy-flag':
+      return `proxy response flags ${sanitize(reason.flags)}`;
+    case 'exception':
+      return sanitize(reason.type || reason.message);
+    case 'status-message':
+      return `status: ${sanitize(reason.message)}`;
+    case 'limit':
+      return `ran into the ${ms(reason.limitMs)} limit`;
+    case 'round-limit':
+      return `failed just after ${ms(reason.limitMs)}, a common timeout`;
+  }
+}
+
+const FINDING_TEXT: { [K in FindingKind]: (f: Extract<Finding, { kind: K }>) => string } = {
+  'error-origin': (f) =>
+    `error starts at ${spanLabel(f)}: ${f.exception ? exceptionText(f.exception) : f.reason ? errorReasonText(f.reason) : f.timeout ? timeoutReasonText(f.timeout) : 'failed'}`,
+  'recovered-error': (f) => `${spanLabel(f)} failed but its caller ${short(f.recoveredBySpanId)} succeeded (retried or handled)`,
+  timeout: (f) => `${spanLabel(f)} timed out after ${ms(f.durationMs)} (${timeoutReasonText(f.reason)})`,
+  'slow-span-behind-timeout': (f) =>
+    `${spanLabel(f)} ran ${ms(f.durationMs)}: the slow work behind the timeout of span ${short(f.timedOutSpanId)}`,
+  'orphan-span': (f) =>
+    f.remoteParent
+      ? `${spanLabel(f)}: its caller ${short(f.parentSpanId)} in another process did not send its spans here`
+      : `${spanLabel(f)}: parent ${short(f.parentSpanId)} is not in the trace (lost, sampled out, or not arrived yet)`,
+  'duplicate-span-id': (f) => `${f.count} spans share the id ${f.spanId}`,
+  'parent-cycle': (f) => `span ${short(f.spanId)} is its own ancestor; the loop was cut there`,
+  'truncated-trace': (f) => `the backend truncated this trace: ${sanitize(f.message)}`,
+  'backend-warning': (f) => `backend warning${f.spanId ? ` on ${short(f.spanId)}` : ''}: ${sanitize(f.message)}`,
+};
+
+export function findingText(finding: Finding): string {
+  return (FINDING_TEXT[finding.kind] as (f: Finding) => string)(finding);
+}
+
+/** The footer sentence: "user-service → order-service timed out: TimeoutError … in get_user_orders › GET after 5.0s". */
+export function diagnosisText(d: Diagnosis): string[] {
+  if (d.kind === 'ok') {
+    return [
+      d.recoveredErrors > 0
+        ? `No unrecovered errors: ${d.recoveredErrors} failed span(s) were retried or handled by their callers.`
+        : 'No errors.',
+    ];
+  }
+  const hop = d.to && d.to !== d.from ? `${sanitize(d.from)} → ${sanitize(d.to)}` : sanitize(d.from);
+  const verb = d.kind === 'timed-out' ? 'timed out' : 'failed';
+  const what = d.exception
+    ? exceptionText(d.exception)
+    : d.reason
+      ? errorReasonText(d.reason)
+      : d.timeout
+        ? timeoutReasonText(d.timeout)
+        : 'error';
+  const where = d.originCaller
+    ? `${sanitize(d.originCaller.name)} › ${sanitize(d.origin.name)}`
+    : sanitize(d.origin.name);
+  const suffix = d.kind === 'timed-out' && d.timeout ? ` (${timeoutReasonText(d.timeout)})` : '';
+  const lines = [`${hop} ${verb}: ${what} in ${where} after ${ms(d.origin.durationMs)}${suffix}.`];
+  if (d.slowSpan) {
+    lines.push(
+      `The slow span behind it: ${spanLabel(d.slowSpan)} ran ${ms(d.slowSpan.durationMs)}${
+        d.slowSpan.durationMs > d.origin.durationMs ? ', past the point its caller gave up' : ''
+      }.`,
+    );
+  }
+  const extra: string[] = [];
+  if (d.otherOrigins > 0) extra.push(`${d.otherOrigins} other error origin(s)`);
+  if (d.recoveredErrors > 0) extra.push(`${d.recoveredErrors} recovered error(s)`);
+  if (extra.length > 0) lines.push(`Also: ${extra.join(', ')}.`);
+  return lines;
+}

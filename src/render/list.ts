@@ -1,0 +1,66 @@
+import Table from 'cli-table3';
+import { z } from 'zod';
+import type { TraceSummary } from '../analysis/summarize-trace.js';
+import { formatDuration, isoTime, roundMillis } from './format.js';
+import { sanitize } from './sanitize.js';
+import type { Style } from './style.js';
+
+export const LIST_SCHEMA_VERSION = 1;
+
+export const ListDocumentSchema = z.object({
+  schemaVersion: z.literal(LIST_SCHEMA_VERSION),
+  traces: z.array(
+    z.object({
+      traceId: z.string().regex(/^[0-9a-f]{32}$/),
+      startTime: z.string(),
+      durationMs: z.number().nonnegative(),
+      spanCount: z.number().int().positive(),
+      errorCount: z.number().int().nonnegative(),
+      rootService: z.string(),
+      rootName: z.string(),
+      rootMissing: z.boolean(),
+      services: z.array(z.string()),
+    }),
+  ),
+});
+
+export function renderListJson(summaries: readonly TraceSummary[]): string {
+  const doc: z.infer<typeof ListDocumentSchema> = {
+    schemaVersion: LIST_SCHEMA_VERSION,
+    traces: summaries.map((s) => ({
+      traceId: s.traceId,
+      startTime: isoTime(s.start),
+      durationMs: roundMillis(s.durationMs),
+      spanCount: s.spanCount,
+      errorCount: s.errorCount,
+      rootService: s.rootService,
+      rootName: s.rootName,
+      rootMissing: s.rootMissing,
+      services: [...s.services],
+    })),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** One row per trace, widest column (the root operation) cut to fit `width`. */
+export function renderListText(summaries: readonly TraceSummary[], style: Style, width: number): string {
+  const rootWidth = Math.max(20, width - 32 - 24 - 8 - 10 - 8 - 16);
+  const table = new Table({
+    head: ['trace id', 'start (UTC)', 'root', 'spans', 'duration', 'errors'],
+    style: { head: [], border: [], compact: true },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    colAligns: ['left', 'left', 'left', 'right', 'right', 'right'],
+  });
+  for (const s of summaries) {
+    const root = `${sanitize(s.rootName)} (${sanitize(s.rootService)})${s.rootMissing ? ' [root missing]' : ''}`;
+    table.push([
+      s.traceId,
+      isoTime(s.start).replace('T', ' ').replace('Z', ''),
+      root.length > rootWidth ? `${root.slice(0, rootWidth - 1)}…` : root,
+      String(s.spanCount),
+      formatDuration(BigInt(Math.round(s.durationMs * 1e6))),
+      s.errorCount > 0 ? style.error(String(s.errorCount)) : '0',
+    ]);
+  }
+  return `${table.toString()}\n`;
+}

@@ -1,0 +1,17 @@
+/**
+ * Span data is untrusted: a span name can carry ESC sequences that recolour, move the cursor or
+ * rewrite the terminal title. Every string from a trace passes through here before any text format
+ * prints it: C0/C1 controls, DEL and bidi overrides become visible escapes; nothing raw remains.
+ */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+export function sanitize(text: string): string {
+  return text.replace(UNSAFE, (c) => NAMED[c] ?? `\\u{${c.charCodeAt(0).toString(16).padStart(2, '0')}}`);
+}
+
+/** For multi-line text (stack traces): keeps line breaks, escapes everything else. */
+export function sanitizeLines(text: string): string[] {
+  return text.split(/\r?\n/).map(sanitize);
+}

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import type { SpanNode } from '../model/types.js';
+import { nanosToMillis, spanDuration } from '../model/units.js';
+import { diagnosisText } from './finding-text.js';
+import { isoTime, roundMillis } from './format.js';
+import type { AnalysisView } from './view.js';
+
+/**
+ * The `otrace show --format json` contract, version 1. Additive changes keep the version;
+ * anything that renames, removes or retypes a field bumps it. Strings are raw span data (JSON
+ * escaping makes them safe); consumers that print them must sanitise.
+ */
+export const SHOW_SCHEMA_VERSION = 1;
+
+export const SPAN_MARKERS = [
+  'error',
+  'timeout',
+  'error-origin',
+  'propagated',
+  'recovered',
+  'slow-behind-timeout',
+  'orphan',
+  'duplicate-id',
+  'cycle-cut',
+  'critical-path',
+] as const;
+
+const ExceptionSchema = z.object({ type: z.string(), message: z.string(), stacktrace: z.string() });
+
+export const ShowSpanSchema = z.object({
+  spanId: z.string().regex(/^[0-9a-f]{16}$/),
+  parentSpanId: z.string().regex(/^[0-9a-f]{16}$/).nullable(),
+  depth: z.number().int().nonnegative(),
+  service: z.string(),
+  name: z.string(),
+  kind: z.enum(['internal', 'server', 'client', 'producer', 'consumer']),
+  startTime: z.string(),
+  startOffsetMs: z.number(),
+  durationMs: z.number().nonnegative(),
+  selfMs: z.number().nonnegative(),
+  status: z.object({ code: z.enum(['unset', 'ok', 'error']), message: z.string() }),
+  exceptions: z.array(ExceptionSchema),
+  markers: z.array(z.enum(SPAN_MARKERS)),
+});
+
+export const ShowDocumentSchema = z.object({
+  schemaVersion: z.literal(SHOW_SCHEMA_VERSION),
+  traceId: z.string().regex(/^[0-9a-f]{32}$/),
+  startTime: z.string(),
+  durationMs: z.number().nonnegative(),
+  spanCount: z.number().int().nonnegative(),
+  errorCount: z.number().int().nonnegative(),
+  services: z.array(z.string()),
+  rootSpanIds: z.array(z.string()),
+  diagnosis: z.object({ kind: z.enum(['ok', 'failed', 'timed-out']), text: z.string() }).loose(),
+  findings: z.array(z.object({ kind: z.string() }).loose()),
+  criticalPath: z.array(z.object({ spanId: z.string(), startOffsetMs: z.number(), endOffsetMs: z.number() })),
+  spans: z.array(ShowSpanSchema),
+});
+
+export type ShowDocument = z.infer<typeof ShowDocumentSchema>;
+type ShowSpan = z.infer<typeof ShowSpanSchema>;
+
+export function buildShowDocument(view: AnalysisView): ShowDocument {
+  const { tree, facts } = view;
+  const offset = (t: bigint): number => roundMillis(nanosToMillis(t - tree.start));
+  return {
+    schemaVersion: SHOW_SCHEMA_VERSION,
+    traceId: tree.traceId,
+    startTime: isoTime(tree.start),
+    durationMs: roundMillis(nanosToMillis(tree.end - tree.start)),
+    spanCount: tree.nodes.length,
+    errorCount: facts.filter((f) => f.failed).length,
+    services: [...new Set(tree.nodes.map((n) => n.span.service))],
+    rootSpanIds: tree.roots.map((r) => r.span.spanId),
+    diagnosis: { ...view.diagnosis, text: diagnosisText(view.diagnosis).join(' ') },
+    findings: [...view.findings],
+    criticalPath: view.criticalPath.map((s) => ({
+      spanId: s.node.span.spanId,
+      startOffsetMs: offset(s.start),
+      endOffsetMs: offset(s.end),
+    })),
+    spans: tree.nodes.map((node) => spanEntry(view, node, offset)),
+  };
+}
+
+function spanEntry(view: AnalysisView, node: SpanNode, offset: (t: bigint) => number): ShowSpan {
+  const { span } = node;
+  const f = view.facts[node.index]!;
+  const markers: ShowSpan['markers'] = [];
+  if (f.error) markers.push('error');
+  if (f.timeout) markers.push('timeout');
+  if (f.role === 'origin' && !f.recoveredBy) markers.push('error-origin');
+  if (f.role === 'propagated') markers.push('propagated');
+  if (f.failed && f.recoveredBy) markers.push('recovered');
+  if (f.slowBehind) markers.push('slow-behind-timeout');
+  if (node.parentMissing) markers.push('orphan');
+  if (node.duplicateId) markers.push('duplicate-id');
+  if (node.cycleCut) markers.push('cycle-cut');
+  if (view.onCriticalPath.has(node.index)) markers.push('critical-path');
+  return {
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId ?? null,
+    depth: node.depth,
+    service: span.service,
+    name: span.name,
+    kind: span.kind,
+    startTime: isoTime(span.start),
+    startOffsetMs: offset(span.start),
+    durationMs: roundMillis(nanosToMillis(spanDuration(span))),
+    selfMs: roundMillis(nanosToMillis(view.selfTimes[node.index]!)),
+    status: { code: span.status.code, message: span.status.message },
+    exceptions: f.exceptions.map((e) => ({ type: e.type, message: e.message, stacktrace: e.stacktrace })),
+    markers,
+  };
+}
+
+export function renderShowJson(view: AnalysisView): string {
+  return `${JSON.stringify(buildShowDocument(view), null, 2)}\n`;
+}

@@ -1,0 +1,248 @@
+import type { SpanNode } from '../model/types.js';
+import { spanDuration } from '../model/units.js';
+import { exceptionText, timeoutReasonText } from './finding-text.js';
+import { formatDuration } from './format.js';
+import { sanitize, sanitizeLines } from './sanitize.js';
+import { selectVisible, type VisibilityOptions } from './span-visibility.js';
+import type { Style } from './style.js';
+import { renderBar } from './timeline.js';
+import type { AnalysisView } from './view.js';
+
+export interface TreeOptions extends VisibilityOptions {
+  readonly style: Style;
+  /** Print exception stack traces under the exception line. */
+  readonly stack: boolean;
+  /** Stop after this many span lines and say how many were left out. */
+  readonly maxSpans: number;
+  /** Fold runs of similar healthy siblings into one line. */
+  readonly fold: boolean;
+  /** Add a proportional bar per span (a terminal waterfall). */
+  readonly timeline: boolean;
+  /** Terminal width for the timeline. */
+  readonly width: number;
+}
+
+/** Runs at least this long of same-named healthy siblings are folded into one line. */
+const FOLD_MIN_RUN = 4;
+
+type Item =
+  | { readonly type: 'span'; readonly node: SpanNode }
+  | { readonly type: 'fold'; readonly nodes: readonly SpanNode[] }
+  | { readonly type: 'note'; readonly text: string; readonly extra: readonly string[] };
+
+interface Line {
+  /** Tree prefix + label, styled. */
+  readonly text: string;
+  /** Width of `text` as displayed. */
+  readonly width: number;
+  readonly node: SpanNode | undefined;
+}
+
+export interface TreeText {
+  readonly lines: string[];
+  readonly shownSpans: number;
+  readonly visibleSpans: number;
+}
+
+/**
+ * The span tree, one line per span:
+ *   get_user_profile (user-service) 5.1s  ✗
+ *   ├─ get_user_data (user-service) 100ms
+ *   └─ get_user_orders (user-service) 5.0s  ✗ TIMEOUT
+ *      └─ ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:4001
+ * Exceptions hang under the span that recorded them. Iterative: deep chains do not overflow the stack.
+ */
+export function renderTree(view: AnalysisView, options: TreeOptions): TreeText {
+  const visibility = selectVisible(view, options);
+  const { style } = options;
+  const lines: Line[] = [];
+  const stack: { item: Item; prefix: string; last: boolean; isRoot: boolean }[] = [];
+  const roots = view.tree.roots.filter((r) => visibility.visible[r.index]);
+  for (let i = roots.length - 1; i >= 0; i--) {
+    stack.push({ item: { type: 'span', node: roots[i]! }, prefix: '', last: true, isRoot: true });
+  }
+  let shownSpans = 0;
+  let truncatedAt = -1;
+  while (stack.length > 0) {
+    const { item, prefix, last, isRoot } = stack.pop()!;
+    const connector = isRoot ? '' : last ? '└─ ' : '├─ ';
+    const childPrefix = isRoot ? '' : prefix + (last ? '   ' : '│  ');
+    if (item.type === 'note') {
+      const text = prefix + connector + item.text;
+      lines.push({ text, width: plainWidth(prefix + connector) + plainWidth(item.text), node: undefined });
+      for (const extra of item.extra) {
+        const line = `${childPrefix}   ${extra}`;
+        lines.push({ text: style.dim(line), width: plainWidth(line), node: undefined });
+      }
+      continue;
+    }
+    if (shownSpans >= options.maxSpans) {
+      truncatedAt = shownSpans;
+      break;
+    }
+    if (item.type === 'fold') {
+      shownSpans += item.nodes.length;
+      const label = foldLabel(item.nodes, style);
+      lines.push({ text: prefix + connector + label, width: plainWidth(prefix + connector) + plainWidth(label), node: undefined });
+      continue;
+    }
+    shownSpans++;
+    const { node } = item;
+    const label = spanLabel(view, node, style);
+    lines.push({ text: prefix + connector + label, width: plainWidth(prefix + connector) + plainWidth(label), node });
+    const children = childItems(view, node, visibility.visible, options);
+    const notes = noteItems(view, node, visibility.hiddenBelow[node.index]!, options);
+    const all = [...notes, ...children];
+    for (let i = all.length - 1; i >= 0; i--) {
+      stack.push({ item: all[i]!, prefix: childPrefix, last: i === all.length - 1, isRoot: false });
+    }
+  }
+  const out = options.timeline ? withTimeline(view, lines, options) : lines.map((l) => l.text);
+  if (truncatedAt >= 0) {
+    out.push(
+      style.dim(`… ${visibility.visibleCount - shownSpans} more span(s) not shown (--max-spans ${options.maxSpans})`),
+    );
+  }
+  return { lines: out, shownSpans, visibleSpans: visibility.visibleCount };
+}
+
+function spanLabel(view: AnalysisView, node: SpanNode, style: Style): string {
+  const { span } = node;
+  const facts = view.facts[node.index]!;
+  const duration = spanDuration(span);
+  const critical = view.onCriticalPath.has(node.index);
+  let text = `${style.bold(sanitize(span.name) || '(no name)')} (${style.service(sanitize(span.service))}) `;
+  text += critical ? style.critical(`${formatDuration(duration)}*`) : formatDuration(duration);
+  const self = view.selfTimes[node.index]!;
+  const traceDuration = view.tree.end - view.tree.start;
+  // Self time matters when a parent itself, not its children, holds a large share of the trace.
+  if (node.children.length > 0 && traceDuration > 0n && self * 5n >= traceDuration && self * 10n < duration * 9n) {
+    text += style.dim(` (self ${formatDuration(self)})`);
+  }
+  const markers: string[] = [];
+  if (facts.failed) markers.push(style.error('✗'));
+  if (facts.timeout) markers.push(style.error('TIMEOUT'), style.dim(`(${timeoutReasonText(facts.timeout)})`));
+  if (facts.error?.source === 'http-status' && !facts.timeout) markers.push(style.error(`HTTP ${facts.error.code}`));
+  if (facts.error?.source === 'grpc-status' && !facts.timeout) markers.push(style.error(`gRPC ${facts.error.name}`));
+  if (facts.role === 'origin' && !facts.recoveredBy) markers.push(style.error('◀ origin'));
+  if (facts.failed && facts.recoveredBy) markers.push(style.dim('recovered'));
+  if (facts.slowBehind) markers.push(style.warning(`◀ SLOW: the wait behind ${sanitize(facts.slowBehind.span.name)}'s timeout`));
+  if (node.parentMissing) {
+    const remote = span.flags !== undefined && (span.flags & 0x200) !== 0;
+    markers.push(style.warning(`⚠ parent ${span.parentSpanId?.slice(0, 8)} missing${remote ? ' (remote caller not collected)' : ''}`));
+  }
+  if (node.duplicateId) markers.push(style.warning('⚠ duplicate span id'));
+  if (node.cycleCut) markers.push(style.warning('⚠ parent cycle cut here'));
+  return markers.length > 0 ? `${text}  ${markers.join(' ')}` : text;
+}
+
+function noteItems(view: AnalysisView, node: SpanNode, hiddenBelow: number, options: TreeOptions): Item[] {
+  const facts = view.facts[node.index]!;
+  const items: Item[] = [];
+  for (const exception of facts.exceptions) {
+    const extra = options.stack && exception.stacktrace ? sanitizeLines(exception.stacktrace.trimEnd()) : [];
+    items.push({ type: 'note', text: options.style.error(exceptionText(exception)), extra });
+  }
+  // A failure with no exception event still has something to say: the status message.
+  if (facts.exceptions.length === 0 && facts.error?.source === 'status' && facts.error.message) {
+    items.push({ type: 'note', text: options.style.error(`status: ${sanitize(facts.error.message)}`), extra: [] });
+  }
+  if (hiddenBelow > 0) {
+    items.push({ type: 'note', text: options.style.dim(`… ${hiddenBelow} span(s) below --depth ${options.maxDepth}`), extra: [] });
+  }
+  return items;
+}
+
+function isFoldable(view: AnalysisView, node: SpanNode): boolean {
+  const facts = view.facts[node.index]!;
+  return !facts.failed && !facts.slowBehind && !node.parentMissing && !node.duplicateId && facts.exceptions.length === 0;
+}
+
+function childItems(view: AnalysisView, node: SpanNode, visible: readonly boolean[], options: TreeOptions): Item[] {
+  const children = node.children.filter((c) => visible[c.index]);
+  if (!options.fold) return children.map((c) => ({ type: 'span', node: c }));
+  const items: Item[] = [];
+  for (let i = 0; i < children.length; ) {
+    const first = children[i]!;
+    let j = i + 1;
+    if (isFoldable(view, first) && !subtreeHasTrouble(view, first)) {
+      while (
+        j < children.length &&
+        children[j]!.span.name === first.span.name &&
+        children[j]!.span.service === first.span.service &&
+        isFoldable(view, children[j]!) &&
+        !subtreeHasTrouble(view, children[j]!)
+      ) {
+        j++;
+      }
+    }
+    if (j - i >= FOLD_MIN_RUN) items.push({ type: 'fold', nodes: children.slice(i, j) });
+    else for (let k = i; k < j; k++) items.push({ type: 'span', node: children[k]! });
+    i = j;
+  }
+  return items;
+}
+
+/** A folded run hides its subtrees: only fold when nothing in them failed. */
+function subtreeHasTrouble(view: AnalysisView, root: SpanNode): boolean {
+  const stack: SpanNode[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const facts = view.facts[node.index]!;
+    if (facts.failed || facts.slowBehind || node.parentMissing) return true;
+    for (const child of node.children) stack.push(child);
+  }
+  return false;
+}
+
+function foldLabel(nodes: readonly SpanNode[], style: Style): string {
+  const first = nodes[0]!.span;
+  let total = 0n;
+  let min = spanDuration(first);
+  let max = min;
+  let descendants = 0;
+  for (const node of nodes) {
+    const d = spanDuration(node.span);
+    total += d;
+    if (d < min) min = d;
+    if (d > max) max = d;
+    descendants += countDescendants(node);
+  }
+  const below = descendants > 0 ? `, ${descendants} child span(s) folded` : '';
+  return `${style.bold(sanitize(first.name) || '(no name)')} (${style.service(sanitize(first.service))}) ×${nodes.length}  ${formatDuration(total)} total ${style.dim(`(${formatDuration(min)}–${formatDuration(max)} each${below})`)}`;
+}
+
+function countDescendants(root: SpanNode): number {
+  let count = 0;
+  const stack: SpanNode[] = [...root.children];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    count++;
+    for (const child of node.children) stack.push(child);
+  }
+  return count;
+}
+
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+export function plainWidth(text: string): number {
+  return text.replace(ANSI, '').length;
+}
+
+function withTimeline(view: AnalysisView, lines: readonly Line[], options: TreeOptions): string[] {
+  const labelWidth = Math.min(Math.max(...lines.map((l) => l.width), 10), Math.max(30, Math.floor(options.width * 0.55)));
+  const barWidth = Math.max(10, options.width - labelWidth - 3);
+  return lines.map((line) => {
+    const label = line.width > labelWidth ? truncateStyled(line.text, labelWidth) : line.text + ' '.repeat(labelWidth - line.width);
+    if (!line.node) return label.trimEnd();
+    const bar = renderBar(line.node.span, view.tree.start, view.tree.end, barWidth);
+    const failed = view.facts[line.node.index]!.failed;
+    return `${label} ${failed ? options.style.error(bar) : view.onCriticalPath.has(line.node.index) ? options.style.critical(bar) : bar}`;
+  });
+}
+
+/** Cuts a styled string to `width` visible characters (styles are dropped from cut lines). */
+function truncateStyled(text: string, width: number): string {
+  const plain = text.replace(ANSI, '');
+  return `${plain.slice(0, width - 1)}…`;
+}

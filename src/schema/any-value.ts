@@ -1,0 +1,70 @@
+import type { AttributeValue, Attributes } from '../model/types.js';
+import { type DecodeContext, decodeError, isRecord, type PathPart } from './decode-context.js';
+
+/**
+ * OTLP AnyValue → a plain JS value. Quirks handled:
+ * - camelCase (`stringValue`) and snake_case (`string_value`) keys, as the Collector accepts both;
+ * - `intValue` as a decimal string (spec) or a JSON number; kept as a number when it is a safe
+ *   integer, else as the exact decimal string;
+ * - `doubleValue` as a number or the strings "NaN" / "Infinity" / "-Infinity" (kept as strings);
+ * - `bytesValue` stays base64; `{}` (no value set) is null.
+ */
+export function decodeAnyValue(value: unknown, ctx: DecodeContext, path: () => PathPart[]): AttributeValue {
+  if (!isRecord(value)) {
+    // Not an AnyValue wrapper. Some emitters put bare scalars; accept them as they are.
+    if (value === undefined || value === null) return null;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+    throw decodeError(ctx, path(), 'expected an AnyValue object like {"stringValue": "…"}');
+  }
+  const str = value.stringValue ?? value.string_value;
+  if (str !== undefined) return typeof str === 'string' ? str : String(str);
+  const bool = value.boolValue ?? value.bool_value;
+  if (bool !== undefined) return bool === true || bool === 'true';
+  const int = value.intValue ?? value.int_value;
+  if (int !== undefined) return decodeIntValue(int, ctx, path);
+  const dbl = value.doubleValue ?? value.double_value;
+  if (dbl !== undefined) return typeof dbl === 'number' ? dbl : String(dbl);
+  const arr = value.arrayValue ?? value.array_value;
+  if (arr !== undefined) {
+    const values = isRecord(arr) ? arr.values : undefined;
+    if (values === undefined || values === null) return [];
+    if (!Array.isArray(values)) throw decodeError(ctx, [...path(), 'arrayValue', 'values'], 'expected an array');
+    return values.map((item, i) => decodeAnyValue(item, ctx, () => [...path(), 'arrayValue', 'values', i]));
+  }
+  const kv = value.kvlistValue ?? value.kvlist_value;
+  if (kv !== undefined) {
+    return decodeAttributes(isRecord(kv) ? kv.values : undefined, ctx, () => [...path(), 'kvlistValue', 'values']);
+  }
+  const bytes = value.bytesValue ?? value.bytes_value;
+  if (bytes !== undefined) return String(bytes);
+  return null;
+}
+
+const INTEGER = /^-?\d+$/;
+
+function decodeIntValue(int: unknown, ctx: DecodeContext, path: () => PathPart[]): number | string {
+  if (typeof int === 'number') return int;
+  if (typeof int === 'string' && INTEGER.test(int)) {
+    const n = Number(int);
+    return Number.isSafeInteger(n) ? n : int;
+  }
+  throw decodeError(ctx, [...path(), 'intValue'], `expected an integer (decimal string or number), got ${JSON.stringify(int)}`);
+}
+
+const EMPTY: Attributes = Object.freeze({});
+
+/** `[{key, value: AnyValue}]` → `{key: value}`. A missing list is an empty object. */
+export function decodeAttributes(list: unknown, ctx: DecodeContext, path: () => PathPart[]): Attributes {
+  if (list === undefined || list === null) return EMPTY;
+  if (!Array.isArray(list)) throw decodeError(ctx, path(), 'expected an array of {"key", "value"} attributes');
+  if (list.length === 0) return EMPTY;
+  const out: Record<string, AttributeValue> = {};
+  for (let i = 0; i < list.length; i++) {
+    const kv = list[i];
+    if (!isRecord(kv) || typeof kv.key !== 'string') {
+      throw decodeError(ctx, [...path(), i], 'expected an attribute {"key": "…", "value": {…}}');
+    }
+    out[kv.key] = decodeAnyValue(kv.value, ctx, () => [...path(), i, 'value']);
+  }
+  return out;
+}

@@ -1,0 +1,211 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { InputError, SourceError } from '../errors.js';
+
+/**
+ * Bytes → JSON values, knowing nothing of traces. Two shapes of file exist in the wild:
+ *   - one JSON document, pretty-printed or not (API responses, UI downloads, OTLP examples);
+ *   - JSON Lines, one document per line (the Collector file exporter, Jaeger UI multi-upload).
+ * The first non-empty line decides: if it parses on its own, every line is a document and the
+ * file streams line by line (memory stays flat); otherwise the whole text is one document.
+ * gzip is detected by its magic bytes, a UTF-8 BOM is skipped, CRLF endings are accepted.
+ */
+
+export interface RawDocument {
+  readonly value: unknown;
+  /** Display name of the input: the path as given, or `<stdin>`. */
+  readonly file: string;
+  /** 1-based line the document starts on. */
+  readonly line: number;
+}
+
+export const STDIN_NAME = '<stdin>';
+
+/** Open a named file for reading, with the errors a user meets turned into one-line messages. */
+export async function openFile(path: string): Promise<Readable> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw fileError(path, error);
+  }
+  if (info.isDirectory()) {
+    throw new InputError(`${path}: is a directory`, `pass the files in it, or a quoted glob such as '${path}/*.json'`);
+  }
+  const stream = createReadStream(path);
+  // Surface open errors (EACCES) through the iterator with the same wording.
+  return stream;
+}
+
+function fileError(path: string, error: unknown): Error {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return new SourceError(`${path}: no such file`, 'check the path, or pass - to read standard input');
+  if (code === 'EACCES' || code === 'EPERM') return new SourceError(`${path}: permission denied`);
+  return new SourceError(`${path}: cannot read (${code ?? (error as Error)?.message ?? 'unknown error'})`);
+}
+
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+
+/** Yields each JSON document of a stream with the line it starts on. */
+export async function* readDocuments(stream: Readable, file: string): AsyncGenerator<RawDocument> {
+  const lines = splitLines(decodeStream(stream, file), file);
+  let mode: 'undecided' | 'lines' | 'whole' = 'undecided';
+  const whole: string[] = [];
+  let wholeStart = 0;
+  let sawContent = false;
+  for await (const { text, line } of lines) {
+    if (mode === 'whole') {
+      whole.push(text);
+      continue;
+    }
+    const trimmed = text.trim();
+    if (trimmed === '') {
+      if (mode === 'undecided') continue;
+      continue;
+    }
+    sawContent = true;
+    if (mode === 'undecided') {
+      checkLooksLikeJson(trimmed, file, line);
+      const parsed = tryParse(trimmed);
+      if (parsed.ok) {
+        mode = 'lines';
+        yield { value: parsed.value, file, line };
+      } else {
+        mode = 'whole';
+        wholeStart = line;
+        whole.push(text);
+      }
+      continue;
+    }
+    const parsed = tryParse(trimmed);
+    if (!parsed.ok) throw jsonError(file, line, trimmed, parsed.error, 'lines');
+    yield { value: parsed.value, file, line };
+  }
+  if (!sawContent) throw new InputError(`${file}: is empty`, 'expected OTLP JSON or Jaeger JSON');
+  if (mode === 'whole') {
+    const text = whole.join('\n');
+    const parsed = tryParse(text);
+    if (!parsed.ok) throw jsonError(file, wholeStart, text, parsed.error, 'whole');
+    yield { value: parsed.value, file, line: wholeStart };
+  }
+}
+
+type ParseResult = { ok: true; value: unknown } | { ok: false; error: Error };
+
+function tryParse(text: string): ParseResult {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, error: error as Error };
+  }
+}
+
+function checkLooksLikeJson(firstLine: string, file: string, line: number): void {
+  const c = firstLine[0];
+  if (c === '{' || c === '[') return;
+  if (firstLine.charCodeAt(0) === 0 || /[\u0000-\u0008\u000e-\u001f]/.test(firstLine.slice(0, 64))) {
+    throw new InputError(
+      `${file}:${line}: binary data, not JSON (a length-prefixed protobuf export?)`,
+      'otrace reads OTLP JSON: set the Collector file exporter to `format: json`',
+    );
+  }
+  if (c === '<') {
+    throw new InputError(`${file}:${line}: this is HTML or XML, not JSON`, 'save the trace as JSON (Jaeger UI: Trace JSON)');
+  }
+  throw new InputError(
+    `${file}:${line}: not JSON: starts with ${JSON.stringify(firstLine.slice(0, 20))}`,
+    'expected OTLP JSON, Collector JSON Lines or Jaeger JSON',
+  );
+}
+
+/** One line: where the JSON breaks, as file:line:column. */
+function jsonError(file: string, startLine: number, text: string, error: Error, mode: 'lines' | 'whole'): InputError {
+  const position = /position (\d+)/.exec(error.message);
+  let line = startLine;
+  let column: number | undefined;
+  if (position) {
+    const offset = Number(position[1]);
+    const before = text.slice(0, offset);
+    const newlines = before.split('\n').length - 1;
+    line = startLine + newlines;
+    column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  }
+  const reason = error.message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+  const truncated = /Unexpected end of JSON input|Unterminated string/.test(error.message);
+  const hint = truncated
+    ? mode === 'lines'
+      ? 'the line is cut short: was the file still being written, or truncated?'
+      : 'the document is cut short: was the download or export interrupted?'
+    : 'check the file is the JSON an exporter or the Jaeger/Tempo API wrote';
+  return new InputError(`${file}:${line}${column === undefined ? '' : `:${column}`}: invalid JSON: ${reason}`, hint);
+}
+
+/** Buffers → strings, gunzipping when the stream starts with the gzip magic bytes. */
+async function* decodeStream(stream: Readable, file: string): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
+  let source: AsyncIterable<Buffer> = stream;
+  const iterator = stream[Symbol.asyncIterator]();
+  let first: IteratorResult<Buffer>;
+  try {
+    first = await iterator.next();
+  } catch (error) {
+    throw fileError(file, error);
+  }
+  if (first.done) return;
+  const head: Buffer = first.value;
+  if (head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) {
+    const gunzip = createGunzip();
+    (async () => {
+      try {
+        gunzip.write(head);
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+          if (!gunzip.write(next.value)) await new Promise((resolve) => gunzip.once('drain', resolve));
+        }
+        gunzip.end();
+      } catch (error) {
+        gunzip.destroy(error as Error);
+      }
+    })();
+    source = gunzip;
+    try {
+      for await (const chunk of source) yield decoder.decode(chunk, { stream: true });
+    } catch (error) {
+      throw new InputError(`${file}: gzip data is corrupt or cut short (${(error as Error).message})`);
+    }
+    yield decoder.decode();
+    return;
+  }
+  yield decoder.decode(head, { stream: true });
+  try {
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      yield decoder.decode(next.value, { stream: true });
+    }
+  } catch (error) {
+    throw fileError(file, error);
+  }
+  yield decoder.decode();
+}
+
+/** Strings → lines with 1-based numbers; `\r\n` and `\n` both end a line. */
+async function* splitLines(chunks: AsyncIterable<string>, _file: string): AsyncGenerator<{ text: string; line: number }> {
+  let pending = '';
+  let line = 0;
+  for await (const chunk of chunks) {
+    pending += chunk;
+    let start = 0;
+    for (let nl = pending.indexOf('\n', start); nl !== -1; nl = pending.indexOf('\n', start)) {
+      line++;
+      const end = nl > start && pending.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      yield { text: pending.slice(start, end), line };
+      start = nl + 1;
+    }
+    pending = pending.slice(start);
+  }
+  if (pending !== '') {
+    line++;
+    yield { text: pending.endsWith('\r') ? pending.slice(0, -1) : pending, line };
+  }
+}

@@ -1,0 +1,78 @@
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { readDocuments } from '../../src/sources/file-source.js';
+
+async function read(content: string | Buffer, chunkSize = 7) {
+  const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+  // Small chunks so that lines and UTF-8 sequences straddle chunk boundaries.
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += chunkSize) chunks.push(bytes.subarray(i, i + chunkSize));
+  const docs = [];
+  for await (const doc of readDocuments(Readable.from(chunks), 'in.json')) docs.push(doc);
+  return docs;
+}
+
+async function errorOf(content: string | Buffer): Promise<InputError> {
+  try {
+    await read(content);
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('readDocuments', () => {
+  it('streams JSON Lines with the line each document starts on, skipping blank lines', async () => {
+    const docs = await read('{"a":1}\n\n{"b":"é"}\r\n{"c":3}');
+    expect(docs.map((d) => [d.value, d.line])).toEqual([
+      [{ a: 1 }, 1],
+      [{ b: 'é' }, 3],
+      [{ c: 3 }, 4],
+    ]);
+  });
+
+  it('reads a pretty-printed document whole', async () => {
+    const docs = await read('\n{\n  "resourceSpans": [\n  ]\n}\n');
+    expect(docs).toEqual([{ value: { resourceSpans: [] }, file: 'in.json', line: 2 }]);
+  });
+
+  it('skips a UTF-8 byte order mark', async () => {
+    const docs = await read(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"x":1}\n')]));
+    expect(docs.map((d) => d.value)).toEqual([{ x: 1 }]);
+  });
+
+  it('gunzips gzip input, detected by its magic bytes', async () => {
+    const docs = await read(gzipSync('{"x":1}\n{"y":2}\n'));
+    expect(docs.map((d) => d.value)).toEqual([{ x: 1 }, { y: 2 }]);
+  });
+
+  it('points at the line of a truncated JSON Lines record', async () => {
+    const error = await errorOf('{"a":1}\n{"b":2}\n{"c":[1,2');
+    expect(error.message).toMatch(/^in\.json:3(:\d+)?: invalid JSON: /);
+    expect(error.hint).toBe('the line is cut short: was the file still being written, or truncated?');
+  });
+
+  it('points at line and column inside a pretty-printed document', async () => {
+    const error = await errorOf('{\n  "a": 1,\n  "b": ]\n}\n');
+    expect(error.message).toMatch(/^in\.json:3:8: invalid JSON: /);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it.each([
+    ['', 'in.json: is empty'],
+    ['\n\n  \n', 'in.json: is empty'],
+    ['<!doctype html><html>', 'in.json:1: this is HTML or XML, not JSON'],
+    ['hello', 'in.json:1: not JSON: starts with "hello"'],
+  ])('refuses %j with one line', async (content, message) => {
+    expect((await errorOf(content)).message).toBe(message);
+  });
+
+  it('recognises a length-prefixed binary export and says how to get JSON', async () => {
+    const error = await errorOf(Buffer.from([0, 0, 0, 12, 0x0a, 0x0a, 0x12, 1, 2, 3]));
+    expect(error.message).toBe('in.json:1: binary data, not JSON (a length-prefixed protobuf export?)');
+    expect(error.hint).toContain('format: json');
+  });
+});

@@ -4,9 +4,11 @@ import('../dist/cli/main.js').then(
   (cli) => cli.main(process.argv),
   (error) => {
     if (error && error.code === 'ERR_MODULE_NOT_FOUND') {
-      process.stderr.write('otrace: the CLI is not built yet; run `npm install` (or `npm run build`) in the otrace folder\n');
+      process.stderr.write(
+        'otrace: the CLI is not built yet; run `npm install` (or `npm run build`) in the otrace folder\n',
+      );
     } else {
-      process.stderr.write(`otrace: could not start: ${error && error.message ? error.message : error}\n`);
+      process.stderr.write(`otrace: could not start: ${error?.message ? error.message : error}\n`);
     }
     process.exitCode = 2;
   },

@@ -1,4 +1,4 @@
-import type { AttributeValue, Attributes, Span } from '../model/types.js';
+import type { Attributes, AttributeValue, Span } from '../model/types.js';
 
 /**
  * Reading semantic-convention attributes under their new and old names. Values arrive as strings
@@ -94,5 +94,11 @@ export function peerOf(span: Span): string | undefined {
       // not a URL: fall through
     }
   }
-  return attributeString(span.attributes, 'rpc.service', 'messaging.destination.name', 'db.system.name', 'db.system');
+  return attributeString(
+    span.attributes,
+    'rpc.service',
+    'messaging.destination.name',
+    'db.system.name',
+    'db.system',
+  );
 }

@@ -126,4 +126,9 @@ export function findBackendWarnings({ tree }: CheckInput): Finding[] {
 }
 
 /** Every check `show` runs, in report order. */
-export const TRACE_CHECKS: readonly Check[] = [findErrorOrigins, findTimeouts, findTreeDefects, findBackendWarnings];
+export const TRACE_CHECKS: readonly Check[] = [
+  findErrorOrigins,
+  findTimeouts,
+  findTreeDefects,
+  findBackendWarnings,
+];

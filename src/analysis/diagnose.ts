@@ -2,8 +2,8 @@ import type { SpanId, SpanNode, TraceTree } from '../model/types.js';
 import { nanosToMillis, spanDuration } from '../model/units.js';
 import { peerOf } from './attributes.js';
 import type { ExceptionInfo } from './exceptions.js';
-import type { SpanFacts } from './span-facts.js';
 import type { ErrorReason } from './span-errors.js';
+import type { SpanFacts } from './span-facts.js';
 import type { TimeoutReason } from './timeouts.js';
 
 interface SpanRef {
@@ -37,7 +37,12 @@ export type Diagnosis =
 
 function refOf(node: SpanNode): SpanRef {
   const { span } = node;
-  return { spanId: span.spanId, name: span.name, service: span.service, durationMs: nanosToMillis(spanDuration(span)) };
+  return {
+    spanId: span.spanId,
+    name: span.name,
+    service: span.service,
+    durationMs: nanosToMillis(spanDuration(span)),
+  };
 }
 
 function rootOf(node: SpanNode): SpanNode {
@@ -65,7 +70,8 @@ export function diagnose(tree: TraceTree, facts: readonly SpanFacts[]): Diagnosi
   const f = facts[chosen.index]!;
   const from = rootOf(chosen).span.service;
   const slow = tree.nodes.find((n) => facts[n.index]!.slowBehind === chosen);
-  const caller = chosen.parent && chosen.parent.span.service === chosen.span.service ? chosen.parent : undefined;
+  const caller =
+    chosen.parent && chosen.parent.span.service === chosen.span.service ? chosen.parent : undefined;
 
   let to: string | undefined;
   if (slow && slow.span.service !== from) to = slow.span.service;

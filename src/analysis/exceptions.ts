@@ -34,9 +34,11 @@ function exceptionOf(event: SpanEvent): ExceptionInfo | undefined {
   const name = eventName(event);
   if (name !== 'exception' && name !== 'error') return undefined;
   const type = attributeString(event.attributes, 'exception.type', 'error.kind', 'error.type') ?? '';
-  const message = attributeString(event.attributes, 'exception.message', 'message', 'error.object', 'error.message') ?? '';
+  const message =
+    attributeString(event.attributes, 'exception.message', 'message', 'error.object', 'error.message') ?? '';
   const stacktrace = attributeString(event.attributes, 'exception.stacktrace', 'stack', 'error.stack') ?? '';
   // An `error` event with nothing in it says no more than the status does.
-  if (type === '' && message === '' && stacktrace === '') return name === 'exception' ? { type, message, stacktrace } : undefined;
+  if (type === '' && message === '' && stacktrace === '')
+    return name === 'exception' ? { type, message, stacktrace } : undefined;
   return { type, message, stacktrace };
 }

@@ -56,7 +56,12 @@ export type Finding =
       /** Flags bit 0x200: the parent was in another process that did not send its spans here. */
       readonly remoteParent: boolean;
     }
-  | { readonly kind: 'duplicate-span-id'; readonly traceId: TraceId; readonly spanId: SpanId; readonly count: number }
+  | {
+      readonly kind: 'duplicate-span-id';
+      readonly traceId: TraceId;
+      readonly spanId: SpanId;
+      readonly count: number;
+    }
   | { readonly kind: 'parent-cycle'; readonly traceId: TraceId; readonly spanId: SpanId }
   | { readonly kind: 'truncated-trace'; readonly traceId: TraceId; readonly message: string }
   | {

@@ -2,7 +2,12 @@ import type { Nanos, SpanNode, TraceTree } from '../model/types.js';
 import { spanDuration } from '../model/units.js';
 import { type ExceptionInfo, extractExceptions } from './exceptions.js';
 import { detectError, type ErrorReason } from './span-errors.js';
-import { detectTimeout, type TimeoutOptions, type TimeoutReason } from './timeouts.js';
+import {
+  detectDurationTimeout,
+  detectStatedTimeout,
+  type TimeoutOptions,
+  type TimeoutReason,
+} from './timeouts.js';
 
 /** Per-span verdicts, indexed like `TraceTree.nodes`. */
 export interface SpanFacts {
@@ -27,21 +32,30 @@ export function computeSpanFacts(tree: TraceTree, options: TimeoutOptions): Span
   const base = nodes.map((node) => {
     const exceptions = extractExceptions(node.span);
     const error = detectError(node.span);
-    const timeout = detectTimeout(node.span, exceptions, error !== undefined, options);
-    return { error, timeout, exceptions, failed: error !== undefined || timeout !== undefined };
+    return { error, exceptions, timeout: detectStatedTimeout(node.span, exceptions), failed: false };
   });
 
-  // Children come after their parent in `nodes` (pre-order): a reverse sweep sees every child first.
+  // Children come after their parent in `nodes` (pre-order): a reverse sweep settles every child
+  // before its parent, so duration-based timeouts are judged only where no failing child explains them.
   const hasFailingChild = new Array<boolean>(nodes.length).fill(false);
   for (let i = nodes.length - 1; i >= 0; i--) {
+    const facts = base[i]!;
+    if (!facts.timeout && !hasFailingChild[i]) {
+      facts.timeout = detectDurationTimeout(nodes[i]!.span, facts.error !== undefined, options);
+    }
+    facts.failed = facts.error !== undefined || facts.timeout !== undefined;
     const parent = nodes[i]!.parent;
-    if (parent && base[i]!.failed) hasFailingChild[parent.index] = true;
+    if (parent && facts.failed) hasFailingChild[parent.index] = true;
   }
   // Forward sweep: the nearest succeeding ancestor, inherited down the tree.
   const nearestOk = new Array<SpanNode | undefined>(nodes.length);
   for (const node of nodes) {
     const parent = node.parent;
-    nearestOk[node.index] = parent ? (base[parent.index]!.failed ? nearestOk[parent.index] : parent) : undefined;
+    nearestOk[node.index] = parent
+      ? base[parent.index]!.failed
+        ? nearestOk[parent.index]
+        : parent
+      : undefined;
   }
   const slowBehind = findSlowSpansBehindTimeouts(nodes, base, hasFailingChild);
 

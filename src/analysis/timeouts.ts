@@ -33,11 +33,13 @@ const ENVOY_TIMEOUT_FLAGS = /(^|,)(UT|SI|DT)(,|$)/;
 /** Round limits that client libraries and proxies default to. */
 const ROUND_LIMITS_MS = [1000, 2000, 3000, 5000, 10_000, 15_000, 20_000, 30_000, 60_000, 120_000] as const;
 
-export function detectTimeout(
+/**
+ * Timeouts the span's own data states: status codes, flags, exception types and messages.
+ * Holds for any span, whatever its children did.
+ */
+export function detectStatedTimeout(
   span: Span,
   exceptions: readonly ExceptionInfo[],
-  failed: boolean,
-  options: TimeoutOptions,
 ): TimeoutReason | undefined {
   const http = httpStatusCode(span);
   if (http === 504 || http === 408) return { source: 'http-status', code: http };
@@ -56,18 +58,35 @@ export function detectTimeout(
   if (span.status.message !== '' && TIMEOUT_WORDS.test(span.status.message)) {
     return { source: 'status-message', message: span.status.message };
   }
+  return undefined;
+}
+
+/** Timers fire a little late, never early: 1% under the limit for clock granularity; over it, 2% or 50 ms. */
+function ranIntoLimit(duration: bigint, limit: bigint): boolean {
+  const slack = (limit * 2n) / 100n > 50n * NANOS_PER_MILLI ? (limit * 2n) / 100n : 50n * NANOS_PER_MILLI;
+  return duration * 100n >= limit * 99n && duration <= limit + slack;
+}
+
+/**
+ * Timeouts read from the duration alone. Only asked of spans whose failure no failing child
+ * explains: the caller of a span that hit 5 s lasts 5.1 s too, and it did not hit the limit itself.
+ *   - a limit the user named (`--timeout 5s`): the span lasted (just about) that long;
+ *   - a failed span that lasted just past a round limit almost certainly hit it. Only failures:
+ *     plenty of healthy work takes 1.0 s.
+ */
+export function detectDurationTimeout(
+  span: Span,
+  failed: boolean,
+  options: TimeoutOptions,
+): TimeoutReason | undefined {
   const duration = spanDuration(span);
   for (const limit of options.limits) {
-    // Timers fire a little late, never early: allow 1% under the limit for clock granularity.
-    if (duration * 100n >= limit * 99n) return { source: 'limit', limitMs: Number(limit / NANOS_PER_MILLI) };
+    if (ranIntoLimit(duration, limit)) return { source: 'limit', limitMs: Number(limit) / 1e6 };
   }
-  // A failed span that lasted just over a round limit almost certainly hit it. Only for failures:
-  // plenty of healthy work takes 1.0 s.
-  if (failed) {
-    for (const ms of ROUND_LIMITS_MS) {
-      const limit = BigInt(ms) * NANOS_PER_MILLI;
-      const slack = (limit * 2n) / 100n > 50n * NANOS_PER_MILLI ? (limit * 2n) / 100n : 50n * NANOS_PER_MILLI;
-      if (duration >= limit && duration <= limit + slack) return { source: 'round-limit', limitMs: ms };
+  if (!failed) return undefined;
+  for (const ms of ROUND_LIMITS_MS) {
+    if (ranIntoLimit(duration, BigInt(ms) * NANOS_PER_MILLI) && duration >= BigInt(ms) * NANOS_PER_MILLI) {
+      return { source: 'round-limit', limitMs: ms };
     }
   }
   return undefined;

@@ -24,7 +24,10 @@ const GLOB_CHARS = /[*?[\]{}]/;
 export async function resolveInputs(files: readonly string[], stdinIsTTY: boolean): Promise<string[]> {
   if (files.length === 0) {
     if (stdinIsTTY) {
-      throw new UsageError('no input', 'pass a trace file with -f FILE (several allowed, globs too), or pipe one in: cat trace.json | otrace show');
+      throw new UsageError(
+        'no input',
+        'pass a trace file with -f FILE (several allowed, globs too), or pipe one in: cat trace.json | otrace show',
+      );
     }
     return ['-'];
   }
@@ -35,7 +38,8 @@ export async function resolveInputs(files: readonly string[], stdinIsTTY: boolea
       continue;
     }
     const matches = (await glob(file, { onlyFiles: true, expandDirectories: false })).sort();
-    if (matches.length === 0) throw new SourceError(`${file}: no files match`, 'check the pattern and the current directory');
+    if (matches.length === 0)
+      throw new SourceError(`${file}: no files match`, 'check the pattern and the current directory');
     out.push(...matches);
   }
   return out;

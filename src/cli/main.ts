@@ -18,7 +18,9 @@ Colour: off when stdout is not a terminal, with NO_COLOR or --no-color; FORCE_CO
 const EXIT_INTERNAL = 70;
 
 function readVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -52,7 +54,11 @@ export async function main(argv: readonly string[]): Promise<void> {
 function reportError(error: unknown): number {
   if (error instanceof CommanderError) {
     // Commander already printed its message (or the help/version text).
-    if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
+    if (
+      error.exitCode === 0 ||
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version'
+    ) {
       return EXIT.ok;
     }
     return EXIT.usage;

@@ -25,14 +25,19 @@ export function parseDuration(text: string, option: string): Nanos {
     pos = part.lastIndex;
   }
   if (trimmed === '' || pos !== trimmed.length) {
-    throw new UsageError(`${option} ${JSON.stringify(text)}: not a duration`, 'write it like 5s, 250ms, 1.5s or 2m');
+    throw new UsageError(
+      `${option} ${JSON.stringify(text)}: not a duration`,
+      'write it like 5s, 250ms, 1.5s or 2m',
+    );
   }
   return BigInt(Math.round(total)) as Nanos;
 }
 
 export function parseCount(text: string, option: string, min = 0): number {
   if (!/^\d+$/.test(text.trim()) || Number(text) < min) {
-    throw new UsageError(`${option} ${JSON.stringify(text)}: expected a whole number${min > 0 ? ` ≥ ${min}` : ''}`);
+    throw new UsageError(
+      `${option} ${JSON.stringify(text)}: expected a whole number${min > 0 ? ` ≥ ${min}` : ''}`,
+    );
   }
   return Number(text);
 }

@@ -10,7 +10,8 @@ import { sanitize } from './sanitize.js';
 
 const ms = (value: number): string => formatDuration(BigInt(Math.round(value * 1e6)));
 const short = (id: string): string => id.slice(0, 8);
-const spanLabel = (f: { name: string; service: string }): string => `${sanitize(f.name)} (${sanitize(f.service)})`;
+const spanLabel = (f: { name: string; service: string }): string =>
+  `${sanitize(f.name)} (${sanitize(f.service)})`;
 
 export function exceptionText(e: ExceptionInfo): string {
   const type = sanitize(e.type);
@@ -56,7 +57,8 @@ export function timeoutReasonText(reason: TimeoutReason): string {
 const FINDING_TEXT: { [K in FindingKind]: (f: Extract<Finding, { kind: K }>) => string } = {
   'error-origin': (f) =>
     `error starts at ${spanLabel(f)}: ${f.exception ? exceptionText(f.exception) : f.reason ? errorReasonText(f.reason) : f.timeout ? timeoutReasonText(f.timeout) : 'failed'}`,
-  'recovered-error': (f) => `${spanLabel(f)} failed but its caller ${short(f.recoveredBySpanId)} succeeded (retried or handled)`,
+  'recovered-error': (f) =>
+    `${spanLabel(f)} failed but its caller ${short(f.recoveredBySpanId)} succeeded (retried or handled)`,
   timeout: (f) => `${spanLabel(f)} timed out after ${ms(f.durationMs)} (${timeoutReasonText(f.reason)})`,
   'slow-span-behind-timeout': (f) =>
     `${spanLabel(f)} ran ${ms(f.durationMs)}: the slow work behind the timeout of span ${short(f.timedOutSpanId)}`,
@@ -67,7 +69,8 @@ const FINDING_TEXT: { [K in FindingKind]: (f: Extract<Finding, { kind: K }>) => 
   'duplicate-span-id': (f) => `${f.count} spans share the id ${f.spanId}`,
   'parent-cycle': (f) => `span ${short(f.spanId)} is its own ancestor; the loop was cut there`,
   'truncated-trace': (f) => `the backend truncated this trace: ${sanitize(f.message)}`,
-  'backend-warning': (f) => `backend warning${f.spanId ? ` on ${short(f.spanId)}` : ''}: ${sanitize(f.message)}`,
+  'backend-warning': (f) =>
+    `backend warning${f.spanId ? ` on ${short(f.spanId)}` : ''}: ${sanitize(f.message)}`,
 };
 
 export function findingText(finding: Finding): string {

@@ -29,7 +29,10 @@ const ExceptionSchema = z.object({ type: z.string(), message: z.string(), stackt
 
 export const ShowSpanSchema = z.object({
   spanId: z.string().regex(/^[0-9a-f]{16}$/),
-  parentSpanId: z.string().regex(/^[0-9a-f]{16}$/).nullable(),
+  parentSpanId: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/)
+    .nullable(),
   depth: z.number().int().nonnegative(),
   service: z.string(),
   name: z.string(),

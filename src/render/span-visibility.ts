@@ -29,7 +29,11 @@ export function selectVisible(view: AnalysisView, options: VisibilityOptions): V
     const failing = facts.failed || facts.slowBehind !== undefined;
     if (options.errorsOnly && !failing) return false;
     if (options.service !== undefined && node.span.service !== options.service) return false;
-    if (options.minDuration !== undefined && !failing && node.span.end - node.span.start < options.minDuration) {
+    if (
+      options.minDuration !== undefined &&
+      !failing &&
+      node.span.end - node.span.start < options.minDuration
+    ) {
       return false;
     }
     return true;

@@ -83,13 +83,21 @@ export function renderTree(view: AnalysisView, options: TreeOptions): TreeText {
     if (item.type === 'fold') {
       shownSpans += item.nodes.length;
       const label = foldLabel(item.nodes, style);
-      lines.push({ text: prefix + connector + label, width: plainWidth(prefix + connector) + plainWidth(label), node: undefined });
+      lines.push({
+        text: prefix + connector + label,
+        width: plainWidth(prefix + connector) + plainWidth(label),
+        node: undefined,
+      });
       continue;
     }
     shownSpans++;
     const { node } = item;
     const label = spanLabel(view, node, style);
-    lines.push({ text: prefix + connector + label, width: plainWidth(prefix + connector) + plainWidth(label), node });
+    lines.push({
+      text: prefix + connector + label,
+      width: plainWidth(prefix + connector) + plainWidth(label),
+      node,
+    });
     const children = childItems(view, node, visibility.visible, options);
     const notes = noteItems(view, node, visibility.hiddenBelow[node.index]!, options);
     const all = [...notes, ...children];
@@ -100,7 +108,9 @@ export function renderTree(view: AnalysisView, options: TreeOptions): TreeText {
   const out = options.timeline ? withTimeline(view, lines, options) : lines.map((l) => l.text);
   if (truncatedAt >= 0) {
     out.push(
-      style.dim(`… ${visibility.visibleCount - shownSpans} more span(s) not shown (--max-spans ${options.maxSpans})`),
+      style.dim(
+        `… ${visibility.visibleCount - shownSpans} more span(s) not shown (--max-spans ${options.maxSpans})`,
+      ),
     );
   }
   return { lines: out, shownSpans, visibleSpans: visibility.visibleCount };
@@ -116,20 +126,32 @@ function spanLabel(view: AnalysisView, node: SpanNode, style: Style): string {
   const self = view.selfTimes[node.index]!;
   const traceDuration = view.tree.end - view.tree.start;
   // Self time matters when a parent itself, not its children, holds a large share of the trace.
-  if (node.children.length > 0 && traceDuration > 0n && self * 5n >= traceDuration && self * 10n < duration * 9n) {
+  if (
+    node.children.length > 0 &&
+    traceDuration > 0n &&
+    self * 5n >= traceDuration &&
+    self * 10n < duration * 9n
+  ) {
     text += style.dim(` (self ${formatDuration(self)})`);
   }
   const markers: string[] = [];
   if (facts.failed) markers.push(style.error('✗'));
   if (facts.timeout) markers.push(style.error('TIMEOUT'), style.dim(`(${timeoutReasonText(facts.timeout)})`));
-  if (facts.error?.source === 'http-status' && !facts.timeout) markers.push(style.error(`HTTP ${facts.error.code}`));
-  if (facts.error?.source === 'grpc-status' && !facts.timeout) markers.push(style.error(`gRPC ${facts.error.name}`));
+  if (facts.error?.source === 'http-status' && !facts.timeout)
+    markers.push(style.error(`HTTP ${facts.error.code}`));
+  if (facts.error?.source === 'grpc-status' && !facts.timeout)
+    markers.push(style.error(`gRPC ${facts.error.name}`));
   if (facts.role === 'origin' && !facts.recoveredBy) markers.push(style.error('◀ origin'));
   if (facts.failed && facts.recoveredBy) markers.push(style.dim('recovered'));
-  if (facts.slowBehind) markers.push(style.warning(`◀ SLOW: the wait behind ${sanitize(facts.slowBehind.span.name)}'s timeout`));
+  if (facts.slowBehind)
+    markers.push(style.warning(`◀ SLOW: the wait behind ${sanitize(facts.slowBehind.span.name)}'s timeout`));
   if (node.parentMissing) {
     const remote = span.flags !== undefined && (span.flags & 0x200) !== 0;
-    markers.push(style.warning(`⚠ parent ${span.parentSpanId?.slice(0, 8)} missing${remote ? ' (remote caller not collected)' : ''}`));
+    markers.push(
+      style.warning(
+        `⚠ parent ${span.parentSpanId?.slice(0, 8)} missing${remote ? ' (remote caller not collected)' : ''}`,
+      ),
+    );
   }
   if (node.duplicateId) markers.push(style.warning('⚠ duplicate span id'));
   if (node.cycleCut) markers.push(style.warning('⚠ parent cycle cut here'));
@@ -145,20 +167,39 @@ function noteItems(view: AnalysisView, node: SpanNode, hiddenBelow: number, opti
   }
   // A failure with no exception event still has something to say: the status message.
   if (facts.exceptions.length === 0 && facts.error?.source === 'status' && facts.error.message) {
-    items.push({ type: 'note', text: options.style.error(`status: ${sanitize(facts.error.message)}`), extra: [] });
+    items.push({
+      type: 'note',
+      text: options.style.error(`status: ${sanitize(facts.error.message)}`),
+      extra: [],
+    });
   }
   if (hiddenBelow > 0) {
-    items.push({ type: 'note', text: options.style.dim(`… ${hiddenBelow} span(s) below --depth ${options.maxDepth}`), extra: [] });
+    items.push({
+      type: 'note',
+      text: options.style.dim(`… ${hiddenBelow} span(s) below --depth ${options.maxDepth}`),
+      extra: [],
+    });
   }
   return items;
 }
 
 function isFoldable(view: AnalysisView, node: SpanNode): boolean {
   const facts = view.facts[node.index]!;
-  return !facts.failed && !facts.slowBehind && !node.parentMissing && !node.duplicateId && facts.exceptions.length === 0;
+  return (
+    !facts.failed &&
+    !facts.slowBehind &&
+    !node.parentMissing &&
+    !node.duplicateId &&
+    facts.exceptions.length === 0
+  );
 }
 
-function childItems(view: AnalysisView, node: SpanNode, visible: readonly boolean[], options: TreeOptions): Item[] {
+function childItems(
+  view: AnalysisView,
+  node: SpanNode,
+  visible: readonly boolean[],
+  options: TreeOptions,
+): Item[] {
   const children = node.children.filter((c) => visible[c.index]);
   if (!options.fold) return children.map((c) => ({ type: 'span', node: c }));
   const items: Item[] = [];
@@ -230,10 +271,16 @@ export function plainWidth(text: string): number {
 }
 
 function withTimeline(view: AnalysisView, lines: readonly Line[], options: TreeOptions): string[] {
-  const labelWidth = Math.min(Math.max(...lines.map((l) => l.width), 10), Math.max(30, Math.floor(options.width * 0.55)));
+  const labelWidth = Math.min(
+    Math.max(...lines.map((l) => l.width), 10),
+    Math.max(30, Math.floor(options.width * 0.55)),
+  );
   const barWidth = Math.max(10, options.width - labelWidth - 3);
   return lines.map((line) => {
-    const label = line.width > labelWidth ? truncateStyled(line.text, labelWidth) : line.text + ' '.repeat(labelWidth - line.width);
+    const label =
+      line.width > labelWidth
+        ? truncateStyled(line.text, labelWidth)
+        : line.text + ' '.repeat(labelWidth - line.width);
     if (!line.node) return label.trimEnd();
     const bar = renderBar(line.node.span, view.tree.start, view.tree.end, barWidth);
     const failed = view.facts[line.node.index]!.failed;

@@ -1,4 +1,4 @@
-import type { AttributeValue, Attributes } from '../model/types.js';
+import type { Attributes, AttributeValue } from '../model/types.js';
 import { type DecodeContext, decodeError, isRecord, type PathPart } from './decode-context.js';
 
 /**
@@ -28,12 +28,17 @@ export function decodeAnyValue(value: unknown, ctx: DecodeContext, path: () => P
   if (arr !== undefined) {
     const values = isRecord(arr) ? arr.values : undefined;
     if (values === undefined || values === null) return [];
-    if (!Array.isArray(values)) throw decodeError(ctx, [...path(), 'arrayValue', 'values'], 'expected an array');
+    if (!Array.isArray(values))
+      throw decodeError(ctx, [...path(), 'arrayValue', 'values'], 'expected an array');
     return values.map((item, i) => decodeAnyValue(item, ctx, () => [...path(), 'arrayValue', 'values', i]));
   }
   const kv = value.kvlistValue ?? value.kvlist_value;
   if (kv !== undefined) {
-    return decodeAttributes(isRecord(kv) ? kv.values : undefined, ctx, () => [...path(), 'kvlistValue', 'values']);
+    return decodeAttributes(isRecord(kv) ? kv.values : undefined, ctx, () => [
+      ...path(),
+      'kvlistValue',
+      'values',
+    ]);
   }
   const bytes = value.bytesValue ?? value.bytes_value;
   if (bytes !== undefined) return String(bytes);
@@ -48,7 +53,11 @@ function decodeIntValue(int: unknown, ctx: DecodeContext, path: () => PathPart[]
     const n = Number(int);
     return Number.isSafeInteger(n) ? n : int;
   }
-  throw decodeError(ctx, [...path(), 'intValue'], `expected an integer (decimal string or number), got ${JSON.stringify(int)}`);
+  throw decodeError(
+    ctx,
+    [...path(), 'intValue'],
+    `expected an integer (decimal string or number), got ${JSON.stringify(int)}`,
+  );
 }
 
 const EMPTY: Attributes = Object.freeze({});
@@ -56,7 +65,8 @@ const EMPTY: Attributes = Object.freeze({});
 /** `[{key, value: AnyValue}]` → `{key: value}`. A missing list is an empty object. */
 export function decodeAttributes(list: unknown, ctx: DecodeContext, path: () => PathPart[]): Attributes {
   if (list === undefined || list === null) return EMPTY;
-  if (!Array.isArray(list)) throw decodeError(ctx, path(), 'expected an array of {"key", "value"} attributes');
+  if (!Array.isArray(list))
+    throw decodeError(ctx, path(), 'expected an array of {"key", "value"} attributes');
   if (list.length === 0) return EMPTY;
   const out: Record<string, AttributeValue> = {};
   for (let i = 0; i < list.length; i++) {

@@ -25,7 +25,12 @@ export function formatPath(parts: readonly PathPart[]): string {
 }
 
 /** The one-line error for a value that does not fit the wire format. */
-export function decodeError(ctx: DecodeContext, path: readonly PathPart[], expected: string, hint?: string): InputError {
+export function decodeError(
+  ctx: DecodeContext,
+  path: readonly PathPart[],
+  expected: string,
+  hint?: string,
+): InputError {
   return new InputError(`${ctx.file}:${ctx.line}: ${formatPath(path)}: ${expected}`, hint);
 }
 

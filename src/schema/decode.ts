@@ -12,7 +12,12 @@ export type DecodeOutcome = 'decoded' | 'skipped';
  * One parsed JSON document → spans in the sink. `auto` recognises the envelope; metrics and logs
  * lines of a Collector export are skipped, anything else is refused with what it looks like.
  */
-export function decodeDocument(doc: unknown, ctx: DecodeContext, sink: SpanSink, format: InputFormat): DecodeOutcome {
+export function decodeDocument(
+  doc: unknown,
+  ctx: DecodeContext,
+  sink: SpanSink,
+  format: InputFormat,
+): DecodeOutcome {
   if (format === 'otlp') {
     if (isOtlpOtherSignal(doc) && !isOtlpTraceDocument(doc)) return 'skipped';
     decodeOtlpDocument(doc, ctx, sink);
@@ -44,7 +49,12 @@ function unrecognised(doc: unknown, ctx: DecodeContext): Error {
     );
   }
   if (isRecord(doc) && Array.isArray(doc.traces) && !('spans' in doc)) {
-    return decodeError(ctx, ['traces'], 'a Tempo search response holds no spans', 'fetch each trace (/api/traces/<id>)');
+    return decodeError(
+      ctx,
+      ['traces'],
+      'a Tempo search response holds no spans',
+      'fetch each trace (/api/traces/<id>)',
+    );
   }
   const keys = isRecord(doc) ? Object.keys(doc).slice(0, 5) : [];
   const shape = Array.isArray(doc)

@@ -37,7 +37,9 @@ function decodeId(raw: string, bytes: number, allowShortHex: boolean): IdResult<
   return {
     ok: false,
     reason: `expected ${hexLength} hex chars, got ${JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}…` : raw)}`,
-    hint: BASE64.test(raw) ? 'ids must be hex, or base64 of the raw id bytes as protobuf-JSON writes them' : undefined,
+    hint: BASE64.test(raw)
+      ? 'ids must be hex, or base64 of the raw id bytes as protobuf-JSON writes them'
+      : undefined,
   } as IdResult<string>;
 }
 

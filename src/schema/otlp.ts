@@ -1,6 +1,13 @@
 import type { Attributes, Nanos, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/types.js';
 import { decodeAttributes } from './any-value.js';
-import { type DecodeContext, decodeError, describeValue, formatPath, isRecord, type PathPart } from './decode-context.js';
+import {
+  type DecodeContext,
+  decodeError,
+  describeValue,
+  formatPath,
+  isRecord,
+  type PathPart,
+} from './decode-context.js';
 import { decodeSpanId, decodeTraceId } from './ids.js';
 import type { SpanSink } from './sink.js';
 
@@ -35,7 +42,13 @@ export function isOtlpTraceDocument(doc: unknown): boolean {
   return isRecord(doc) && findEnvelope(doc) !== undefined;
 }
 
-const OTHER_SIGNALS = ['resourceMetrics', 'resource_metrics', 'resourceLogs', 'resource_logs', 'resourceProfiles'];
+const OTHER_SIGNALS = [
+  'resourceMetrics',
+  'resource_metrics',
+  'resourceLogs',
+  'resource_logs',
+  'resourceProfiles',
+];
 
 /** Metrics, logs and profiles lines share Collector file exports with traces: they are skipped. */
 export function isOtlpOtherSignal(doc: unknown): boolean {
@@ -76,13 +89,17 @@ function decodeResourceSpans(
   const serviceName = resource['service.name'];
   const service = typeof serviceName === 'string' && serviceName !== '' ? serviceName : UNKNOWN_SERVICE;
 
-  const scopeKey = ['scopeSpans', 'scope_spans', 'instrumentationLibrarySpans', 'instrumentation_library_spans'].find(
-    (k) => k in rs,
-  );
+  const scopeKey = [
+    'scopeSpans',
+    'scope_spans',
+    'instrumentationLibrarySpans',
+    'instrumentation_library_spans',
+  ].find((k) => k in rs);
   if (scopeKey === undefined) return;
   const scopes = rs[scopeKey];
   if (scopes === null) return;
-  if (!Array.isArray(scopes)) throw decodeError(ctx, [...path, scopeKey], `expected an array, got ${describeValue(scopes)}`);
+  if (!Array.isArray(scopes))
+    throw decodeError(ctx, [...path, scopeKey], `expected an array, got ${describeValue(scopes)}`);
   for (let s = 0; s < scopes.length; s++) {
     const ss = scopes[s];
     const scopePath = [...path, scopeKey, s];
@@ -94,7 +111,8 @@ function decodeResourceSpans(
         : undefined;
     const spans = ss.spans;
     if (spans === undefined || spans === null) continue;
-    if (!Array.isArray(spans)) throw decodeError(ctx, [...scopePath, 'spans'], `expected an array, got ${describeValue(spans)}`);
+    if (!Array.isArray(spans))
+      throw decodeError(ctx, [...scopePath, 'spans'], `expected an array, got ${describeValue(spans)}`);
     const shared: SharedFields = { service, resource, scope };
     for (let i = 0; i < spans.length; i++) {
       sink.span(decodeSpan(spans[i], ctx, shared, [...scopePath, 'spans', i], state));
@@ -108,13 +126,24 @@ interface SharedFields {
   readonly scope: Span['scope'];
 }
 
-function decodeSpan(raw: unknown, ctx: DecodeContext, shared: SharedFields, path: PathPart[], state: DocumentState): Span {
+function decodeSpan(
+  raw: unknown,
+  ctx: DecodeContext,
+  shared: SharedFields,
+  path: PathPart[],
+  state: DocumentState,
+): Span {
   if (!isRecord(raw)) throw decodeError(ctx, path, `expected a span object, got ${describeValue(raw)}`);
   const traceIdRaw = raw.traceId ?? raw.trace_id;
   const spanIdRaw = raw.spanId ?? raw.span_id;
   const parentRaw = raw.parentSpanId ?? raw.parent_span_id;
 
-  const traceId = requireId(decodeTraceId(asIdString(traceIdRaw, ctx, path, 'traceId')), ctx, path, 'traceId');
+  const traceId = requireId(
+    decodeTraceId(asIdString(traceIdRaw, ctx, path, 'traceId')),
+    ctx,
+    path,
+    'traceId',
+  );
   const spanId = requireId(decodeSpanId(asIdString(spanIdRaw, ctx, path, 'spanId')), ctx, path, 'spanId');
   let parentSpanId: Span['parentSpanId'];
   if (parentRaw !== undefined && parentRaw !== null) {
@@ -165,7 +194,12 @@ function requireId<T>(
 ): T {
   if (!result.ok) throw decodeError(ctx, [...path, field], result.reason, result.hint);
   if (result.id === undefined) {
-    throw decodeError(ctx, [...path, field], 'missing, empty or all-zero id', 'every span needs a trace id and a span id');
+    throw decodeError(
+      ctx,
+      [...path, field],
+      'missing, empty or all-zero id',
+      'every span needs a trace id and a span id',
+    );
   }
   return result.id;
 }
@@ -185,10 +219,21 @@ export function decodeNanos(value: unknown, ctx: DecodeContext, path: () => Path
     // opentelemetry-js 0.44 briefly wrote Long-style {low, high} objects.
     return ((BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0)) as Nanos;
   }
-  throw decodeError(ctx, path(), `expected nanoseconds since the epoch as a decimal string, got ${describeValue(value)}`);
+  throw decodeError(
+    ctx,
+    path(),
+    `expected nanoseconds since the epoch as a decimal string, got ${describeValue(value)}`,
+  );
 }
 
-const KIND_BY_NUMBER: readonly SpanKind[] = ['internal', 'internal', 'server', 'client', 'producer', 'consumer'];
+const KIND_BY_NUMBER: readonly SpanKind[] = [
+  'internal',
+  'internal',
+  'server',
+  'client',
+  'producer',
+  'consumer',
+];
 const KIND_BY_NAME: Readonly<Record<string, SpanKind>> = {
   SPAN_KIND_UNSPECIFIED: 'internal',
   SPAN_KIND_INTERNAL: 'internal',
@@ -208,10 +253,15 @@ function decodeKind(value: unknown, ctx: DecodeContext, path: PathPart[]): SpanK
   if (value === undefined || value === null) return 'internal';
   if (typeof value === 'number' && KIND_BY_NUMBER[value]) return KIND_BY_NUMBER[value];
   if (typeof value === 'string') {
-    const kind = KIND_BY_NAME[value.toUpperCase()] ?? (DECIMAL.test(value) ? KIND_BY_NUMBER[Number(value)] : undefined);
+    const kind =
+      KIND_BY_NAME[value.toUpperCase()] ?? (DECIMAL.test(value) ? KIND_BY_NUMBER[Number(value)] : undefined);
     if (kind) return kind;
   }
-  throw decodeError(ctx, [...path, 'kind'], `expected a SpanKind 0-5 or a name like "SPAN_KIND_SERVER", got ${describeValue(value)}`);
+  throw decodeError(
+    ctx,
+    [...path, 'kind'],
+    `expected a SpanKind 0-5 or a name like "SPAN_KIND_SERVER", got ${describeValue(value)}`,
+  );
 }
 
 const STATUS_BY_NAME: Readonly<Record<string, StatusCode>> = {
@@ -233,10 +283,16 @@ function decodeStatus(value: unknown, ctx: DecodeContext, path: PathPart[]): Spa
     // 0 unset, 1 ok, 2 error; a larger code is a pre-2020 status (gRPC-style, non-zero = failure).
     status = code === 0 ? 'unset' : code === 1 ? 'ok' : code === 2 ? 'error' : code > 2 ? 'error' : undefined;
   } else if (typeof code === 'string') {
-    status = STATUS_BY_NAME[code.toUpperCase()] ?? (DECIMAL.test(code) ? (['unset', 'ok', 'error'] as const)[Number(code)] : undefined);
+    status =
+      STATUS_BY_NAME[code.toUpperCase()] ??
+      (DECIMAL.test(code) ? (['unset', 'ok', 'error'] as const)[Number(code)] : undefined);
   }
   if (status === undefined) {
-    throw decodeError(ctx, [...path, 'status', 'code'], `expected a status code 0-2 or a name like "STATUS_CODE_ERROR", got ${describeValue(code)}`);
+    throw decodeError(
+      ctx,
+      [...path, 'status', 'code'],
+      `expected a status code 0-2 or a name like "STATUS_CODE_ERROR", got ${describeValue(code)}`,
+    );
   }
   if (status === 'unset' && message === '') return UNSET_STATUS;
   return { code: status, message };
@@ -248,14 +304,19 @@ const NO_LINKS: readonly SpanLink[] = Object.freeze([]);
 
 function decodeEvents(value: unknown, ctx: DecodeContext, path: PathPart[]): readonly SpanEvent[] {
   if (value === undefined || value === null) return NO_EVENTS;
-  if (!Array.isArray(value)) throw decodeError(ctx, [...path, 'events'], `expected an array, got ${describeValue(value)}`);
+  if (!Array.isArray(value))
+    throw decodeError(ctx, [...path, 'events'], `expected an array, got ${describeValue(value)}`);
   if (value.length === 0) return NO_EVENTS;
   return value.map((event, i): SpanEvent => {
     const eventPath = (): PathPart[] => [...path, 'events', i];
-    if (!isRecord(event)) throw decodeError(ctx, eventPath(), `expected an event object, got ${describeValue(event)}`);
+    if (!isRecord(event))
+      throw decodeError(ctx, eventPath(), `expected an event object, got ${describeValue(event)}`);
     return {
       name: typeof event.name === 'string' ? event.name : '',
-      time: decodeNanos(event.timeUnixNano ?? event.time_unix_nano, ctx, () => [...eventPath(), 'timeUnixNano']),
+      time: decodeNanos(event.timeUnixNano ?? event.time_unix_nano, ctx, () => [
+        ...eventPath(),
+        'timeUnixNano',
+      ]),
       attributes: decodeAttributes(event.attributes, ctx, () => [...eventPath(), 'attributes']),
     };
   });
@@ -263,18 +324,22 @@ function decodeEvents(value: unknown, ctx: DecodeContext, path: PathPart[]): rea
 
 function decodeLinks(value: unknown, ctx: DecodeContext, path: PathPart[]): readonly SpanLink[] {
   if (value === undefined || value === null) return NO_LINKS;
-  if (!Array.isArray(value)) throw decodeError(ctx, [...path, 'links'], `expected an array, got ${describeValue(value)}`);
+  if (!Array.isArray(value))
+    throw decodeError(ctx, [...path, 'links'], `expected an array, got ${describeValue(value)}`);
   const links: SpanLink[] = [];
   for (let i = 0; i < value.length; i++) {
     const link = value[i];
-    if (!isRecord(link)) throw decodeError(ctx, [...path, 'links', i], `expected a link object, got ${describeValue(link)}`);
+    if (!isRecord(link))
+      throw decodeError(ctx, [...path, 'links', i], `expected a link object, got ${describeValue(link)}`);
     const traceRaw = link.traceId ?? link.trace_id;
     const spanRaw = link.spanId ?? link.span_id;
     const traceId = typeof traceRaw === 'string' ? decodeTraceId(traceRaw) : undefined;
     const spanId = typeof spanRaw === 'string' ? decodeSpanId(spanRaw) : undefined;
     // Real files carry placeholder links ("spanId": "spanId"); a link we cannot follow is dropped, not fatal.
     if (!traceId?.ok || !spanId?.ok || traceId.id === undefined || spanId.id === undefined) {
-      ctx.warn(`${ctx.file}:${ctx.line}: ${formatPath([...path, 'links', i])}: link ids are not usable ids; link ignored`);
+      ctx.warn(
+        `${ctx.file}:${ctx.line}: ${formatPath([...path, 'links', i])}: link ids are not usable ids; link ignored`,
+      );
       continue;
     }
     links.push({

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError, SourceError } from '../errors.js';
+import { locateJsonError } from './locate-json-error.js';
 
 /**
  * Bytes → JSON values, knowing nothing of traces. Two shapes of file exist in the wild:
@@ -32,7 +33,10 @@ export async function openFile(path: string): Promise<Readable> {
     throw fileError(path, error);
   }
   if (info.isDirectory()) {
-    throw new InputError(`${path}: is a directory`, `pass the files in it, or a quoted glob such as '${path}/*.json'`);
+    throw new InputError(
+      `${path}: is a directory`,
+      `pass the files in it, or a quoted glob such as '${path}/*.json'`,
+    );
   }
   const stream = createReadStream(path);
   // Surface open errors (EACCES) through the iterator with the same wording.
@@ -41,7 +45,8 @@ export async function openFile(path: string): Promise<Readable> {
 
 function fileError(path: string, error: unknown): Error {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return new SourceError(`${path}: no such file`, 'check the path, or pass - to read standard input');
+  if (code === 'ENOENT')
+    return new SourceError(`${path}: no such file`, 'check the path, or pass - to read standard input');
   if (code === 'EACCES' || code === 'EPERM') return new SourceError(`${path}: permission denied`);
   return new SourceError(`${path}: cannot read (${code ?? (error as Error)?.message ?? 'unknown error'})`);
 }
@@ -113,7 +118,10 @@ function checkLooksLikeJson(firstLine: string, file: string, line: number): void
     );
   }
   if (c === '<') {
-    throw new InputError(`${file}:${line}: this is HTML or XML, not JSON`, 'save the trace as JSON (Jaeger UI: Trace JSON)');
+    throw new InputError(
+      `${file}:${line}: this is HTML or XML, not JSON`,
+      'save the trace as JSON (Jaeger UI: Trace JSON)',
+    );
   }
   throw new InputError(
     `${file}:${line}: not JSON: starts with ${JSON.stringify(firstLine.slice(0, 20))}`,
@@ -122,25 +130,38 @@ function checkLooksLikeJson(firstLine: string, file: string, line: number): void
 }
 
 /** One line: where the JSON breaks, as file:line:column. */
-function jsonError(file: string, startLine: number, text: string, error: Error, mode: 'lines' | 'whole'): InputError {
+function jsonError(
+  file: string,
+  startLine: number,
+  text: string,
+  error: Error,
+  mode: 'lines' | 'whole',
+): InputError {
   const position = /position (\d+)/.exec(error.message);
+  const offset = position ? Number(position[1]) : locateJsonError(text);
   let line = startLine;
   let column: number | undefined;
-  if (position) {
-    const offset = Number(position[1]);
+  if (offset >= 0) {
     const before = text.slice(0, offset);
     const newlines = before.split('\n').length - 1;
     line = startLine + newlines;
     column = offset - (before.lastIndexOf('\n') + 1) + 1;
   }
-  const reason = error.message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
-  const truncated = /Unexpected end of JSON input|Unterminated string/.test(error.message);
+  const truncated = offset >= text.length || /Unexpected end of JSON input|Unterminated string/.test(error.message);
+  const reason = truncated
+    ? 'unexpected end of input'
+    : offset >= 0
+      ? `unexpected ${JSON.stringify(text.slice(offset, offset + 12))}`
+      : (error.message.split('\n')[0] ?? 'cannot parse');
   const hint = truncated
     ? mode === 'lines'
       ? 'the line is cut short: was the file still being written, or truncated?'
       : 'the document is cut short: was the download or export interrupted?'
     : 'check the file is the JSON an exporter or the Jaeger/Tempo API wrote';
-  return new InputError(`${file}:${line}${column === undefined ? '' : `:${column}`}: invalid JSON: ${reason}`, hint);
+  return new InputError(
+    `${file}:${line}${column === undefined ? '' : `:${column}`}: invalid JSON: ${reason}`,
+    hint,
+  );
 }
 
 /** Buffers → strings, gunzipping when the stream starts with the gzip magic bytes. */
@@ -190,7 +211,10 @@ async function* decodeStream(stream: Readable, file: string): AsyncGenerator<str
 }
 
 /** Strings → lines with 1-based numbers; `\r\n` and `\n` both end a line. */
-async function* splitLines(chunks: AsyncIterable<string>, _file: string): AsyncGenerator<{ text: string; line: number }> {
+async function* splitLines(
+  chunks: AsyncIterable<string>,
+  _file: string,
+): AsyncGenerator<{ text: string; line: number }> {
   let pending = '';
   let line = 0;
   for await (const chunk of chunks) {

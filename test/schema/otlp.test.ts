@@ -6,7 +6,10 @@ const TRACE = '5b8efff798038103d269b633813fc60c';
 const SPAN = 'eee19b7ec3c1b174';
 const PARENT = 'eee19b7ec3c1b173';
 
-function doc(span: Record<string, unknown>, envelope: (rs: unknown[]) => unknown = (rs) => ({ resourceSpans: rs })) {
+function doc(
+  span: Record<string, unknown>,
+  envelope: (rs: unknown[]) => unknown = (rs) => ({ resourceSpans: rs }),
+) {
   return envelope([
     {
       resource: { attributes: [{ key: 'service.name', value: { stringValue: 'user-service' } }] },
@@ -86,7 +89,11 @@ describe('decodeOtlpDocument', () => {
       ctx,
       sink,
     );
-    expect(spans[0]).toMatchObject({ service: 'svc', scope: { name: 'lib', version: '' }, attributes: { n: 3 } });
+    expect(spans[0]).toMatchObject({
+      service: 'svc',
+      scope: { name: 'lib', version: '' },
+      attributes: { n: 3 },
+    });
     expect(spans[0]!.end - spans[0]!.start).toBe(4n);
   });
 
@@ -200,9 +207,9 @@ describe('decodeOtlpDocument', () => {
 
   it('refuses a missing span id and a non-numeric time', () => {
     const { sink, ctx } = collecting();
-    expect(inputErrorOf(() => decodeOtlpDocument(doc({ ...base, spanId: undefined }), ctx, sink)).message).toBe(
-      'test.json:1: resourceSpans[0].scopeSpans[0].spans[0].spanId: missing, empty or all-zero id',
-    );
+    expect(
+      inputErrorOf(() => decodeOtlpDocument(doc({ ...base, spanId: undefined }), ctx, sink)).message,
+    ).toBe('test.json:1: resourceSpans[0].scopeSpans[0].spans[0].spanId: missing, empty or all-zero id');
     expect(
       inputErrorOf(() => decodeOtlpDocument(doc({ ...base, startTimeUnixNano: 'soon' }), ctx, sink)).message,
     ).toBe(

@@ -26,7 +26,10 @@ export function listCommand(ctx: CommandContext): Command {
       ctx.warn,
     );
     if (loaded.traces.length === 0) {
-      throw new SourceError(`${loaded.inputNames.join(', ')}: no spans found`, 'the input holds no trace data');
+      throw new SourceError(
+        `${loaded.inputNames.join(', ')}: no spans found`,
+        'the input holds no trace data',
+      );
     }
     const summaries = loaded.traces.map(summarizeTrace);
     writeResult(

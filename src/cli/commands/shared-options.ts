@@ -4,8 +4,10 @@ import { INPUT_FORMATS } from '../../schema/decode.js';
 /** Options every command that reads traces takes. */
 export function inputOptions(): Option[] {
   return [
-    new Option('-f, --file <path>', 'trace file: OTLP JSON, Collector JSON Lines, Jaeger JSON; - for stdin; repeat or quote a glob')
-      .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+    new Option(
+      '-f, --file <path>',
+      'trace file: OTLP JSON, Collector JSON Lines, Jaeger JSON; - for stdin; repeat or quote a glob',
+    ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
     new Option('--input-format <format>', 'skip detection and read the input as this format')
       .choices(INPUT_FORMATS)
       .default('auto'),

@@ -32,8 +32,13 @@ interface ShowOptions {
 
 export function showCommand(ctx: CommandContext): Command {
   const command = new Command('show')
-    .description('print one trace as a tree: durations, errors with their exceptions, timeouts, orphans, critical path')
-    .argument('[trace-id]', 'the trace to show (a unique prefix is enough); optional when the input holds one trace');
+    .description(
+      'print one trace as a tree: durations, errors with their exceptions, timeouts, orphans, critical path',
+    )
+    .argument(
+      '[trace-id]',
+      'the trace to show (a unique prefix is enough); optional when the input holds one trace',
+    );
   for (const option of inputOptions()) command.addOption(option);
   command
     .addOption(formatOption())
@@ -46,8 +51,10 @@ export function showCommand(ctx: CommandContext): Command {
     .option('--no-fold', 'do not fold runs of similar sibling spans into one line')
     .option('--timeline', 'add a proportional time bar per span (a terminal waterfall)')
     .addOption(
-      new Option('--timeout <dur>', 'a time limit in force (e.g. the client timeout): spans that ran into it are timeouts; repeatable')
-        .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+      new Option(
+        '--timeout <dur>',
+        'a time limit in force (e.g. the client timeout): spans that ran into it are timeouts; repeatable',
+      ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
     )
     .action(async (traceId: string | undefined, options: ShowOptions) => {
       process.exitCode = await runShow(ctx, traceId, options);
@@ -55,11 +62,16 @@ export function showCommand(ctx: CommandContext): Command {
   return command;
 }
 
-async function runShow(ctx: CommandContext, traceIdArg: string | undefined, options: ShowOptions): Promise<number> {
+async function runShow(
+  ctx: CommandContext,
+  traceIdArg: string | undefined,
+  options: ShowOptions,
+): Promise<number> {
   // Validate every option before reading any input.
   const timeouts = (options.timeout ?? []).map((t) => parseDuration(t, '--timeout'));
   const depth = options.depth === undefined ? undefined : parseCount(options.depth, '--depth');
-  const minDuration = options.minDuration === undefined ? undefined : parseDuration(options.minDuration, '--min-duration');
+  const minDuration =
+    options.minDuration === undefined ? undefined : parseDuration(options.minDuration, '--min-duration');
   const maxSpans = parseCount(options.maxSpans, '--max-spans', 1);
 
   let files = options.file ?? [];
@@ -97,10 +109,18 @@ async function runShow(ctx: CommandContext, traceIdArg: string | undefined, opti
 }
 
 /** The trace asked for: by id or unique prefix; the only one; or a usage error listing them. */
-function pickTrace(traces: readonly Trace[], wanted: string | undefined, inputs: readonly string[], width: number): Trace {
+function pickTrace(
+  traces: readonly Trace[],
+  wanted: string | undefined,
+  inputs: readonly string[],
+  width: number,
+): Trace {
   const where = inputs.length === 1 ? inputs[0] : `${inputs.length} inputs`;
   if (traces.length === 0) {
-    throw new SourceError(`${where}: no spans found`, 'the input holds no trace data (metrics or logs only?)');
+    throw new SourceError(
+      `${where}: no spans found`,
+      'the input holds no trace data (metrics or logs only?)',
+    );
   }
   if (wanted === undefined) {
     if (traces.length === 1) return traces[0]!;
@@ -117,7 +137,13 @@ function pickTrace(traces: readonly Trace[], wanted: string | undefined, inputs:
   const matches = id.length >= 4 ? traces.filter((t) => t.traceId.startsWith(id)) : [];
   if (matches.length === 1) return matches[0]!;
   if (matches.length > 1) {
-    throw new UsageError(`trace id prefix ${id} matches ${matches.length} traces`, 'give more characters of the id');
+    throw new UsageError(
+      `trace id prefix ${id} matches ${matches.length} traces`,
+      'give more characters of the id',
+    );
   }
-  throw new SourceError(`trace ${id} not found in ${where} (${traces.length} trace(s))`, 'list them with: otrace list -f …');
+  throw new SourceError(
+    `trace ${id} not found in ${where} (${traces.length} trace(s))`,
+    'list them with: otrace list -f …',
+  );
 }

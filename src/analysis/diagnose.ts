@@ -70,13 +70,15 @@ export function diagnose(tree: TraceTree, facts: readonly SpanFacts[]): Diagnosi
   const f = facts[chosen.index]!;
   const from = rootOf(chosen).span.service;
   const slow = tree.nodes.find((n) => facts[n.index]!.slowBehind === chosen);
+  // HTTP client spans have generic names ("GET"): name the operation that made the call too.
+  const isCall = chosen.span.kind === 'client' || chosen.span.kind === 'producer';
   const caller =
-    chosen.parent && chosen.parent.span.service === chosen.span.service ? chosen.parent : undefined;
+    isCall && chosen.parent && chosen.parent.span.service === chosen.span.service ? chosen.parent : undefined;
 
   let to: string | undefined;
   if (slow && slow.span.service !== from) to = slow.span.service;
   else if (chosen.span.service !== from) to = chosen.span.service;
-  else if (chosen.span.kind === 'client' || chosen.span.kind === 'producer') to = peerOf(chosen.span);
+  else if (isCall) to = peerOf(chosen.span);
 
   return {
     kind: f.timeout ? 'timed-out' : 'failed',

@@ -1,5 +1,6 @@
-import type { Nanos, SpanNode, TraceTree } from '../model/types.js';
+import type { Nanos, Span, SpanNode, TraceTree } from '../model/types.js';
 import { spanDuration } from '../model/units.js';
+import { grpcStatusCode, httpStatusCode, isGrpcSpan } from './attributes.js';
 import { type ExceptionInfo, extractExceptions } from './exceptions.js';
 import { detectError, type ErrorReason } from './span-errors.js';
 import {
@@ -21,7 +22,10 @@ export interface SpanFacts {
    * `propagated`: failed because a child failed.
    */
   readonly role: 'origin' | 'propagated' | undefined;
-  /** Failed, but an ancestor succeeded: the failure was retried or handled. The nearest such ancestor. */
+  /**
+   * Failed, but an ancestor succeeded: the failure was retried or handled. The nearest such ancestor.
+   * "Succeeded" needs evidence (see findRecoveringAncestors): an unset status alone is not success.
+   */
   readonly recoveredBy: SpanNode | undefined;
   /** This span is the slow work behind that span's timeout (a masked timeout: it may not fail itself). */
   readonly slowBehind: SpanNode | undefined;
@@ -47,22 +51,13 @@ export function computeSpanFacts(tree: TraceTree, options: TimeoutOptions): Span
     const parent = nodes[i]!.parent;
     if (parent && facts.failed) hasFailingChild[parent.index] = true;
   }
-  // Forward sweep: the nearest succeeding ancestor, inherited down the tree.
-  const nearestOk = new Array<SpanNode | undefined>(nodes.length);
-  for (const node of nodes) {
-    const parent = node.parent;
-    nearestOk[node.index] = parent
-      ? base[parent.index]!.failed
-        ? nearestOk[parent.index]
-        : parent
-      : undefined;
-  }
+  const recoveredBy = findRecoveringAncestors(nodes, base);
   const slowBehind = findSlowSpansBehindTimeouts(nodes, base, hasFailingChild);
 
   return base.map((facts, i) => ({
     ...facts,
     role: facts.failed ? (hasFailingChild[i] ? 'propagated' : 'origin') : undefined,
-    recoveredBy: facts.failed ? nearestOk[i] : undefined,
+    recoveredBy: facts.failed ? recoveredBy[i] : undefined,
     slowBehind: slowBehind.get(i),
   }));
 }
@@ -107,4 +102,47 @@ function longestChild(node: SpanNode): SpanNode | undefined {
     }
   }
   return best;
+}
+
+/**
+ * For each span, the ancestor that absorbed a failure there, if any. An ancestor absorbed it when it
+ * did not fail and either shows success (status OK, HTTP < 400, gRPC OK) or the failing branch was
+ * retried: a later sibling with the same name and service that did not fail.
+ *
+ *   orders (unset)                    <- absorbs the failure: the branch was retried
+ *   ├─ GET /orders 503 ✗
+ *   └─ GET /orders 200               (same name, later, ok)
+ *
+ * A load generator's span with unset status above a proxy's 504 shows no success: not recovered.
+ * One forward sweep: a span's answer is its parent's, or the parent itself.
+ */
+function findRecoveringAncestors(
+  nodes: readonly SpanNode[],
+  base: readonly { failed: boolean }[],
+): (SpanNode | undefined)[] {
+  const retried = new Array<boolean>(nodes.length).fill(false);
+  for (const node of nodes) {
+    const okLater = new Set<string>();
+    for (let i = node.children.length - 1; i >= 0; i--) {
+      const child = node.children[i]!;
+      const key = `${child.span.service}\u0000${child.span.name}`;
+      if (okLater.has(key)) retried[child.index] = true;
+      if (!base[child.index]!.failed) okLater.add(key);
+    }
+  }
+  const out = new Array<SpanNode | undefined>(nodes.length);
+  for (const node of nodes) {
+    const parent = node.parent;
+    if (!parent) continue;
+    const absorbs = !base[parent.index]!.failed && (retried[node.index] || showsSuccess(parent.span));
+    out[node.index] = absorbs ? parent : out[parent.index];
+  }
+  return out;
+}
+
+function showsSuccess(span: Span): boolean {
+  if (span.status.code === 'ok') return true;
+  const http = httpStatusCode(span);
+  if (http !== undefined && http >= 100 && http < 400) return true;
+  return isGrpcSpan(span) && grpcStatusCode(span) === 0;
 }

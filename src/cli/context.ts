@@ -6,13 +6,14 @@ export interface CommandContext {
   readonly terminal: TerminalFacts;
   readonly warn: (message: string) => void;
   readonly warnings: () => number;
-  styleFor(format: string, colorOption: boolean | undefined): Style;
+  /** Colour only for text, and only when the terminal and the environment allow it. */
+  styleFor(format: string): Style;
   readonly width: number;
 }
 
 const MAX_WARNINGS = 20;
 
-export function createContext(write: (text: string) => void): CommandContext {
+export function createContext(write: (text: string) => void, noColorFlag: boolean): CommandContext {
   const terminal = readTerminal();
   const seen = new Set<string>();
   let count = 0;
@@ -27,8 +28,8 @@ export function createContext(write: (text: string) => void): CommandContext {
       else if (count === MAX_WARNINGS + 1) write('otrace: warning: more warnings not shown');
     },
     warnings: () => count,
-    styleFor(format, colorOption) {
-      return format === 'text' && wantsColor(terminal, colorOption) ? createStyle(true) : PLAIN_STYLE;
+    styleFor(format) {
+      return format === 'text' && wantsColor(terminal, !noColorFlag) ? createStyle(true) : PLAIN_STYLE;
     },
   };
 }

@@ -24,8 +24,9 @@ function readVersion(): string {
   return pkg.version;
 }
 
-export function buildProgram(): Command {
-  const ctx = createContext(writeDiagnostic);
+export function buildProgram(argv: readonly string[]): Command {
+  // Read up front so that `--no-color` works before or after the command name.
+  const ctx = createContext(writeDiagnostic, argv.includes('--no-color'));
   const program = new Command('otrace')
     .description('Trace inspector and failure diagnoser for OpenTelemetry')
     .version(readVersion())
@@ -45,7 +46,7 @@ export function buildProgram(): Command {
 export async function main(argv: readonly string[]): Promise<void> {
   installPipeHandling();
   try {
-    await buildProgram().parseAsync([...argv]);
+    await buildProgram(argv).parseAsync([...argv]);
   } catch (error) {
     process.exitCode = reportError(error);
   }

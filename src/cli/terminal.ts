@@ -19,8 +19,8 @@ export function readTerminal(): TerminalFacts {
   };
 }
 
-export function wantsColor(terminal: TerminalFacts, colorOption: boolean | undefined): boolean {
-  if (colorOption === false) return false;
+export function wantsColor(terminal: TerminalFacts, colorAllowed: boolean): boolean {
+  if (!colorAllowed) return false;
   const { env } = terminal;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   const force = env.FORCE_COLOR;

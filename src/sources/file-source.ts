@@ -147,7 +147,8 @@ function jsonError(
     line = startLine + newlines;
     column = offset - (before.lastIndexOf('\n') + 1) + 1;
   }
-  const truncated = offset >= text.length || /Unexpected end of JSON input|Unterminated string/.test(error.message);
+  const truncated =
+    offset >= text.length || /Unexpected end of JSON input|Unterminated string/.test(error.message);
   const reason = truncated
     ? 'unexpected end of input'
     : offset >= 0

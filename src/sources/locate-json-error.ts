@@ -14,15 +14,16 @@ export function locateJsonError(text: string): number {
     while (i < n && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
     if (i >= n) return state === 'after' && stack.length === 0 ? -1 : n;
     const c = text[i];
+    // An empty container may close right away; otherwise these states expect a value or a key.
+    if ((state === 'value-or-end' && c === ']') || (state === 'key-or-end' && c === '}')) {
+      stack.pop();
+      i++;
+      state = 'after';
+      continue;
+    }
+    if (state === 'value-or-end') state = 'value';
+    if (state === 'key-or-end') state = 'key';
     switch (state) {
-      case 'value-or-end':
-        if (c === ']') {
-          stack.pop();
-          i++;
-          state = 'after';
-          break;
-        }
-      // falls through
       case 'value': {
         if (c === '{' || c === '[') {
           stack.push(c);
@@ -36,14 +37,6 @@ export function locateJsonError(text: string): number {
         state = 'after';
         break;
       }
-      case 'key-or-end':
-        if (c === '}') {
-          stack.pop();
-          i++;
-          state = 'after';
-          break;
-        }
-      // falls through
       case 'key': {
         if (c !== '"') return i;
         const end = scanString(text, i);

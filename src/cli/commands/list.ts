@@ -12,7 +12,6 @@ interface ListOptions {
   file?: string[];
   inputFormat: InputFormat;
   format: OutputFormat;
-  color?: boolean;
 }
 
 export function listCommand(ctx: CommandContext): Command {
@@ -35,7 +34,7 @@ export function listCommand(ctx: CommandContext): Command {
     writeResult(
       options.format === 'json'
         ? renderListJson(summaries)
-        : renderListText(summaries, ctx.styleFor(options.format, options.color), ctx.width),
+        : renderListText(summaries, ctx.styleFor(options.format), ctx.width),
     );
     process.exitCode = EXIT.ok;
   });

@@ -18,7 +18,6 @@ interface ShowOptions {
   file?: string[];
   inputFormat: InputFormat;
   format: OutputFormat;
-  color?: boolean;
   stack?: boolean;
   depth?: string;
   errorsOnly?: boolean;
@@ -92,7 +91,7 @@ async function runShow(
   } else {
     writeResult(
       renderShowText(analysis, {
-        style: ctx.styleFor(options.format, options.color),
+        style: ctx.styleFor(options.format),
         stack: options.stack === true,
         maxDepth: depth,
         errorsOnly: options.errorsOnly === true,

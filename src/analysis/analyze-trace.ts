@@ -14,7 +14,11 @@ export interface TraceAnalysis {
   readonly facts: readonly SpanFacts[];
   readonly selfTimes: readonly Nanos[];
   readonly criticalPath: readonly CriticalSection[];
+  /** Nodes with at least one critical-path section of their own. */
   readonly onCriticalPath: ReadonlySet<number>;
+  /** Per node: time on the critical path spent in the span itself, and in its whole subtree. */
+  readonly criticalTimes: readonly Nanos[];
+  readonly criticalSubtreeTimes: readonly Nanos[];
   readonly findings: readonly Finding[];
   readonly diagnosis: Diagnosis;
 }
@@ -27,7 +31,10 @@ export function analyzeTrace(trace: Trace, options: AnalysisOptions): TraceAnaly
   const facts = computeSpanFacts(tree, options);
   const criticalPath = findCriticalPath(tree);
   const input = { tree, facts };
+  const { own, subtree } = sumCriticalTimes(tree, criticalPath);
   return {
+    criticalTimes: own,
+    criticalSubtreeTimes: subtree,
     tree,
     facts,
     selfTimes: computeSelfTimes(tree),
@@ -36,4 +43,19 @@ export function analyzeTrace(trace: Trace, options: AnalysisOptions): TraceAnaly
     findings: TRACE_CHECKS.flatMap((check) => check(input)),
     diagnosis: diagnose(tree, facts),
   };
+}
+
+function sumCriticalTimes(
+  tree: TraceTree,
+  sections: readonly CriticalSection[],
+): { own: Nanos[]; subtree: Nanos[] } {
+  const own = new Array<bigint>(tree.nodes.length).fill(0n);
+  for (const section of sections) own[section.node.index]! += section.end - section.start;
+  const subtree = [...own];
+  // Reverse pre-order: every child is summed before its parent is passed on.
+  for (let i = tree.nodes.length - 1; i >= 0; i--) {
+    const parent = tree.nodes[i]!.parent;
+    if (parent) subtree[parent.index]! += subtree[i]!;
+  }
+  return { own: own as Nanos[], subtree: subtree as Nanos[] };
 }

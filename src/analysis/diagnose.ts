@@ -88,9 +88,25 @@ export function diagnose(tree: TraceTree, facts: readonly SpanFacts[]): Diagnosi
     originCaller: caller ? refOf(caller) : undefined,
     exception: f.exceptions[0] ?? (caller ? facts[caller.index]!.exceptions[0] : undefined),
     reason: f.error,
-    timeout: f.timeout,
+    timeout: strongestTimeout(chosen, facts),
     slowSpan: slow ? refOf(slow) : undefined,
     otherOrigins: origins.length - 1,
     recoveredErrors,
   };
+}
+
+const INFERRED: ReadonlySet<TimeoutReason['source']> = new Set(['round-limit', 'limit']);
+
+/**
+ * The timeout as the data states it, if the failing chain above the origin states one: a proxy's
+ * 504 says more than "the egress failed after exactly 15 s".
+ */
+function strongestTimeout(origin: SpanNode, facts: readonly SpanFacts[]): TimeoutReason | undefined {
+  const own = facts[origin.index]!.timeout;
+  if (own && !INFERRED.has(own.source)) return own;
+  for (let node = origin.parent; node && facts[node.index]!.failed; node = node.parent) {
+    const stated = facts[node.index]!.timeout;
+    if (stated && !INFERRED.has(stated.source)) return stated;
+  }
+  return own;
 }

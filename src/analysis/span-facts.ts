@@ -45,7 +45,12 @@ export function computeSpanFacts(tree: TraceTree, options: TimeoutOptions): Span
   for (let i = nodes.length - 1; i >= 0; i--) {
     const facts = base[i]!;
     if (!facts.timeout && !hasFailingChild[i]) {
-      facts.timeout = detectDurationTimeout(nodes[i]!.span, facts.error !== undefined, options);
+      facts.timeout = detectDurationTimeout(
+        nodes[i]!.span,
+        facts.exceptions,
+        facts.error !== undefined,
+        options,
+      );
     }
     facts.failed = facts.error !== undefined || facts.timeout !== undefined;
     const parent = nodes[i]!.parent;

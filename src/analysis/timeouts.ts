@@ -71,11 +71,12 @@ function ranIntoLimit(duration: bigint, limit: bigint): boolean {
  * Timeouts read from the duration alone. Only asked of spans whose failure no failing child
  * explains: the caller of a span that hit 5 s lasts 5.1 s too, and it did not hit the limit itself.
  *   - a limit the user named (`--timeout 5s`): the span lasted (just about) that long;
- *   - a failed span that lasted just past a round limit almost certainly hit it. Only failures:
- *     plenty of healthy work takes 1.0 s.
+ *   - a failed span that lasted just past a round limit almost certainly hit it. Only failures
+ *     (plenty of healthy work takes 1.0 s), and only when nothing else explains the failure.
  */
 export function detectDurationTimeout(
   span: Span,
+  exceptions: readonly ExceptionInfo[],
   failed: boolean,
   options: TimeoutOptions,
 ): TimeoutReason | undefined {
@@ -83,11 +84,25 @@ export function detectDurationTimeout(
   for (const limit of options.limits) {
     if (ranIntoLimit(duration, limit)) return { source: 'limit', limitMs: Number(limit) / 1e6 };
   }
-  if (!failed) return undefined;
+  if (!failed || !failureLeftUnexplained(span, exceptions)) return undefined;
   for (const ms of ROUND_LIMITS_MS) {
     if (ranIntoLimit(duration, BigInt(ms) * NANOS_PER_MILLI) && duration >= BigInt(ms) * NANOS_PER_MILLI) {
       return { source: 'round-limit', limitMs: ms };
     }
   }
   return undefined;
+}
+
+/**
+ * Connection-level failures are what a client keeps retrying until its deadline ("Connection
+ * refused" after exactly 5.0 s); an auth or validation error at 2.0 s says why it failed by itself.
+ */
+const CONNECTION_WORDS =
+  /refused|reset|unreachable|ECONN|EHOST|ENETUNREACH|EAI_AGAIN|socket hang up|broken pipe|UNAVAILABLE|closed/i;
+
+function failureLeftUnexplained(span: Span, exceptions: readonly ExceptionInfo[]): boolean {
+  const said = [span.status.message, ...exceptions.flatMap((e) => [e.type, e.message])].filter(
+    (s) => s !== '',
+  );
+  return said.length === 0 || said.some((s) => CONNECTION_WORDS.test(s));
 }

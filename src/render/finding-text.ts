@@ -90,15 +90,15 @@ export function diagnosisText(d: Diagnosis): string[] {
   const verb = d.kind === 'timed-out' ? 'timed out' : 'failed';
   const what = d.exception
     ? exceptionText(d.exception)
-    : d.reason
-      ? errorReasonText(d.reason)
-      : d.timeout
-        ? timeoutReasonText(d.timeout)
+    : d.timeout
+      ? timeoutReasonText(d.timeout)
+      : d.reason
+        ? errorReasonText(d.reason)
         : 'error';
   const where = d.originCaller
     ? `${sanitize(d.originCaller.name)} › ${sanitize(d.origin.name)}`
     : sanitize(d.origin.name);
-  const suffix = d.kind === 'timed-out' && d.timeout ? ` (${timeoutReasonText(d.timeout)})` : '';
+  const suffix = d.exception && d.timeout ? ` (${timeoutReasonText(d.timeout)})` : '';
   const lines = [`${hop} ${verb}: ${what} in ${where} after ${ms(d.origin.durationMs)}${suffix}.`];
   if (d.slowSpan) {
     lines.push(

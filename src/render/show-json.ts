@@ -41,6 +41,8 @@ export const ShowSpanSchema = z.object({
   startOffsetMs: z.number(),
   durationMs: z.number().nonnegative(),
   selfMs: z.number().nonnegative(),
+  /** Time the critical path spends in this span itself. */
+  criticalPathMs: z.number().nonnegative(),
   status: z.object({ code: z.enum(['unset', 'ok', 'error']), message: z.string() }),
   exceptions: z.array(ExceptionSchema),
   markers: z.array(z.enum(SPAN_MARKERS)),
@@ -112,6 +114,7 @@ function spanEntry(view: AnalysisView, node: SpanNode, offset: (t: bigint) => nu
     startOffsetMs: offset(span.start),
     durationMs: roundMillis(nanosToMillis(spanDuration(span))),
     selfMs: roundMillis(nanosToMillis(view.selfTimes[node.index]!)),
+    criticalPathMs: roundMillis(nanosToMillis(view.criticalTimes[node.index]!)),
     status: { code: span.status.code, message: span.status.message },
     exceptions: f.exceptions.map((e) => ({ type: e.type, message: e.message, stacktrace: e.stacktrace })),
     markers,

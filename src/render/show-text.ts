@@ -29,7 +29,7 @@ export function renderShowText(view: AnalysisView, options: TreeOptions): string
       style.dim(
         `root ${sanitize(root.span.name)} (${sanitize(root.span.service)}) at ${isoTime(tree.start)}${
           tree.roots.length > 1 ? `; ${tree.roots.length} roots` : ''
-        }   * critical path`,
+        }   * critical path (≥ 1% of the trace)`,
       ),
     );
   }

@@ -120,7 +120,7 @@ function spanLabel(view: AnalysisView, node: SpanNode, style: Style): string {
   const { span } = node;
   const facts = view.facts[node.index]!;
   const duration = spanDuration(span);
-  const critical = view.onCriticalPath.has(node.index);
+  const critical = isOnCriticalChain(view, node);
   let text = `${style.bold(sanitize(span.name) || '(no name)')} (${style.service(sanitize(span.service))}) `;
   text += critical ? style.critical(`${formatDuration(duration)}*`) : formatDuration(duration);
   const self = view.selfTimes[node.index]!;
@@ -284,7 +284,7 @@ function withTimeline(view: AnalysisView, lines: readonly Line[], options: TreeO
     if (!line.node) return label.trimEnd();
     const bar = renderBar(line.node.span, view.tree.start, view.tree.end, barWidth);
     const failed = view.facts[line.node.index]!.failed;
-    return `${label} ${failed ? options.style.error(bar) : view.onCriticalPath.has(line.node.index) ? options.style.critical(bar) : bar}`;
+    return `${label} ${failed ? options.style.error(bar) : isOnCriticalChain(view, line.node) ? options.style.critical(bar) : bar}`;
   });
 }
 
@@ -292,4 +292,15 @@ function withTimeline(view: AnalysisView, lines: readonly Line[], options: TreeO
 function truncateStyled(text: string, width: number): string {
   const plain = text.replace(ANSI, '');
   return `${plain.slice(0, width - 1)}…`;
+}
+
+/**
+ * `*` marks the chain along which the critical path spends real time: spans whose subtree holds
+ * at least 1% of the trace's critical time. In a sequential trace every span is on Jaeger's
+ * critical path; starring all of them would say nothing.
+ */
+export function isOnCriticalChain(view: AnalysisView, node: SpanNode): boolean {
+  const total = view.tree.end - view.tree.start;
+  const time = view.criticalSubtreeTimes[node.index]!;
+  return time > 0n && time * 100n >= total;
 }

@@ -9,7 +9,6 @@ import { sanitize } from './sanitize.js';
 /** The wording of everything the analysis finds, in one place. Every string from span data is sanitised here. */
 
 const ms = (value: number): string => formatDuration(BigInt(Math.round(value * 1e6)));
-const short = (id: string): string => id.slice(0, 8);
 const spanLabel = (f: { name: string; service: string }): string =>
   `${sanitize(f.name)} (${sanitize(f.service)})`;
 
@@ -58,19 +57,18 @@ const FINDING_TEXT: { [K in FindingKind]: (f: Extract<Finding, { kind: K }>) => 
   'error-origin': (f) =>
     `error starts at ${spanLabel(f)}: ${f.exception ? exceptionText(f.exception) : f.reason ? errorReasonText(f.reason) : f.timeout ? timeoutReasonText(f.timeout) : 'failed'}`,
   'recovered-error': (f) =>
-    `${spanLabel(f)} failed but its caller ${short(f.recoveredBySpanId)} succeeded (retried or handled)`,
+    `${spanLabel(f)} failed but its caller ${f.recoveredBySpanId} succeeded (retried or handled)`,
   timeout: (f) => `${spanLabel(f)} timed out after ${ms(f.durationMs)} (${timeoutReasonText(f.reason)})`,
   'slow-span-behind-timeout': (f) =>
-    `${spanLabel(f)} ran ${ms(f.durationMs)}: the slow work behind the timeout of span ${short(f.timedOutSpanId)}`,
+    `${spanLabel(f)} ran ${ms(f.durationMs)}: the slow work behind the timeout of span ${f.timedOutSpanId}`,
   'orphan-span': (f) =>
     f.remoteParent
-      ? `${spanLabel(f)}: its caller ${short(f.parentSpanId)} in another process did not send its spans here`
-      : `${spanLabel(f)}: parent ${short(f.parentSpanId)} is not in the trace (lost, sampled out, or not arrived yet)`,
+      ? `${spanLabel(f)}: its caller ${f.parentSpanId} in another process did not send its spans here`
+      : `${spanLabel(f)}: parent ${f.parentSpanId} is not in the trace (lost, sampled out, or not arrived yet)`,
   'duplicate-span-id': (f) => `${f.count} spans share the id ${f.spanId}`,
-  'parent-cycle': (f) => `span ${short(f.spanId)} is its own ancestor; the loop was cut there`,
+  'parent-cycle': (f) => `span ${f.spanId} is its own ancestor; the loop was cut there`,
   'truncated-trace': (f) => `the backend truncated this trace: ${sanitize(f.message)}`,
-  'backend-warning': (f) =>
-    `backend warning${f.spanId ? ` on ${short(f.spanId)}` : ''}: ${sanitize(f.message)}`,
+  'backend-warning': (f) => `backend warning${f.spanId ? ` on ${f.spanId}` : ''}: ${sanitize(f.message)}`,
 };
 
 export function findingText(finding: Finding): string {

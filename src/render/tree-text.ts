@@ -148,9 +148,7 @@ function spanLabel(view: AnalysisView, node: SpanNode, style: Style): string {
   if (node.parentMissing) {
     const remote = span.flags !== undefined && (span.flags & 0x200) !== 0;
     markers.push(
-      style.warning(
-        `⚠ parent ${span.parentSpanId?.slice(0, 8)} missing${remote ? ' (remote caller not collected)' : ''}`,
-      ),
+      style.warning(`⚠ parent ${span.parentSpanId} missing${remote ? ' (remote caller not collected)' : ''}`),
     );
   }
   if (node.duplicateId) markers.push(style.warning('⚠ duplicate span id'));

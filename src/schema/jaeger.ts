@@ -34,7 +34,9 @@ function isJaegerTrace(value: unknown): boolean {
 
 export function decodeJaegerDocument(doc: unknown, ctx: DecodeContext, sink: SpanSink): void {
   if (Array.isArray(doc)) {
-    doc.forEach((trace, i) => decodeTrace(trace, ctx, sink, [i]));
+    doc.forEach((trace, i) => {
+      decodeTrace(trace, ctx, sink, [i]);
+    });
     return;
   }
   if (!isRecord(doc)) throw decodeError(ctx, [], `expected Jaeger JSON, got ${describeValue(doc)}`);
@@ -65,7 +67,9 @@ export function decodeJaegerDocument(doc: unknown, ctx: DecodeContext, sink: Spa
         `${ctx.file}:${ctx.line}: errors[${i}]: Jaeger: ${error.code ?? ''} ${String(error.msg ?? '')}`.trim(),
       );
   });
-  data.forEach((trace, i) => decodeTrace(trace, ctx, sink, ['data', i]));
+  data.forEach((trace, i) => {
+    decodeTrace(trace, ctx, sink, ['data', i]);
+  });
 }
 
 interface Process {

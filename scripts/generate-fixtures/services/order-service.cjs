@@ -1,0 +1,78 @@
+// order-service: GET /orders (a database query) and GET /recommendations (a query that fails).
+//   ORDER_DELAY_MS    how long the orders query takes (the slow scenario makes it exceed the caller's timeout)
+//   FAIL_FIRST_ORDERS answer the first /orders request with 503 (the retry scenario)
+const { flush } = require('./tracing.cjs');
+const http = require('node:http');
+const { SpanKind, SpanStatusCode, trace } = require('@opentelemetry/api');
+
+const tracer = trace.getTracer('order-service', '1.0.0');
+const delayMs = Number(process.env.ORDER_DELAY_MS ?? 30);
+let failuresLeft = process.env.FAIL_FIRST_ORDERS === '1' ? 1 : 0;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A database call as a CLIENT span, the way a pg instrumentation would record it. */
+function query(name, text, work) {
+  return tracer.startActiveSpan(
+    name,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'db.system.name': 'postgresql',
+        'db.system': 'postgresql',
+        'db.namespace': 'shop',
+        'db.query.text': text,
+        'server.address': '127.0.0.1',
+        'server.port': 5432,
+      },
+    },
+    async (span) => {
+      try {
+        return await work();
+      } catch (error) {
+        span.recordException(error);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+const server = http.createServer(async (req, res) => {
+  const url = new URL(req.url, 'http://127.0.0.1');
+  try {
+    if (url.pathname === '/orders') {
+      if (failuresLeft > 0) {
+        failuresLeft--;
+        res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"warming up"}');
+        return;
+      }
+      await query('query_orders', 'SELECT id, total FROM orders WHERE user_id = $1', () => sleep(delayMs));
+      res.writeHead(200, { 'content-type': 'application/json' }).end('[{"id":1,"total":42}]');
+    } else if (url.pathname === '/recommendations') {
+      await query(
+        'query_recommendations',
+        'SELECT item_id FROM recommendations WHERE user_id = $1',
+        async () => {
+          await sleep(15);
+          const error = new Error('relation "recommendations" does not exist');
+          error.code = '42P01';
+          throw error;
+        },
+      );
+    } else {
+      res.writeHead(404).end();
+    }
+  } catch (error) {
+    res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: error.message }));
+  }
+});
+
+server.listen(0, '127.0.0.1', () => process.send({ type: 'listening', port: server.address().port }));
+process.on('message', async (message) => {
+  if (message.type !== 'flush') return;
+  await flush();
+  process.send({ type: 'flushed' });
+});

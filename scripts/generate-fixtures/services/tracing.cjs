@@ -1,0 +1,39 @@
+// OpenTelemetry set-up shared by the demo services, configured from the environment:
+//   SERVICE_NAME  the service.name resource attribute
+//   OTLP_URL      where the OTLP/HTTP JSON exporter posts (the capture server on 127.0.0.1)
+//   PROPAGATION   "w3c" (default) or "none": a service that ignores incoming trace context
+// Loaded with require() before node:http so that the HTTP instrumentation can patch it.
+const { propagation } = require('@opentelemetry/api');
+const { CompositePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core');
+const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http');
+const { registerInstrumentations } = require('@opentelemetry/instrumentation');
+const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http');
+const { resourceFromAttributes } = require('@opentelemetry/resources');
+const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
+
+const serviceName = process.env.SERVICE_NAME;
+const url = process.env.OTLP_URL;
+if (!serviceName || !url) throw new Error('SERVICE_NAME and OTLP_URL must be set');
+
+const provider = new NodeTracerProvider({
+  resource: resourceFromAttributes({ 'service.name': serviceName, 'service.version': '1.0.0' }),
+  spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url }), { scheduledDelayMillis: 100 })],
+});
+// An empty composite propagator extracts nothing: the service starts a new trace for every request.
+const propagator =
+  process.env.PROPAGATION === 'none'
+    ? new CompositePropagator({ propagators: [] })
+    : new W3CTraceContextPropagator();
+provider.register({ propagator });
+registerInstrumentations({ instrumentations: [new HttpInstrumentation()] });
+
+/**
+ * Export everything still buffered and wait for exports already in flight (forceFlush alone does
+ * not wait for a batch the timer has started sending); the orchestrator asks before stopping us.
+ */
+async function flush() {
+  await provider.shutdown();
+}
+
+module.exports = { flush, propagation };

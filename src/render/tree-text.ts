@@ -1,3 +1,4 @@
+import { peerOf } from '../analysis/attributes.js';
 import type { SpanNode } from '../model/types.js';
 import { spanDuration } from '../model/units.js';
 import { exceptionText, timeoutReasonText } from './finding-text.js';
@@ -122,6 +123,9 @@ function spanLabel(view: AnalysisView, node: SpanNode, style: Style): string {
   const duration = spanDuration(span);
   const critical = isOnCriticalChain(view, node);
   let text = `${style.bold(sanitize(span.name) || '(no name)')} (${style.service(sanitize(span.service))}) `;
+  // CLIENT spans are named after the method ("GET"): say whom they called.
+  const peer = span.kind === 'client' || span.kind === 'producer' ? peerOf(span) : undefined;
+  if (peer) text += style.dim(`→ ${sanitize(peer)} `);
   text += critical ? style.critical(`${formatDuration(duration)}*`) : formatDuration(duration);
   const self = view.selfTimes[node.index]!;
   const traceDuration = view.tree.end - view.tree.start;

@@ -95,6 +95,6 @@ describe('show on the seed scenarios', () => {
     const { stdout } = await runCli(['show', '-f', seed('order-service-slow.otlp.json')]);
     expect(stdout).toMatch(/└─ get_user_orders \(user-service\) 5\.0s\* {2}✗ TIMEOUT/);
     expect(stdout).toMatch(/TimeoutError: order-service did not answer within 5000 ms/);
-    expect(stdout).toMatch(/query_orders \(order-service\) 6\.0s\* {2}◀ SLOW/);
+    expect(stdout).toMatch(/query_orders \(order-service\) → 127\.0\.0\.1:5432 6\.0s\* {2}◀ SLOW/);
   });
 });

@@ -36,8 +36,8 @@ export function renderShowText(view: AnalysisView, options: TreeOptions): string
   out.push('');
   const body = renderTree(view, options);
   out.push(...body.lines);
-  if (body.visibleSpans < tree.nodes.length) {
-    out.push(style.dim(`(${body.visibleSpans} of ${tree.nodes.length} spans match the filters)`));
+  if (body.shownSpans < tree.nodes.length) {
+    out.push(style.dim(`(${body.shownSpans} of ${tree.nodes.length} spans shown)`));
   }
   const notes = view.findings.filter(isFooterFinding);
   if (notes.length > 0) {

@@ -55,6 +55,7 @@ export interface TreeText {
  */
 export function renderTree(view: AnalysisView, options: TreeOptions): TreeText {
   const visibility = selectVisible(view, options);
+  const trouble = options.fold ? markTroubleBelow(view) : [];
   const { style } = options;
   const lines: Line[] = [];
   const stack: { item: Item; prefix: string; last: boolean; isRoot: boolean }[] = [];
@@ -99,7 +100,7 @@ export function renderTree(view: AnalysisView, options: TreeOptions): TreeText {
       width: plainWidth(prefix + connector) + plainWidth(label),
       node,
     });
-    const children = childItems(view, node, visibility.visible, options);
+    const children = childItems(view, node, visibility.visible, trouble, options);
     const notes = noteItems(view, node, visibility.hiddenBelow[node.index]!, options);
     const all = [...notes, ...children];
     for (let i = all.length - 1; i >= 0; i--) {
@@ -200,6 +201,7 @@ function childItems(
   view: AnalysisView,
   node: SpanNode,
   visible: readonly boolean[],
+  trouble: readonly boolean[],
   options: TreeOptions,
 ): Item[] {
   const children = node.children.filter((c) => visible[c.index]);
@@ -208,13 +210,13 @@ function childItems(
   for (let i = 0; i < children.length; ) {
     const first = children[i]!;
     let j = i + 1;
-    if (isFoldable(view, first) && !subtreeHasTrouble(view, first)) {
+    if (isFoldable(view, first) && !trouble[first.index]) {
       while (
         j < children.length &&
         children[j]!.span.name === first.span.name &&
         children[j]!.span.service === first.span.service &&
         isFoldable(view, children[j]!) &&
-        !subtreeHasTrouble(view, children[j]!)
+        !trouble[children[j]!.index]
       ) {
         j++;
       }
@@ -226,16 +228,21 @@ function childItems(
   return items;
 }
 
-/** A folded run hides its subtrees: only fold when nothing in them failed. */
-function subtreeHasTrouble(view: AnalysisView, root: SpanNode): boolean {
-  const stack: SpanNode[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop()!;
+/**
+ * A folded run hides its subtrees: only fold when nothing in them failed. One reverse sweep over
+ * the pre-order marks every span with trouble at or below it (linear, even on a deep chain).
+ */
+function markTroubleBelow(view: AnalysisView): boolean[] {
+  const { nodes } = view.tree;
+  const trouble = nodes.map((node) => {
     const facts = view.facts[node.index]!;
-    if (facts.failed || facts.slowBehind || node.parentMissing) return true;
-    for (const child of node.children) stack.push(child);
+    return facts.failed || facts.slowBehind !== undefined || node.parentMissing;
+  });
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const parent = nodes[i]!.parent;
+    if (parent && trouble[i]) trouble[parent.index] = true;
   }
-  return false;
+  return trouble;
 }
 
 function foldLabel(nodes: readonly SpanNode[], style: Style): string {

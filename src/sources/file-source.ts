@@ -56,7 +56,7 @@ const GZIP_MAGIC_1 = 0x8b;
 
 /** Yields each JSON document of a stream with the line it starts on. */
 export async function* readDocuments(stream: Readable, file: string): AsyncGenerator<RawDocument> {
-  const lines = splitLines(decodeStream(stream, file), file);
+  const lines = splitLines(decodeStream(stream, file));
   let mode: 'undecided' | 'lines' | 'whole' = 'undecided';
   const whole: string[] = [];
   let wholeStart = 0;
@@ -211,26 +211,31 @@ async function* decodeStream(stream: Readable, file: string): AsyncGenerator<str
   yield decoder.decode();
 }
 
-/** Strings → lines with 1-based numbers; `\r\n` and `\n` both end a line. */
-async function* splitLines(
-  chunks: AsyncIterable<string>,
-  _file: string,
-): AsyncGenerator<{ text: string; line: number }> {
-  let pending = '';
+/**
+ * Strings → lines with 1-based numbers; `\r\n` and `\n` both end a line. Each chunk is searched
+ * once and the pieces of a long line are joined once, so a single line of hundreds of MB costs
+ * linear time.
+ */
+async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator<{ text: string; line: number }> {
+  let parts: string[] = [];
   let line = 0;
+  const take = (): string => {
+    const text = parts.length === 1 ? parts[0]! : parts.join('');
+    parts = [];
+    return text.endsWith('\r') ? text.slice(0, -1) : text;
+  };
   for await (const chunk of chunks) {
-    pending += chunk;
     let start = 0;
-    for (let nl = pending.indexOf('\n', start); nl !== -1; nl = pending.indexOf('\n', start)) {
+    for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
+      parts.push(chunk.slice(start, nl));
       line++;
-      const end = nl > start && pending.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      yield { text: pending.slice(start, end), line };
+      yield { text: take(), line };
       start = nl + 1;
     }
-    pending = pending.slice(start);
+    if (start < chunk.length) parts.push(chunk.slice(start));
   }
-  if (pending !== '') {
+  if (parts.length > 0) {
     line++;
-    yield { text: pending.endsWith('\r') ? pending.slice(0, -1) : pending, line };
+    yield { text: take(), line };
   }
 }

@@ -31,7 +31,9 @@ export function otlpDocument(spans: readonly DocSpan[]): { resourceSpans: unknow
   const byService = new Map<string, DocSpan[]>();
   for (const s of spans) {
     const service = s.service ?? 'svc';
-    byService.set(service, [...(byService.get(service) ?? []), s]);
+    const list = byService.get(service);
+    if (list) list.push(s);
+    else byService.set(service, [s]);
   }
   return {
     resourceSpans: [...byService].map(([service, list]) => ({

@@ -1,74 +1,104 @@
 import type { Nanos, SpanNode, TraceTree } from '../model/types.js';
+import { nanos } from '../model/units.js';
 
-/** A stretch of time during which `node` itself was what the trace waited on. */
+/** A stretch of time during which the trace was waiting on `node` itself, not on its children. */
 export interface CriticalSection {
   readonly node: SpanNode;
   readonly start: Nanos;
   readonly end: Nanos;
 }
 
-interface Interval {
-  readonly start: bigint;
-  readonly end: bigint;
+/**
+ * Every span's interval once fitted into its parent, by node index (see fitIntoParents).
+ * `kept[i]` is 0 for spans outside the root's subtree and for spans left out with their subtree.
+ */
+interface Fitted {
+  readonly kept: Uint8Array;
+  readonly start: bigint[];
+  readonly end: bigint[];
 }
 
 /**
- * The critical path, after Jaeger UI's algorithm (TracePage/CriticalPath), written as a loop.
+ * The critical path of the trace: the chain of work its end waited on, as sections in time order.
+ * The algorithm is Jaeger UI's (TracePage/CriticalPath), written as a bounded loop instead of
+ * recursion, over children first fitted into their parents (see fitIntoParents). It walks back in
+ * time from the end of the root that ends last:
  *
- * Children are first fitted into their parent (Jaeger's "sanitize" step): a child that starts
- * after its parent ended is ignored with its subtree; one that overflows is clipped.
+ *   ms       0    10   20   30   40   50   60   70   80   90   100
+ *   root     |=================================================|
+ *   A           |------|                                          finishes before B starts
+ *   C             |-----------------|                             overlaps B: not waited on
+ *   B                     |-------------------------------|       root's last finishing child
+ *   B1a B1b                 |----|    |--------------|            children of B
  *
- * Then, walking back from the end of the root:
+ *   1. descend: root waits on its last finishing child B; root owns 90-100. In B, the last
+ *      finishing child is B1b: B owns 80-90. B1b has no children: it owns 50-80.
+ *   2. step back: up into B, which now only looks at children that finished before B1b started
+ *      (50): B1a, so B owns 40-50 and B1a 30-40. Nothing finished before 30: B owns 26-30.
+ *   3. up: root looks at children finished before 26 (B's start): A, not C. root owns 20-26, A 6-20,
+ *      and with nothing finished before 6, root owns 0-6. The walk ends at the root.
  *
- *   root   |==================================================|
- *   A        |======|                                             ends first
- *   B                  |=====================|                     last finishing child
- *   B1                   |=====|   |=======|                       B's children
+ *   path: root 0-6, A 6-20, root 20-26, B 26-30, B1a 30-40, B 40-50, B1b 50-80, B 80-90, root 90-100
  *
- *   1. in `root`, the last finishing child is B: root owns (B.end, root.end]; descend into B;
- *   2. in B, the last finishing child is B1b: B owns (B1b.end, B.end]; descend;
- *   3. B1b has no children: it owns all of itself; step up into B, now looking only at
- *      children that finished before B1b started (B1a) … and so on;
- *   4. when nothing finishes before the bound, the span owns (its start, bound] and the walk steps up.
- *
- * Sections come out in time order. Iterative and bounded: deep chains cannot overflow the stack.
+ * Like Jaeger, stepping back only counts children that finished strictly before the returning
+ * child started: of two back-to-back calls, the first is the parent's time. The sections tile the
+ * root's interval. Unlike Jaeger: one root only, the one that ends last (Jaeger appends a path per
+ * root), and a span's two sections around a zero-length child are merged into one.
  */
 export function findCriticalPath(tree: TraceTree): CriticalSection[] {
-  const root = pickRoot(tree.roots);
-  if (!root) return [];
+  const root = pickLastEndingRoot(tree.roots);
+  if (root === undefined) return [];
   const fitted = fitIntoParents(tree, root);
+  const children = new ChildrenByEnd(tree.nodes.length, fitted);
   const sections: CriticalSection[] = [];
-  let current: SpanNode = root;
-  let bound = fitted.get(root)!.end;
-  // Each step descends to a child or steps up with a strictly earlier bound: 2n + 1 steps at most.
-  for (let steps = 0; steps <= 2 * tree.nodes.length + 1; steps++) {
-    const own = fitted.get(current)!;
-    const child = lastFinishingChild(current, fitted, bound);
-    if (child) {
-      const childEnd = fitted.get(child)!.end;
-      if (childEnd !== bound) sections.push({ node: current, start: childEnd as Nanos, end: bound as Nanos });
-      current = child;
-      bound = fitted.get(child)!.end;
+  let node = root;
+  // Undefined while descending: any child will do, and the span's section runs to its end.
+  // Stepping back: the start of the child just left.
+  let before: bigint | undefined;
+  // Every step enters a span never entered before or leaves one for good: 2n steps at most.
+  for (let step = 0; step <= 2 * tree.nodes.length; step++) {
+    const sectionEnd = before ?? fitted.end[node.index]!;
+    const child = children.takeLastFinishing(node, before);
+    if (child !== undefined) {
+      pushSection(sections, node, fitted.end[child.index]!, sectionEnd);
+      node = child;
+      before = undefined;
       continue;
     }
-    if (own.start !== bound) sections.push({ node: current, start: own.start as Nanos, end: bound as Nanos });
-    if (current === root || !current.parent) break;
-    bound = own.start;
-    current = current.parent;
+    const start = fitted.start[node.index]!;
+    pushSection(sections, node, start, sectionEnd);
+    if (node === root || node.parent === undefined) break;
+    node = node.parent;
+    before = start;
   }
   return sections.reverse();
 }
 
+/** Indexes (`SpanNode.index`) of the nodes that own at least one section. */
 export function criticalPathIndexes(sections: readonly CriticalSection[]): Set<number> {
-  return new Set(sections.map((s) => s.node.index));
+  return new Set(sections.map((section) => section.node.index));
 }
 
-/** The root that ends last (ties: the longest) is the one the trace's end waits on. */
-function pickRoot(roots: readonly SpanNode[]): SpanNode | undefined {
+/**
+ * Adds a section before (in time) those already found. One that continues the previous section of
+ * the same span (around a zero-length child) is merged into it; an empty one is dropped.
+ */
+function pushSection(sections: CriticalSection[], node: SpanNode, start: bigint, end: bigint): void {
+  if (start >= end) return;
+  const later = sections.at(-1);
+  if (later !== undefined && later.node === node && later.start === end) {
+    sections[sections.length - 1] = { node, start: nanos(start), end: later.end };
+  } else {
+    sections.push({ node, start: nanos(start), end: nanos(end) });
+  }
+}
+
+/** The root whose end the trace's end waits on: the latest end; ties, the longest; then the first. */
+function pickLastEndingRoot(roots: readonly SpanNode[]): SpanNode | undefined {
   let best: SpanNode | undefined;
   for (const root of roots) {
     if (
-      !best ||
+      best === undefined ||
       root.span.end > best.span.end ||
       (root.span.end === best.span.end && root.span.start < best.span.start)
     ) {
@@ -79,48 +109,86 @@ function pickRoot(roots: readonly SpanNode[]): SpanNode | undefined {
 }
 
 /**
- * Each span's interval clipped into its (clipped) parent, for the subtree of `root`. A span that
- * starts after its parent ended, or ends before it started, is left out with its subtree.
+ * Fits each span of the root's subtree into its parent's fitted interval, as Jaeger's
+ * sanitizeOverFlowingChildren does, but into new arrays instead of rewriting the spans:
  *
- *   parent   |----------|
- *   child          |---------|      clipped to |----|
- *   child                      |--|  left out
+ *   parent        |------------|
+ *   child            |----|                  inside: kept as is
+ *   child       |------|                     starts early: clipped to |----|
+ *   child                |----------|        outlives the parent: clipped to |-----|
+ *   child                          |---|     starts after the parent ended: left out, with its subtree
+ *   child    |--|                            ended before the parent started: left out, likewise
  */
-function fitIntoParents(tree: TraceTree, root: SpanNode): Map<SpanNode, Interval> {
-  const fitted = new Map<SpanNode, Interval>();
-  fitted.set(root, { start: root.span.start, end: root.span.end });
-  // Pre-order: a parent is fitted before its children. The subtree of `root` is contiguous.
-  for (let i = root.index + 1; i < tree.nodes.length; i++) {
-    const node = tree.nodes[i]!;
-    if (node.depth <= root.depth) break;
-    const parent = node.parent ? fitted.get(node.parent) : undefined;
-    if (!parent) continue;
-    const start = node.span.start > parent.start ? node.span.start : parent.start;
-    const end = node.span.end < parent.end ? node.span.end : parent.end;
-    if (node.span.start >= parent.end || node.span.end <= parent.start || end < start) continue;
-    fitted.set(node, { start, end });
+function fitIntoParents(tree: TraceTree, root: SpanNode): Fitted {
+  const count = tree.nodes.length;
+  const fitted: Fitted = {
+    kept: new Uint8Array(count),
+    start: new Array<bigint>(count).fill(0n),
+    end: new Array<bigint>(count).fill(0n),
+  };
+  fitted.kept[root.index] = 1;
+  fitted.start[root.index] = root.span.start;
+  fitted.end[root.index] = root.span.end;
+  // Pre-order: the root's subtree is the run of nodes after it that are deeper than it, and each
+  // parent is fitted before its children.
+  for (let i = root.index + 1; i < count && tree.nodes[i]!.depth > root.depth; i++) {
+    const { span, parent } = tree.nodes[i]!;
+    if (parent === undefined || !fitted.kept[parent.index]) continue;
+    const parentStart = fitted.start[parent.index]!;
+    const parentEnd = fitted.end[parent.index]!;
+    const start = span.start > parentStart ? span.start : parentStart;
+    const end = span.end < parentEnd ? span.end : parentEnd;
+    if (span.start >= parentEnd || span.end <= parentStart || end < start) continue;
+    fitted.kept[i] = 1;
+    fitted.start[i] = start;
+    fitted.end[i] = end;
   }
   return fitted;
 }
 
-/** Among the fitted children that finished strictly before `bound` (or at it, on the way down), the one that finished last. */
-function lastFinishingChild(
-  node: SpanNode,
-  fitted: Map<SpanNode, Interval>,
-  bound: bigint,
-): SpanNode | undefined {
-  const own = fitted.get(node)!;
-  const descending = bound === own.end;
-  let best: SpanNode | undefined;
-  let bestEnd = -1n;
-  for (const child of node.children) {
-    const interval = fitted.get(child);
-    if (!interval) continue;
-    const fits = descending ? interval.end <= bound : interval.end < bound;
-    if (fits && interval.end > bestEnd) {
-      best = child;
-      bestEnd = interval.end;
-    }
+/**
+ * Each span's fitted children, latest end first (ties: start order), with a cursor. The walk asks a
+ * span for its last finishing child first with no limit, then only for children finished before a
+ * time that keeps moving earlier, so a child skipped or taken once is never wanted again, and each
+ * span's children are scanned once in all.
+ */
+class ChildrenByEnd {
+  readonly #fitted: Fitted;
+  readonly #sorted: (SpanNode[] | undefined)[];
+  readonly #next: Int32Array;
+
+  constructor(count: number, fitted: Fitted) {
+    this.#fitted = fitted;
+    this.#sorted = new Array(count);
+    this.#next = new Int32Array(count);
   }
-  return best;
+
+  /**
+   * The fitted child of `node` that finished last, strictly before `before` when given (a child
+   * ending exactly then does not count, as in Jaeger); consumed.
+   */
+  takeLastFinishing(node: SpanNode, before: bigint | undefined): SpanNode | undefined {
+    const sorted = this.#sortedChildren(node);
+    const end = this.#fitted.end;
+    let next = this.#next[node.index]!;
+    if (before !== undefined) while (next < sorted.length && end[sorted[next]!.index]! >= before) next++;
+    this.#next[node.index] = next + 1;
+    return sorted[next];
+  }
+
+  #sortedChildren(node: SpanNode): SpanNode[] {
+    let sorted = this.#sorted[node.index];
+    if (sorted === undefined) {
+      const { kept, end } = this.#fitted;
+      sorted = node.children.filter((child) => kept[child.index] === 1);
+      // Array.prototype.sort is stable: equal ends keep start order, so the longest comes first.
+      sorted.sort((a, b) => {
+        const endA = end[a.index]!;
+        const endB = end[b.index]!;
+        return endA === endB ? 0 : endA > endB ? -1 : 1;
+      });
+      this.#sorted[node.index] = sorted;
+    }
+    return sorted;
+  }
 }

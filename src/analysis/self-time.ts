@@ -1,39 +1,46 @@
-import type { Nanos, TraceTree } from '../model/types.js';
-import { spanDuration } from '../model/units.js';
+import type { Nanos, SpanNode, TraceTree } from '../model/types.js';
+import { nanos, spanDuration } from '../model/units.js';
 
 /**
- * Self time: the part of a span's duration not covered by any child. Children are clipped to the
- * parent, and overlapping children count once:
+ * Self time of every span, indexed by `node.index`: its duration minus the time covered by its
+ * children. Children are clipped to the span, and overlapping children count once:
  *
- *   parent  |------------------------------|
- *   child A     |--------|
- *   child B          |--------|                  A ∪ B covers 6 of 15 cells
- *   child C                           |--------- (clipped at the parent's end)
- *   self    |---|             |-------|           = duration − union
+ *   ms       0         20        40        60        80        100       120
+ *   parent   |-------------------------------------------------|
+ *   A             |--------------|
+ *   B                       |--------------|                                 overlaps A
+ *   C                                                     |--------------|   outlives the parent
+ *   covered       |========================|              |====|             60 ms, overlap counted once
+ *   self     |====|                        |==============|                  100 - 60 = 40 ms
  *
- * Children are in start order (buildTree), so one sweep per span; linear over the tree.
+ * Iterative and linear: one sweep over each span's children, which buildTree puts in start order.
  */
 export function computeSelfTimes(tree: TraceTree): Nanos[] {
-  return tree.nodes.map((node) => {
-    const { start, end } = node.span;
-    const duration = spanDuration(node.span);
-    if (node.children.length === 0 || duration === 0n) return duration;
-    let covered = 0n;
-    let runStart = -1n;
-    let runEnd = -1n;
-    for (const child of node.children) {
-      const s = child.span.start > start ? child.span.start : start;
-      const e = child.span.end < end ? child.span.end : end;
-      if (e <= s) continue;
-      if (runEnd < 0n || s > runEnd) {
-        if (runEnd > runStart) covered += runEnd - runStart;
-        runStart = s;
-        runEnd = e;
-      } else if (e > runEnd) {
-        runEnd = e;
-      }
+  return tree.nodes.map((node) => nanos(spanDuration(node.span) - coveredByChildren(node)));
+}
+
+/**
+ * Length of the union of the children's intervals clipped to the node's interval. Clipping keeps
+ * start order (a child's clipped start is max(its start, the node's start)), so one sweep merges
+ * overlapping runs.
+ */
+function coveredByChildren(node: SpanNode): bigint {
+  const { start, end } = node.span;
+  let covered = 0n;
+  // The run of overlapping children being merged; empty while runEnd <= runStart.
+  let runStart = start;
+  let runEnd = start;
+  for (const child of node.children) {
+    const childStart = child.span.start > start ? child.span.start : start;
+    const childEnd = child.span.end < end ? child.span.end : end;
+    if (childEnd <= childStart) continue;
+    if (childStart > runEnd) {
+      covered += runEnd - runStart;
+      runStart = childStart;
+      runEnd = childEnd;
+    } else if (childEnd > runEnd) {
+      runEnd = childEnd;
     }
-    if (runEnd > runStart) covered += runEnd - runStart;
-    return (duration - covered) as Nanos;
-  });
+  }
+  return covered + (runEnd - runStart);
 }

@@ -1,133 +1,221 @@
 import type { Nanos, Span, SpanId, SpanNode, Trace, TraceTree } from './types.js';
+import { nanos } from './units.js';
 
-interface MutableNode {
+/** SpanNode while it is being built; handed out typed as the readonly SpanNode. */
+interface MutableSpanNode {
   span: Span;
-  input: number;
   index: number;
-  parent: MutableNode | undefined;
-  children: MutableNode[];
+  parent: MutableSpanNode | undefined;
+  children: MutableSpanNode[];
   depth: number;
   parentMissing: boolean;
   duplicateId: boolean;
   cycleCut: boolean;
 }
 
-const byStart = (a: MutableNode, b: MutableNode): number =>
-  a.span.start < b.span.start ? -1 : a.span.start > b.span.start ? 1 : a.input - b.input;
+const NO_PARENT = -1;
 
 /**
- * Rebuilds the span tree of one trace. Linear apart from sorting siblings, iterative throughout
- * (real traces are 70,000 levels deep), and the input is never modified.
- * - a parent id not in the trace makes the span an extra root marked `parentMissing`;
- * - duplicate span ids: every span is kept; children attach to the first span with that id;
- * - parent cycles (A→B→A) are cut at the earliest-starting span of the loop, marked `cycleCut`.
+ * Where each span hangs, by input position (first pass; cutting a cycle only clears `parentOf`).
+ * `parentOf[i]` is the input position of span i's parent, or NO_PARENT for a root. The children
+ * named by span p, in start order, are `childList[childStart[p]]` up to `childList[childStart[p + 1]]`;
+ * one that is no longer p's child after a cut is skipped by checking `parentOf`.
+ */
+interface Links {
+  readonly parentOf: Int32Array;
+  readonly childStart: Int32Array;
+  readonly childList: Int32Array;
+  readonly roots: number[];
+  readonly parentMissing: Uint8Array;
+  readonly duplicateId: Uint8Array;
+  readonly cycleCut: Uint8Array;
+  /** Input position of the first span with each id. */
+  readonly firstById: ReadonlyMap<SpanId, number>;
+}
+
+/**
+ * Rebuilds the span tree of one trace; the input is never modified.
+ * Linear apart from sorting siblings by start time (n log n); iterative throughout, since real
+ * traces are 70,000 levels deep.
+ * - no parent id: a root;
+ * - a parent id not in the trace: an extra root marked `parentMissing`;
+ * - a repeated span id: every span is kept, `byId` and children go to the first one, later ones
+ *   are marked `duplicateId`;
+ * - a parent id equal to the span's own id, or a parent loop (A->B->A): cut, marked `cycleCut`.
  */
 export function buildTree(trace: Trace): TraceTree {
-  const nodes: MutableNode[] = trace.spans.map((span, input) => ({
-    span,
-    input,
-    index: -1,
-    parent: undefined,
-    children: [],
-    depth: 0,
-    parentMissing: false,
-    duplicateId: false,
-    cycleCut: false,
-  }));
-  const byId = new Map<SpanId, MutableNode>();
-  for (const node of nodes) {
-    if (byId.has(node.span.spanId)) node.duplicateId = true;
-    else byId.set(node.span.spanId, node);
-  }
-  const roots: MutableNode[] = [];
-  for (const node of nodes) {
-    const parentId = node.span.parentSpanId;
-    if (parentId === undefined) {
-      roots.push(node);
-    } else if (parentId === node.span.spanId) {
-      node.cycleCut = true;
-      roots.push(node);
-    } else {
-      const parent = byId.get(parentId);
-      if (parent === undefined || parent === node) {
-        node.parentMissing = parent === undefined;
-        node.cycleCut = parent === node;
-        roots.push(node);
-      } else {
-        node.parent = parent;
-        parent.children.push(node);
-      }
-    }
-  }
-  cutCycles(nodes, roots);
-  for (const node of nodes) if (node.children.length > 1) node.children.sort(byStart);
-  roots.sort(byStart);
-  const order = numberDepthFirst(roots, nodes.length);
-
-  let start = 0n;
-  let end = 0n;
-  if (nodes.length > 0) {
-    start = nodes[0]!.span.start;
-    end = nodes[0]!.span.end;
-    for (const { span } of nodes) {
-      if (span.start < start) start = span.start;
-      if (span.end > end) end = span.end;
-    }
-  }
+  const spans = trace.spans;
+  const links = linkSpans(spans);
+  cutCycles(spans, links);
+  const { nodes, nodeOf } = createNodesDepthFirst(spans, links);
+  const byId = new Map<SpanId, SpanNode>();
+  for (const [id, position] of links.firstById) byId.set(id, nodeOf[position]!);
   return {
     traceId: trace.traceId,
-    roots: roots as unknown as SpanNode[],
-    nodes: order as unknown as SpanNode[],
-    byId: byId as unknown as ReadonlyMap<SpanId, SpanNode>,
-    start: start as Nanos,
-    end: end as Nanos,
+    roots: links.roots.map((position) => nodeOf[position]!),
+    nodes,
+    byId,
+    ...timeBounds(spans),
     warnings: trace.warnings,
   };
 }
 
-/**
- * Spans on a parent loop are reachable from no root. Cut each loop at its earliest-starting span
- * (ties: input order), which becomes a root; repeat until every span is reachable.
- */
-function cutCycles(nodes: readonly MutableNode[], roots: MutableNode[]): void {
-  const reached = new Uint8Array(nodes.length);
-  const stack: MutableNode[] = [];
-  const reach = (from: MutableNode): void => {
-    stack.push(from);
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      if (reached[node.input]) continue;
-      reached[node.input] = 1;
-      for (const child of node.children) stack.push(child);
+/** First pass: the parent of every span, by input position. */
+function linkSpans(spans: readonly Span[]): Links {
+  const count = spans.length;
+  const firstById = new Map<SpanId, number>();
+  const duplicateId = new Uint8Array(count);
+  spans.forEach((span, i) => {
+    if (firstById.has(span.spanId)) duplicateId[i] = 1;
+    else firstById.set(span.spanId, i);
+  });
+
+  const parentOf = new Int32Array(count).fill(NO_PARENT);
+  const roots: number[] = [];
+  const parentMissing = new Uint8Array(count);
+  const cycleCut = new Uint8Array(count);
+  spans.forEach((span, i) => {
+    const parentId = span.parentSpanId;
+    const parent = parentId === undefined ? undefined : firstById.get(parentId);
+    if (parentId === undefined) {
+      roots.push(i);
+    } else if (parentId === span.spanId) {
+      cycleCut[i] = 1;
+      roots.push(i);
+    } else if (parent === undefined) {
+      parentMissing[i] = 1;
+      roots.push(i);
+    } else {
+      parentOf[i] = parent;
     }
+  });
+  return {
+    parentOf,
+    ...listChildren(spans, parentOf),
+    roots,
+    parentMissing,
+    duplicateId,
+    cycleCut,
+    firstById,
   };
-  for (const root of roots) reach(root);
-  const unreached = nodes.filter((n) => !reached[n.input]);
-  if (unreached.length === 0) return;
-  unreached.sort(byStart);
-  for (const node of unreached) {
-    if (reached[node.input]) continue;
-    const parent = node.parent!;
-    parent.children = parent.children.filter((c) => c !== node);
-    node.parent = undefined;
-    node.cycleCut = true;
-    roots.push(node);
-    reach(node);
+}
+
+/** Every span's children in one flat list, grouped by parent, each group in start order. */
+function listChildren(
+  spans: readonly Span[],
+  parentOf: Int32Array,
+): { childStart: Int32Array; childList: Int32Array } {
+  const count = spans.length;
+  const childStart = new Int32Array(count + 1);
+  for (const parent of parentOf) if (parent !== NO_PARENT) childStart[parent + 1]!++;
+  for (let p = 0; p < count; p++) childStart[p + 1]! += childStart[p]!;
+  const filled = childStart.slice(0, count);
+  const childList = new Int32Array(childStart[count]!);
+  parentOf.forEach((parent, i) => {
+    if (parent !== NO_PARENT) childList[filled[parent]!++] = i;
+  });
+  const byStart = (a: number, b: number): number => compareStart(spans, a, b);
+  for (let p = 0; p < count; p++) {
+    if (childStart[p + 1]! - childStart[p]! > 1)
+      childList.subarray(childStart[p], childStart[p + 1]).sort(byStart);
+  }
+  return { childStart, childList };
+}
+
+/**
+ * A span on a parent loop, or hanging below one, is reachable from no root:
+ *
+ *   R (a root)       A --> B --> C --> A     (an arrow points at the parent)
+ *                          ^
+ *                          D               D hangs below the loop: unreached too
+ *
+ * Among the unreached spans, the earliest-starting one (ties: input order) becomes a root marked
+ * `cycleCut`; everything it reaches is placed; repeat until every span is placed. Each span is cut
+ * or reached once, so the loop runs at most n times. Cuts are recorded in `links` (its own arrays).
+ */
+function cutCycles(spans: readonly Span[], links: Links): void {
+  const reached = new Uint8Array(spans.length);
+  for (const root of links.roots) markReachable(root, links, reached);
+  const unreached: number[] = [];
+  for (let i = 0; i < spans.length; i++) if (!reached[i]) unreached.push(i);
+  unreached.sort((a, b) => compareStart(spans, a, b));
+  for (const position of unreached) {
+    if (reached[position]) continue;
+    links.parentOf[position] = NO_PARENT;
+    links.cycleCut[position] = 1;
+    links.roots.push(position);
+    markReachable(position, links, reached);
   }
 }
 
-/** Pre-order numbering and depths, children in the order given. */
-function numberDepthFirst(roots: readonly MutableNode[], count: number): MutableNode[] {
-  const order: MutableNode[] = [];
-  order.length = 0;
-  const stack: MutableNode[] = [];
-  for (let i = roots.length - 1; i >= 0; i--) stack.push(roots[i]!);
-  while (stack.length > 0 && order.length <= count) {
-    const node = stack.pop()!;
-    node.index = order.length;
-    node.depth = node.parent ? node.parent.depth + 1 : 0;
-    order.push(node);
-    for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
+/** Marks `from` and everything below it; a child whose parent link was cut no longer counts. */
+function markReachable(from: number, links: Links, reached: Uint8Array): void {
+  const stack = [from];
+  while (stack.length > 0) {
+    const position = stack.pop()!;
+    if (reached[position]) continue;
+    reached[position] = 1;
+    for (let k = links.childStart[position]!; k < links.childStart[position + 1]!; k++) {
+      const child = links.childList[k]!;
+      if (links.parentOf[child] === position) stack.push(child);
+    }
   }
-  return order;
+}
+
+/**
+ * Creates the nodes in depth-first pre-order from the roots, children and roots in start order.
+ * Returns them in that order, and indexed by input position.
+ */
+function createNodesDepthFirst(
+  spans: readonly Span[],
+  links: Links,
+): { nodes: MutableSpanNode[]; nodeOf: MutableSpanNode[] } {
+  links.roots.sort((a, b) => compareStart(spans, a, b));
+  const nodes: MutableSpanNode[] = [];
+  const nodeOf: MutableSpanNode[] = new Array(spans.length);
+  const stack: number[] = [];
+  for (let i = links.roots.length - 1; i >= 0; i--) stack.push(links.roots[i]!);
+  while (stack.length > 0) {
+    const position = stack.pop()!;
+    const parentPosition = links.parentOf[position]!;
+    const parent = parentPosition === NO_PARENT ? undefined : nodeOf[parentPosition];
+    const node: MutableSpanNode = {
+      span: spans[position]!,
+      index: nodes.length,
+      parent,
+      children: [],
+      depth: parent === undefined ? 0 : parent.depth + 1,
+      parentMissing: links.parentMissing[position] === 1,
+      duplicateId: links.duplicateId[position] === 1,
+      cycleCut: links.cycleCut[position] === 1,
+    };
+    nodes.push(node);
+    nodeOf[position] = node;
+    parent?.children.push(node);
+    // Pushed last first, so siblings pop, and are created and appended, in start order.
+    for (let k = links.childStart[position + 1]! - 1; k >= links.childStart[position]!; k--) {
+      const child = links.childList[k]!;
+      if (links.parentOf[child] === position) stack.push(child);
+    }
+  }
+  return { nodes, nodeOf };
+}
+
+/** Earlier start first; equal starts keep input order. */
+function compareStart(spans: readonly Span[], a: number, b: number): number {
+  const startA = spans[a]!.start;
+  const startB = spans[b]!.start;
+  if (startA !== startB) return startA < startB ? -1 : 1;
+  return a - b;
+}
+
+function timeBounds(spans: readonly Span[]): { start: Nanos; end: Nanos } {
+  if (spans.length === 0) return { start: nanos(0n), end: nanos(0n) };
+  let start = spans[0]!.start;
+  let end = spans[0]!.end;
+  for (const span of spans) {
+    if (span.start < start) start = span.start;
+    if (span.end > end) end = span.end;
+  }
+  return { start, end };
 }

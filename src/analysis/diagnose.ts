@@ -53,8 +53,8 @@ function rootOf(node: SpanNode): SpanNode {
 
 /**
  * Picks the origin that explains the trace: an unrecovered one, timeouts first (they are what
- * on-call is paged for), then the earliest. Names the hop: the root's service → the service that
- * did not answer (the slow span's, the origin's own, or the peer a CLIENT span was calling).
+ * on-call is paged for), then the one that failed first. Names the hop: the root's service → the
+ * service that did not answer (the slow span's, the origin's own, or the peer a CLIENT span called).
  */
 export function diagnose(tree: TraceTree, facts: readonly SpanFacts[]): Diagnosis {
   const origins: SpanNode[] = [];
@@ -66,7 +66,9 @@ export function diagnose(tree: TraceTree, facts: readonly SpanFacts[]): Diagnosi
     else origins.push(node);
   }
   if (origins.length === 0) return { kind: 'ok', recoveredErrors };
-  const chosen = origins.find((n) => facts[n.index]!.timeout !== undefined) ?? origins[0]!;
+  // The first failure in time is usually the cause of the rest (sibling errors).
+  const byEnd = [...origins].sort((a, b) => (a.span.end < b.span.end ? -1 : a.span.end > b.span.end ? 1 : 0));
+  const chosen = byEnd.find((n) => facts[n.index]!.timeout !== undefined) ?? byEnd[0]!;
   const f = facts[chosen.index]!;
   const from = rootOf(chosen).span.service;
   const slow = tree.nodes.find((n) => facts[n.index]!.slowBehind === chosen);

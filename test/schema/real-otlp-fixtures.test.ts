@@ -1,10 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { TraceCollector } from '../../src/model/collect-traces.js';
-import { decodeDocument } from '../../src/schema/decode.js';
-import { readDocuments } from '../../src/sources/file-source.js';
+import { loadFile } from '../helpers/load-file.js';
 
 /**
  * Every real OTLP-family file in ../shared/fixtures-real/otlp/ loads, with facts from its
@@ -13,23 +10,7 @@ import { readDocuments } from '../../src/sources/file-source.js';
 const DIR = new URL('../../../shared/fixtures-real/otlp/', import.meta.url);
 const present = existsSync(DIR);
 
-async function load(name: string) {
-  const collector = new TraceCollector();
-  const warnings: string[] = [];
-  let skipped = 0;
-  const handle = await open(new URL(name, DIR));
-  try {
-    for await (const doc of readDocuments(handle.createReadStream(), name)) {
-      const ctx = { file: doc.file, line: doc.line, warn: (m: string) => warnings.push(m) };
-      if (decodeDocument(doc.value, ctx, collector, 'auto') === 'skipped') skipped++;
-    }
-  } finally {
-    await handle.close();
-  }
-  const traces = collector.traces();
-  const spans = traces.flatMap((t) => t.spans);
-  return { traces, spans, warnings, skipped };
-}
+const load = (name: string) => loadFile(new URL(name, DIR));
 
 describe.skipIf(!present)('real OTLP fixtures (skipped: ../shared/fixtures-real absent)', () => {
   const files = present ? readdirSync(DIR).filter((f) => f !== 'SOURCES.md') : [];

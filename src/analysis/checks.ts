@@ -1,4 +1,4 @@
-import type { SpanId, TraceTree } from '../model/types.js';
+import type { Span, SpanId, TraceTree } from '../model/types.js';
 import { nanosToMillis, spanDuration } from '../model/units.js';
 import type { Finding } from './findings.js';
 import type { SpanFacts } from './span-facts.js';
@@ -10,6 +10,11 @@ export interface CheckInput {
 
 type Check = (input: CheckInput) => Finding[];
 
+/** The span a finding is about, as every span-level finding names it. */
+function subjectOf(tree: TraceTree, span: Span) {
+  return { traceId: tree.traceId, spanId: span.spanId, service: span.service, name: span.name };
+}
+
 /** Failed spans whose failure is their own and was not recovered by an ancestor; and those that were. */
 export function findErrorOrigins({ tree, facts }: CheckInput): Finding[] {
   const out: Finding[] = [];
@@ -20,19 +25,13 @@ export function findErrorOrigins({ tree, facts }: CheckInput): Finding[] {
     if (f.recoveredBy) {
       out.push({
         kind: 'recovered-error',
-        traceId: tree.traceId,
-        spanId: span.spanId,
-        service: span.service,
-        name: span.name,
+        ...subjectOf(tree, span),
         recoveredBySpanId: f.recoveredBy.span.spanId,
       });
     } else {
       out.push({
         kind: 'error-origin',
-        traceId: tree.traceId,
-        spanId: span.spanId,
-        service: span.service,
-        name: span.name,
+        ...subjectOf(tree, span),
         reason: f.error,
         timeout: f.timeout,
         exception: f.exceptions[0],
@@ -50,10 +49,7 @@ export function findTimeouts({ tree, facts }: CheckInput): Finding[] {
     if (f.timeout) {
       out.push({
         kind: 'timeout',
-        traceId: tree.traceId,
-        spanId: span.spanId,
-        service: span.service,
-        name: span.name,
+        ...subjectOf(tree, span),
         durationMs: nanosToMillis(spanDuration(span)),
         reason: f.timeout,
       });
@@ -61,10 +57,7 @@ export function findTimeouts({ tree, facts }: CheckInput): Finding[] {
     if (f.slowBehind) {
       out.push({
         kind: 'slow-span-behind-timeout',
-        traceId: tree.traceId,
-        spanId: span.spanId,
-        service: span.service,
-        name: span.name,
+        ...subjectOf(tree, span),
         durationMs: nanosToMillis(spanDuration(span)),
         timedOutSpanId: f.slowBehind.span.spanId,
       });
@@ -84,10 +77,7 @@ export function findTreeDefects({ tree }: CheckInput): Finding[] {
     if (node.parentMissing && span.parentSpanId) {
       out.push({
         kind: 'orphan-span',
-        traceId: tree.traceId,
-        spanId: span.spanId,
-        service: span.service,
-        name: span.name,
+        ...subjectOf(tree, span),
         parentSpanId: span.parentSpanId,
         remoteParent: span.flags !== undefined && (span.flags & PARENT_IS_REMOTE) !== 0,
       });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { criticalPathIndexes, findCriticalPath } from '../../src/analysis/critical-path.js';
 import { buildTree } from '../../src/model/build-tree.js';
 import type { TraceTree } from '../../src/model/types.js';
-import { frozen, makeTrace, ms, type SpanSpec, sid } from '../helpers/make-span.js';
+import { deepChain, frozen, makeTrace, ms, type SpanSpec, sid } from '../helpers/make-span.js';
 
 const toMs = (value: bigint): number => Number(value) / 1e6;
 
@@ -218,12 +218,7 @@ describe('findCriticalPath', () => {
 
   it('walks a 100,000-level chain without recursion', () => {
     const count = 100_000;
-    const specs = Array.from({ length: count }, (_, i) => ({
-      id: (i + 1).toString(16),
-      parent: i === 0 ? undefined : i.toString(16),
-      startMs: i,
-      endMs: 300_000 - i,
-    }));
+    const specs = deepChain(count);
     const sections = findCriticalPath(buildTree(makeTrace(specs)));
     const bounds = sections.map((s) => [s.node.index, toMs(s.start), toMs(s.end)]);
     expect(sections).toHaveLength(2 * count - 1);

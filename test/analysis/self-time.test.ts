@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeSelfTimes } from '../../src/analysis/self-time.js';
 import { buildTree } from '../../src/model/build-tree.js';
 import { nanos } from '../../src/model/units.js';
-import { frozen, makeTrace, ms, type SpanSpec } from '../helpers/make-span.js';
+import { deepChain, frozen, makeTrace, ms, type SpanSpec } from '../helpers/make-span.js';
 
 /** Self times by span name, in ms. */
 const selfTimes = (specs: SpanSpec[]): Record<string, number> => {
@@ -107,12 +107,7 @@ describe('computeSelfTimes', () => {
 
   it('walks a 100,000-level chain without recursion', () => {
     const count = 100_000;
-    const specs = Array.from({ length: count }, (_, i) => ({
-      id: (i + 1).toString(16),
-      parent: i === 0 ? undefined : i.toString(16),
-      startMs: i,
-      endMs: 300_000 - i,
-    }));
+    const specs = deepChain(count);
     const times = computeSelfTimes(buildTree(makeTrace(specs)));
     expect(times).toHaveLength(count);
     expect(times[0]).toBe(ms(2));

@@ -95,3 +95,14 @@ function padHex(short: string, length: number): string {
   }
   return short.padStart(length, '0');
 }
+
+/** A chain 1 ← 2 ← … ← count, root first, each span inside its parent (0 to 300,000 ms, 1 ms in per level). */
+export function deepChain(count: number): SpanSpec[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: (i + 1).toString(16),
+    parent: i === 0 ? undefined : i.toString(16),
+    name: `s${i}`,
+    startMs: i,
+    endMs: 300_000 - i,
+  }));
+}

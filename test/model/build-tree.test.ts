@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildTree } from '../../src/model/build-tree.js';
 import type { TraceTree } from '../../src/model/types.js';
-import { frozen, makeTrace, ms, type SpanSpec, sid } from '../helpers/make-span.js';
+import { deepChain, frozen, makeTrace, ms, sid } from '../helpers/make-span.js';
 
 /** The tree as indented names, in `nodes` order. */
 const outline = (tree: TraceTree): string[] =>
@@ -18,16 +18,6 @@ const flags = (tree: TraceTree): string[] =>
       .filter(Boolean)
       .join(' '),
   );
-
-/** A chain 1 ← 2 ← … ← count, each span inside its parent; listed leaf first. */
-const deepChain = (count: number): SpanSpec[] =>
-  Array.from({ length: count }, (_, i) => ({
-    id: (i + 1).toString(16),
-    parent: i === 0 ? undefined : i.toString(16),
-    name: `s${i}`,
-    startMs: i,
-    endMs: 300_000 - i,
-  })).reverse();
 
 describe('buildTree', () => {
   it('nests children under their parents in start order, numbered depth-first', () => {
@@ -199,7 +189,7 @@ describe('buildTree', () => {
   });
 
   it('builds a 100,000-level chain listed leaf first, without recursion', () => {
-    const tree = buildTree(makeTrace(deepChain(100_000)));
+    const tree = buildTree(makeTrace(deepChain(100_000).reverse()));
     expect(tree.nodes).toHaveLength(100_000);
     expect(tree.roots.map((r) => r.span.name)).toEqual(['s0']);
     expect(tree.nodes[99_999]!.span.name).toBe('s99999');

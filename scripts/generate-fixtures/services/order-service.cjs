@@ -1,11 +1,10 @@
 // order-service: GET /orders (a database query) and GET /recommendations (a query that fails).
 //   ORDER_DELAY_MS    how long the orders query takes (the slow scenario makes it exceed the caller's timeout)
 //   FAIL_FIRST_ORDERS answer the first /orders request with 503 (the retry scenario)
-const { flush } = require('./tracing.cjs');
+const { flush, inSpan } = require('./tracing.cjs');
 const http = require('node:http');
-const { SpanKind, SpanStatusCode, trace } = require('@opentelemetry/api');
+const { SpanKind } = require('@opentelemetry/api');
 
-const tracer = trace.getTracer('order-service', '1.0.0');
 const delayMs = Number(process.env.ORDER_DELAY_MS ?? 30);
 let failuresLeft = process.env.FAIL_FIRST_ORDERS === '1' ? 1 : 0;
 
@@ -13,31 +12,15 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A database call as a CLIENT span, the way a pg instrumentation would record it. */
 function query(name, text, work) {
-  return tracer.startActiveSpan(
-    name,
-    {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        'db.system.name': 'postgresql',
-        'db.system': 'postgresql',
-        'db.namespace': 'shop',
-        'db.query.text': text,
-        'server.address': '127.0.0.1',
-        'server.port': 5432,
-      },
-    },
-    async (span) => {
-      try {
-        return await work();
-      } catch (error) {
-        span.recordException(error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-        throw error;
-      } finally {
-        span.end();
-      }
-    },
-  );
+  const attributes = {
+    'db.system.name': 'postgresql',
+    'db.system': 'postgresql',
+    'db.namespace': 'shop',
+    'db.query.text': text,
+    'server.address': '127.0.0.1',
+    'server.port': 5432,
+  };
+  return inSpan(name, { kind: SpanKind.CLIENT, attributes }, work);
 }
 
 const server = http.createServer(async (req, res) => {

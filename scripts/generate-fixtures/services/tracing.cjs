@@ -3,7 +3,7 @@
 //   OTLP_URL      where the OTLP/HTTP JSON exporter posts (the capture server on 127.0.0.1)
 //   PROPAGATION   "w3c" (default) or "none": a service that ignores incoming trace context
 // Loaded with require() before node:http so that the HTTP instrumentation can patch it.
-const { propagation } = require('@opentelemetry/api');
+const { SpanStatusCode, trace } = require('@opentelemetry/api');
 const { CompositePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core');
 const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http');
 const { registerInstrumentations } = require('@opentelemetry/instrumentation');
@@ -36,4 +36,21 @@ async function flush() {
   await provider.shutdown();
 }
 
-module.exports = { flush, propagation };
+const tracer = trace.getTracer(serviceName, '1.0.0');
+
+/** Runs `work` under a new active span and records a failure the way application code would. */
+function inSpan(name, options, work) {
+  return tracer.startActiveSpan(name, options, async (span) => {
+    try {
+      return await work(span);
+    } catch (error) {
+      span.recordException(error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+module.exports = { flush, inSpan };

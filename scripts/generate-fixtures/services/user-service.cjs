@@ -3,11 +3,9 @@
 //                     └─ get_user_orders    (calls order-service with a 5 s timeout)
 //   ORDER_URL   order-service's base URL
 //   SCENARIO    "retry" retries a failed orders call once; "fanout" also asks for recommendations in parallel
-const { flush } = require('./tracing.cjs');
+const { flush, inSpan } = require('./tracing.cjs');
 const http = require('node:http');
-const { SpanStatusCode, trace } = require('@opentelemetry/api');
 
-const tracer = trace.getTracer('user-service', '1.0.0');
 const orderUrl = process.env.ORDER_URL;
 const scenario = process.env.SCENARIO ?? '';
 const TIMEOUT_MS = 5000;
@@ -42,20 +40,8 @@ function getJson(path) {
   });
 }
 
-/** A unit of work under its own span, recording a failure the way application code would. */
-function step(name, work) {
-  return tracer.startActiveSpan(name, async (span) => {
-    try {
-      return await work(span);
-    } catch (error) {
-      span.recordException(error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
-}
+/** A unit of work under its own span. */
+const step = (name, work) => inSpan(name, {}, work);
 
 async function getUserOrders(userId) {
   const attempts = scenario === 'retry' ? 2 : 1;

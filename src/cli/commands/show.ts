@@ -9,12 +9,14 @@ import { renderShowText } from '../../render/show-text.js';
 import { PLAIN_STYLE } from '../../render/style.js';
 import type { InputFormat } from '../../schema/decode.js';
 import type { CommandContext } from '../context.js';
+import { type BackendOptions, chooseBackend, fetchTrace, normaliseTraceId } from '../fetch-trace.js';
 import { loadTraces } from '../load-input.js';
 import { writeResult } from '../output.js';
 import { parseCount, parseDuration } from '../parse-options.js';
+import { startProgress } from '../progress.js';
 import { formatOption, inputOptions, type OutputFormat } from './shared-options.js';
 
-interface ShowOptions {
+interface ShowOptions extends BackendOptions {
   file?: string[];
   inputFormat: InputFormat;
   format: OutputFormat;
@@ -55,6 +57,16 @@ export function showCommand(ctx: CommandContext): Command {
         'a time limit in force (e.g. the client timeout): spans that ran into it are timeouts; repeatable',
       ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
     )
+    .option('--jaeger <url>', 'fetch the trace from Jaeger (base URL of jaeger-query; env OTRACE_JAEGER_URL)')
+    .option('--tempo <url>', 'fetch the trace from Grafana Tempo (env OTRACE_TEMPO_URL)')
+    .addOption(
+      new Option(
+        '--header <header>',
+        "extra HTTP header for the backend, 'Name: value'; repeatable",
+      ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+    )
+    .option('--request-timeout <dur>', 'give up on a backend request after this long', '10s')
+    .option('--wait <dur>', 'poll the backend until the trace exists and stops growing, for up to this long')
     .action(async (traceId: string | undefined, options: ShowOptions) => {
       process.exitCode = await runShow(ctx, traceId, options);
     });
@@ -80,11 +92,8 @@ async function runShow(
     files = [traceId];
     traceId = undefined;
   }
-  const loaded = await loadTraces(
-    { files, inputFormat: options.inputFormat, stdinIsTTY: ctx.terminal.stdinIsTTY },
-    ctx.warn,
-  );
-  const trace = pickTrace(loaded.traces, traceId, loaded.inputNames, ctx.width);
+  const wait = options.wait === undefined ? undefined : parseDuration(options.wait, '--wait');
+  const trace = await readTrace(ctx, traceId, files, options, wait);
   const analysis = analyzeTrace(trace, { limits: timeouts as Nanos[] });
   if (options.format === 'json') {
     writeResult(renderShowJson(analysis));
@@ -105,6 +114,44 @@ async function runShow(
     );
   }
   return analysis.diagnosis.kind === 'ok' ? EXIT.ok : EXIT.findings;
+}
+
+/** From a backend when one is chosen, else from files or stdin. */
+async function readTrace(
+  ctx: CommandContext,
+  traceId: string | undefined,
+  files: string[],
+  options: ShowOptions,
+  wait: Nanos | undefined,
+): Promise<Trace> {
+  const backend = chooseBackend(options, files, ctx);
+  if (!backend) {
+    const loaded = await loadTraces(
+      { files, inputFormat: options.inputFormat, stdinIsTTY: ctx.terminal.stdinIsTTY },
+      ctx.warn,
+    );
+    return pickTrace(loaded.traces, traceId, loaded.inputNames, ctx.width);
+  }
+  const id = traceId === undefined ? undefined : normaliseTraceId(traceId);
+  if (id === undefined) {
+    throw new UsageError(
+      traceId === undefined
+        ? `a trace id is needed to fetch from ${backend.baseUrl}`
+        : `${JSON.stringify(traceId)} is not a trace id`,
+      'trace ids are 16 or 32 hex characters; to read a file instead pass -f FILE (or -f - for stdin)',
+    );
+  }
+  const progress = await startProgress(
+    ctx.terminal,
+    options.format,
+    `fetching trace ${id} from ${backend.baseUrl}`,
+  );
+  try {
+    return await fetchTrace(backend, id, wait, ctx, progress.update);
+  } finally {
+    progress.stop();
+    await backend.close();
+  }
 }
 
 /** The trace asked for: by id or unique prefix; the only one; or a usage error listing them. */

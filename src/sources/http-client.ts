@@ -1,0 +1,180 @@
+import { Agent, type Dispatcher, request } from 'undici';
+import { SourceError } from '../errors.js';
+
+/**
+ * GET with the failures a user meets turned into one-line SourceErrors (exit 3): refused, DNS, TLS,
+ * timeouts, bodies cut short. Retries with backoff on connection resets and 429/502/503/504
+ * (honouring Retry-After), never on other 4xx. Credentials (URL userinfo, a token, headers) are
+ * sent but never shown: every message uses the URL without userinfo.
+ */
+export interface HttpOptions {
+  /** Extra headers (`--header 'Name: value'`). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Bearer token (OTRACE_TOKEN). */
+  readonly token: string | undefined;
+  /** Per request: connect, headers and body each. */
+  readonly timeoutMs: number;
+  /** Extra attempts after the first for retryable failures. */
+  readonly retries: number;
+  /** Waits between attempts; injectable so that tests need not sleep. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+  /** The URL as shown to the user (no credentials). */
+  readonly shownUrl: string;
+  readonly attempts: number;
+}
+
+type OneResponse = Omit<HttpResponse, 'attempts'> & { readonly retryAfterMs: number | undefined };
+
+const RETRY_STATUS = new Set([429, 502, 503, 504]);
+const RETRY_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
+const MAX_BACKOFF_MS = 10_000;
+
+export class HttpClient {
+  readonly base: URL;
+  readonly shownBase: string;
+  readonly #headers: Record<string, string>;
+  readonly #options: HttpOptions;
+  readonly #agent: Dispatcher;
+
+  constructor(baseUrl: string, options: HttpOptions, hint: string) {
+    let url: URL;
+    try {
+      url = new URL(baseUrl);
+    } catch {
+      throw new SourceError(`${JSON.stringify(baseUrl)} is not a URL`, hint);
+    }
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (url.username || url.password) {
+      const user = decodeURIComponent(url.username);
+      const password = decodeURIComponent(url.password);
+      headers.authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+      url.username = '';
+      url.password = '';
+    }
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
+    if (!url.pathname.endsWith('/')) url.pathname += '/';
+    this.base = url;
+    this.shownBase = url.toString().replace(/\/$/, '');
+    this.#headers = headers;
+    this.#options = options;
+    this.#agent = new Agent({
+      keepAliveTimeout: 10_000,
+      connect: { timeout: options.timeoutMs },
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+  }
+
+  /** `path` is relative to the base URL (which may carry a base path). */
+  async get(path: string, query: Readonly<Record<string, string | undefined>> = {}): Promise<HttpResponse> {
+    const url = new URL(path.replace(/^\//, ''), this.base);
+    for (const [key, value] of Object.entries(query))
+      if (value !== undefined) url.searchParams.set(key, value);
+    const shownUrl = url.toString();
+    const sleep = this.#options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt >= this.#options.retries;
+      let response: OneResponse;
+      try {
+        response = await this.#once(url, shownUrl);
+      } catch (error) {
+        const code = errorCode(error);
+        if (!last && code !== undefined && RETRY_CODES.has(code)) {
+          await sleep(backoff(attempt));
+          continue;
+        }
+        throw transportError(error, shownUrl, this.#options.timeoutMs, attempt + 1);
+      }
+      if (!last && RETRY_STATUS.has(response.status)) {
+        await sleep(response.retryAfterMs ?? backoff(attempt));
+        continue;
+      }
+      const { retryAfterMs: _ignored, ...rest } = response;
+      return { ...rest, attempts: attempt + 1 };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+
+  async #once(url: URL, shownUrl: string): Promise<OneResponse> {
+    const response = await request(url, { method: 'GET', headers: this.#headers, dispatcher: this.#agent });
+    const body = await response.body.text();
+    const header = (name: string): string => {
+      const value = response.headers[name];
+      return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
+    };
+    return {
+      status: response.statusCode,
+      contentType: header('content-type'),
+      body,
+      shownUrl,
+      retryAfterMs: parseRetryAfter(header('retry-after')),
+    };
+  }
+}
+
+function backoff(attempt: number): number {
+  return Math.min(250 * 2 ** attempt, MAX_BACKOFF_MS);
+}
+
+/** Retry-After in seconds or as an HTTP date; capped so that a hostile server cannot park us. */
+function parseRetryAfter(value: string): number | undefined {
+  if (value === '') return undefined;
+  const seconds = Number(value);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), MAX_BACKOFF_MS) : undefined;
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current = error as { code?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (typeof current.code === 'string') return current.code;
+    current = current.cause as typeof current;
+  }
+  return undefined;
+}
+
+const TLS_CODE = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_(GET|VERIFY))/;
+
+function transportError(error: unknown, url: string, timeoutMs: number, attempts: number): SourceError {
+  const code = errorCode(error) ?? '';
+  const host = new URL(url).host;
+  if (code === 'ECONNREFUSED') {
+    return new SourceError(
+      `${url}: connection refused`,
+      'is the backend running and is the URL right? (Jaeger query listens on port 16686 by default; set --jaeger or OTRACE_JAEGER_URL)',
+    );
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new SourceError(`${url}: cannot resolve host ${host}`, 'check the host name in the URL');
+  }
+  if (TLS_CODE.test(code)) {
+    return new SourceError(
+      `${url}: TLS error (${code})`,
+      'for a private CA, point NODE_EXTRA_CA_CERTS at its certificate',
+    );
+  }
+  if (code.includes('TIMEOUT')) {
+    return new SourceError(
+      `${url}: no answer within ${timeoutMs} ms (${code})`,
+      'raise --request-timeout, or check the backend is healthy',
+    );
+  }
+  if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' || RETRY_CODES.has(code)) {
+    return new SourceError(
+      `${url}: the connection closed before the response was complete${attempts > 1 ? ` (${attempts} attempts)` : ''}`,
+      'the backend or a proxy cut the answer short; try again',
+    );
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new SourceError(`${url}: request failed: ${message}${code ? ` (${code})` : ''}`);
+}

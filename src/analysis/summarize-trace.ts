@@ -1,19 +1,9 @@
-import type { Span, Trace, TraceId } from '../model/types.js';
+import type { TraceSummary } from '../model/summary.js';
+import type { Span, Trace } from '../model/types.js';
 import { nanosToMillis } from '../model/units.js';
 import { detectError } from './span-errors.js';
 
-export interface TraceSummary {
-  readonly traceId: TraceId;
-  readonly start: bigint;
-  readonly durationMs: number;
-  readonly spanCount: number;
-  readonly errorCount: number;
-  readonly rootService: string;
-  readonly rootName: string;
-  /** No span without a parent: the real root has not arrived or was lost. */
-  readonly rootMissing: boolean;
-  readonly services: readonly string[];
-}
+export type { TraceSummary };
 
 /** One line's worth for `otrace list`: a single pass, no tree. */
 export function summarizeTrace(trace: Trace): TraceSummary {

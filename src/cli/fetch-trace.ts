@@ -72,11 +72,12 @@ export async function fetchTrace(
   ctx: CommandContext,
   progress: (text: string) => void,
 ): Promise<Trace> {
-  const deadline = Date.now() + (wait === undefined ? 0 : Number(wait / 1_000_000n));
+  const waitMs = wait === undefined ? 0 : Number(wait / 1_000_000n);
+  const deadline = Date.now() + waitMs;
   let trace: Trace | undefined;
   let notFound: { url: string; api: string } | undefined;
-  // Bounded by the deadline; at least one attempt.
-  for (let polls = 0; ; polls++) {
+  // Bounded by the deadline and by the number of polls that fit in it; at least one attempt.
+  for (let polls = 0; polls <= Math.ceil(waitMs / POLL_MS); polls++) {
     const fetched = await backend.fetchTrace(traceId);
     if (fetched.status === 'found') {
       const next = decodeFetched(fetched.document, fetched.url, traceId, ctx);
@@ -103,17 +104,11 @@ export async function fetchTrace(
   );
 }
 
-function decodeFetched(document: unknown, url: string, traceId: TraceId, ctx: CommandContext): Trace {
+export function decodeFetched(document: unknown, url: string, traceId: TraceId, ctx: CommandContext): Trace {
   const collector = new TraceCollector();
   decodeDocument(document, { file: url, line: 1, warn: ctx.warn }, collector, 'auto');
   const traces = collector.traces();
   const trace = traces.find((t) => t.traceId === traceId) ?? (traces.length === 1 ? traces[0] : undefined);
   if (!trace) throw new SourceError(`${url}: the answer holds no spans of trace ${traceId}`);
   return trace;
-}
-
-/** Trace ids as users paste them: 16 or 32 hex, any case, leading zeros optional. */
-export function normaliseTraceId(text: string): TraceId | undefined {
-  const id = text.trim().toLowerCase();
-  return /^[0-9a-f]{1,32}$/.test(id) && !/^0+$/.test(id) ? (id.padStart(32, '0') as TraceId) : undefined;
 }

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { z } from 'zod';
-import type { TraceSummary } from '../analysis/summarize-trace.js';
+import type { TraceSummary } from '../model/summary.js';
 import { formatDuration, isoTime, roundMillis } from './format.js';
 import { sanitize } from './sanitize.js';
 import type { Style } from './style.js';
@@ -52,7 +52,10 @@ export function renderListText(summaries: readonly TraceSummary[], style: Style,
     colAligns: ['left', 'left', 'left', 'right', 'right', 'right'],
   });
   for (const s of summaries) {
-    const root = `${sanitize(s.rootName)} (${sanitize(s.rootService)})${s.rootMissing ? ' [root missing]' : ''}`;
+    // A backend's summary of a trace without a root names no root at all.
+    const named =
+      s.rootName === '' && s.rootService === '' ? '' : `${sanitize(s.rootName)} (${sanitize(s.rootService)})`;
+    const root = s.rootMissing ? `${named} [root missing]`.trimStart() : named;
     table.push([
       s.traceId,
       isoTime(s.start).replace('T', ' ').replace('Z', ''),

@@ -52,3 +52,13 @@ export function decodeTraceId(raw: string, allowShortHex = false): IdResult<Trac
 export function decodeSpanId(raw: string, allowShortHex = false): IdResult<SpanId> {
   return decodeId(raw, 8, allowShortHex) as IdResult<SpanId>;
 }
+
+/**
+ * A trace id written as hex only, as users paste them and as search answers list them (Tempo
+ * drops leading zeros): 1 to 32 hex chars, any case. Never read as base64, which a 24-char hex
+ * id would also spell.
+ */
+export function parseHexTraceId(text: string): TraceId | undefined {
+  const id = text.trim().toLowerCase();
+  return /^[0-9a-f]{1,32}$/.test(id) && !ZEROS.test(id) ? (id.padStart(32, '0') as TraceId) : undefined;
+}

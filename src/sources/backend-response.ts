@@ -59,3 +59,8 @@ export function statusError(response: HttpResponse, api: string): SourceError {
     response.status >= 500 ? 'the backend is failing; try again later' : undefined,
   );
 }
+
+/** The UI's page or a proxy's, served where JSON was expected. */
+export function looksLikeHtml(response: HttpResponse): boolean {
+  return response.contentType.includes('text/html') || response.body.trimStart().startsWith('<');
+}

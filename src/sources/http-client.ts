@@ -38,6 +38,8 @@ const MAX_BACKOFF_MS = 10_000;
 export class HttpClient {
   readonly base: URL;
   readonly shownBase: string;
+  /** How to point otrace at this backend, for messages. */
+  readonly hint: string;
   readonly #headers: Record<string, string>;
   readonly #options: HttpOptions;
   readonly #agent: Dispatcher;
@@ -61,6 +63,7 @@ export class HttpClient {
     for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
     if (!url.pathname.endsWith('/')) url.pathname += '/';
     this.base = url;
+    this.hint = hint;
     this.shownBase = url.toString().replace(/\/$/, '');
     this.#headers = headers;
     this.#options = options;
@@ -90,7 +93,8 @@ export class HttpClient {
           await sleep(backoff(attempt));
           continue;
         }
-        throw transportError(error, shownUrl, this.#options.timeoutMs, attempt + 1);
+        // The query string says nothing about a connection failure and makes the line unreadable.
+        throw transportError(error, shownUrl.split('?')[0]!, this.#options.timeoutMs, attempt + 1, this.hint);
       }
       if (!last && RETRY_STATUS.has(response.status)) {
         await sleep(response.retryAfterMs ?? backoff(attempt));
@@ -145,13 +149,19 @@ function errorCode(error: unknown): string | undefined {
 
 const TLS_CODE = /^(CERT_|ERR_TLS_|ERR_SSL_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_(GET|VERIFY))/;
 
-function transportError(error: unknown, url: string, timeoutMs: number, attempts: number): SourceError {
+function transportError(
+  error: unknown,
+  url: string,
+  timeoutMs: number,
+  attempts: number,
+  hint: string,
+): SourceError {
   const code = errorCode(error) ?? '';
   const host = new URL(url).host;
   if (code === 'ECONNREFUSED') {
     return new SourceError(
       `${url}: connection refused`,
-      'is the backend running and is the URL right? (Jaeger query listens on port 16686 by default; set --jaeger or OTRACE_JAEGER_URL)',
+      `is the backend running and is the URL right? ${hint}`,
     );
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {

@@ -204,7 +204,7 @@ describe('show --jaeger / --tempo', () => {
     const { code, stderr } = await runCli(['show', TRACE_ID, '--jaeger', url]);
     expect(code).toBe(3);
     expect(stderr).toBe(
-      `otrace: ${url}/api/v3/traces/${TRACE_ID}: connection refused — is the backend running and is the URL right? (Jaeger query listens on port 16686 by default; set --jaeger or OTRACE_JAEGER_URL)\n`,
+      `otrace: ${url}/api/v3/traces/${TRACE_ID}: connection refused — is the backend running and is the URL right? --jaeger (or OTRACE_JAEGER_URL) takes the base URL of jaeger-query, which listens on port 16686 by default\n`,
     );
   });
 

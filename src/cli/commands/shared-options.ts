@@ -1,16 +1,53 @@
 import { Option } from 'commander';
 import { INPUT_FORMATS } from '../../schema/decode.js';
 
+const repeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
 /** Options every command that reads traces takes. */
 export function inputOptions(): Option[] {
   return [
     new Option(
       '-f, --file <path>',
       'trace file: OTLP JSON, Collector JSON Lines, Jaeger JSON; - for stdin; repeat or quote a glob',
-    ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+    ).argParser(repeatable),
     new Option('--input-format <format>', 'skip detection and read the input as this format')
       .choices(INPUT_FORMATS)
       .default('auto'),
+  ];
+}
+
+/** Where to fetch from instead of files: Jaeger or Tempo, with headers and a request timeout. */
+export function backendOptions(): Option[] {
+  return [
+    new Option('--jaeger <url>', 'read from Jaeger: base URL of jaeger-query (env OTRACE_JAEGER_URL)'),
+    new Option(
+      '--tempo <url>',
+      "read from Grafana Tempo: base URL of Tempo's HTTP API (env OTRACE_TEMPO_URL)",
+    ),
+    new Option('--header <header>', "extra HTTP header for the backend, 'Name: value'; repeatable").argParser(
+      repeatable,
+    ),
+    new Option('--request-timeout <dur>', 'give up on a backend request after this long').default('10s'),
+  ];
+}
+
+/** What the commands that look across traces search for, in files and in backends alike. */
+export function searchOptions(): Option[] {
+  return [
+    new Option('--service <name>', 'only traces with a span of this service'),
+    new Option('--operation <name>', 'only traces with a span of this name (of --service, if given)'),
+    new Option('--tag <key=value>', 'only traces with a span carrying this tag; repeatable').argParser(
+      repeatable,
+    ),
+    new Option('--since <dur>', 'only traces from the last <dur>, e.g. 30m (backends: 1h unless --start)'),
+    new Option(
+      '--start <time>',
+      'only traces from this time on: RFC 3339 (2026-05-01T10:00:00Z) or epoch seconds',
+    ),
+    new Option('--end <time>', 'only traces up to this time (default: now)'),
+    new Option('--min-duration <dur>', 'only traces with a matching span at least this long, e.g. 1s'),
+    new Option('--limit <n>', 'at most this many traces').default('100'),
+    new Option('--query <traceql>', 'Tempo only: a TraceQL query instead of the filters above'),
   ];
 }
 

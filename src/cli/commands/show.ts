@@ -8,13 +8,14 @@ import { renderShowJson } from '../../render/show-json.js';
 import { renderShowText } from '../../render/show-text.js';
 import { PLAIN_STYLE } from '../../render/style.js';
 import type { InputFormat } from '../../schema/decode.js';
+import { parseHexTraceId } from '../../schema/ids.js';
 import type { CommandContext } from '../context.js';
-import { type BackendOptions, chooseBackend, fetchTrace, normaliseTraceId } from '../fetch-trace.js';
+import { type BackendOptions, chooseBackend, fetchTrace } from '../fetch-trace.js';
 import { loadTraces } from '../load-input.js';
 import { writeResult } from '../output.js';
 import { parseCount, parseDuration } from '../parse-options.js';
 import { startProgress } from '../progress.js';
-import { formatOption, inputOptions, type OutputFormat } from './shared-options.js';
+import { backendOptions, formatOption, inputOptions, type OutputFormat } from './shared-options.js';
 
 interface ShowOptions extends BackendOptions {
   file?: string[];
@@ -40,7 +41,7 @@ export function showCommand(ctx: CommandContext): Command {
       '[trace-id]',
       'the trace to show (a unique prefix is enough); optional when the input holds one trace',
     );
-  for (const option of inputOptions()) command.addOption(option);
+  for (const option of [...inputOptions(), ...backendOptions()]) command.addOption(option);
   command
     .addOption(formatOption())
     .option('--stack', 'print exception stack traces')
@@ -57,15 +58,6 @@ export function showCommand(ctx: CommandContext): Command {
         'a time limit in force (e.g. the client timeout): spans that ran into it are timeouts; repeatable',
       ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
     )
-    .option('--jaeger <url>', 'fetch the trace from Jaeger (base URL of jaeger-query; env OTRACE_JAEGER_URL)')
-    .option('--tempo <url>', 'fetch the trace from Grafana Tempo (env OTRACE_TEMPO_URL)')
-    .addOption(
-      new Option(
-        '--header <header>',
-        "extra HTTP header for the backend, 'Name: value'; repeatable",
-      ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
-    )
-    .option('--request-timeout <dur>', 'give up on a backend request after this long', '10s')
     .option('--wait <dur>', 'poll the backend until the trace exists and stops growing, for up to this long')
     .action(async (traceId: string | undefined, options: ShowOptions) => {
       process.exitCode = await runShow(ctx, traceId, options);
@@ -132,7 +124,7 @@ async function readTrace(
     );
     return pickTrace(loaded.traces, traceId, loaded.inputNames, ctx.width);
   }
-  const id = traceId === undefined ? undefined : normaliseTraceId(traceId);
+  const id = traceId === undefined ? undefined : parseHexTraceId(traceId);
   if (id === undefined) {
     throw new UsageError(
       traceId === undefined

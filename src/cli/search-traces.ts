@@ -1,0 +1,195 @@
+import { traceMatches } from '../analysis/match-query.js';
+import { UsageError } from '../errors.js';
+import { TraceCollector } from '../model/collect-traces.js';
+import type { TraceQuery } from '../model/query.js';
+import type { Nanos, Trace, TraceId } from '../model/types.js';
+import { decodeDocument } from '../schema/decode.js';
+import type { TraceBackend } from '../sources/backends.js';
+import type { CommandContext } from './context.js';
+import { decodeFetched } from './fetch-trace.js';
+import { parseCount, parseDuration } from './parse-options.js';
+
+export interface SearchOptions {
+  service?: string;
+  operation?: string;
+  tag?: string[];
+  since?: string;
+  start?: string;
+  end?: string;
+  minDuration?: string;
+  limit: string;
+  query?: string;
+}
+
+/** Default window of a backend search, as in Jaeger's UI. */
+const DEFAULT_LOOKBACK = 3_600_000_000_000n as Nanos;
+/** Traces fetched at once when a search answers ids (Tempo). */
+export const FETCH_CONCURRENCY = 4;
+
+/**
+ * The search flags as a query. Files are searched only as far as flags say; a backend search
+ * always has a window (the last hour unless told), as backends require one.
+ */
+export function parseSearch(options: SearchOptions, forBackend: boolean, now: Nanos): TraceQuery {
+  if (options.since !== undefined && options.start !== undefined)
+    throw new UsageError('--since and --start together: pick one', '--since 2h is --start two hours ago');
+  const since = options.since === undefined ? undefined : parseDuration(options.since, '--since');
+  let start = options.start === undefined ? undefined : parseTime(options.start, '--start');
+  let end = options.end === undefined ? undefined : parseTime(options.end, '--end');
+  if (since !== undefined) start = (now - since) as Nanos;
+  if (forBackend) {
+    end ??= now;
+    start ??= (end - DEFAULT_LOOKBACK) as Nanos;
+  }
+  if (start !== undefined && end !== undefined && start > end)
+    throw new UsageError('the search window ends before it starts', 'check --start/--since and --end');
+  return {
+    service: options.service,
+    operation: options.operation,
+    tags: (options.tag ?? []).map(parseTag),
+    start,
+    end,
+    minDuration:
+      options.minDuration === undefined ? undefined : parseDuration(options.minDuration, '--min-duration'),
+    limit: parseCount(options.limit, '--limit', 1),
+    traceQL: options.query,
+  };
+}
+
+function parseTag(text: string): readonly [string, string] {
+  const eq = text.indexOf('=');
+  if (eq <= 0)
+    throw new UsageError(
+      `--tag ${JSON.stringify(text)}: expected key=value`,
+      'e.g. --tag http.response.status_code=500',
+    );
+  return [text.slice(0, eq).trim(), text.slice(eq + 1).trim()];
+}
+
+/** RFC 3339 / ISO 8601 (local time unless it says Z or an offset), or epoch seconds. */
+function parseTime(text: string, option: string): Nanos {
+  const trimmed = text.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return (BigInt(Math.round(Number(trimmed) * 1e6)) * 1000n) as Nanos;
+  const ms = /^\d{4}-\d{2}-\d{2}/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw new UsageError(
+      `${option} ${JSON.stringify(text)}: not a time`,
+      'write it as RFC 3339 (2026-05-01T10:00:00Z) or epoch seconds; for a relative window use --since 2h',
+    );
+  }
+  return (BigInt(ms) * 1_000_000n) as Nanos;
+}
+
+/** The traces among `traces` that match, in input order, at most `limit`. */
+export function searchLoaded(traces: readonly Trace[], query: TraceQuery): Trace[] {
+  if (query.traceQL !== undefined)
+    throw new UsageError(
+      '--query is TraceQL, which only Tempo runs',
+      'pass --tempo URL, or use --service/--tag on files',
+    );
+  const out: Trace[] = [];
+  for (const trace of traces) {
+    if (out.length >= query.limit) break;
+    if (traceMatches(trace, query)) out.push(trace);
+  }
+  return out;
+}
+
+/**
+ * A backend search: whole traces when the answer holds them (Jaeger), else each hit fetched with
+ * at most FETCH_CONCURRENCY requests in flight (Tempo). What comes back is checked against the
+ * query again, since a backend may ignore a filter it does not know; newest first.
+ */
+export async function searchBackend(
+  backend: TraceBackend,
+  query: TraceQuery,
+  ctx: CommandContext,
+  progress: (text: string) => void,
+): Promise<Trace[]> {
+  await requireService(backend, query);
+  const answer = await backend.searchTraces(query);
+  let traces: Trace[];
+  if (answer.kind === 'documents') {
+    const collector = new TraceCollector();
+    for (const { document, url } of answer.documents)
+      decodeDocument(document, { file: url, line: 1, warn: ctx.warn }, collector, 'auto');
+    traces = collector.traces();
+  } else {
+    const ids = answer.ids.slice(0, query.limit);
+    let done = 0;
+    const fetched = await mapBounded(ids, FETCH_CONCURRENCY, async (id) => {
+      const trace = await fetchFound(backend, id, ctx);
+      progress(`fetched ${++done} of ${ids.length} traces from ${backend.baseUrl}`);
+      return trace;
+    });
+    traces = fetched.filter((t): t is Trace => t !== undefined);
+  }
+  const matching = query.traceQL === undefined ? traces.filter((t) => traceMatches(t, query)) : traces;
+  if (matching.length < traces.length) {
+    ctx.warn(
+      `${traces.length - matching.length} of the ${traces.length} traces ${backend.baseUrl} returned do not match the search and were left out (the backend may not support every filter)`,
+    );
+  }
+  return sortNewestFirst(matching).slice(0, query.limit);
+}
+
+/** Jaeger searches one service at a time; without --service, say which ones it knows. */
+export async function requireService(backend: TraceBackend, query: TraceQuery): Promise<void> {
+  if (query.traceQL !== undefined && backend.kind !== 'tempo')
+    throw new UsageError(
+      '--query is TraceQL, which only Tempo runs',
+      'for Jaeger use --service, --operation and --tag',
+    );
+  if (backend.kind !== 'jaeger' || query.service !== undefined) return;
+  const services = await backend.services();
+  throw new UsageError(
+    "Jaeger's search needs --service",
+    services && services.length > 0
+      ? `services in ${backend.baseUrl}: ${services.slice(0, 30).join(', ')}${services.length > 30 ? ', …' : ''}`
+      : undefined,
+  );
+}
+
+async function fetchFound(
+  backend: TraceBackend,
+  id: TraceId,
+  ctx: CommandContext,
+): Promise<Trace | undefined> {
+  const fetched = await backend.fetchTrace(id);
+  if (fetched.status === 'found') return decodeFetched(fetched.document, fetched.url, id, ctx);
+  // Listed by the search, gone by the time we asked (retention, or still being indexed).
+  ctx.warn(`trace ${id} was listed by the search but ${fetched.api} did not find it (${fetched.url})`);
+  return undefined;
+}
+
+function sortNewestFirst(traces: readonly Trace[]): Trace[] {
+  const startOf = (trace: Trace): bigint =>
+    trace.spans.reduce((min, s) => (s.start < min ? s.start : min), trace.spans[0]!.start as bigint);
+  return traces
+    .map((trace) => ({ trace, start: startOf(trace) }))
+    .sort((a, b) => (a.start === b.start ? 0 : a.start > b.start ? -1 : 1))
+    .map((entry) => entry.trace);
+}
+
+/** `fn` over `items` with at most `limit` calls in flight; results in input order; first error wins. */
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await fn(items[index]!);
+      } catch (error) {
+        next = items.length; // start nothing more
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

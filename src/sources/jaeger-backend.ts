@@ -1,0 +1,164 @@
+import type { TraceQuery } from '../model/query.js';
+import type { TraceSummary } from '../model/summary.js';
+import type { Nanos, TraceId } from '../model/types.js';
+import { decodeJaegerServices, decodeJaegerSummaries } from '../schema/search-answers.js';
+import { backendMessage, looksLikeHtml, parseJsonBody, statusError } from './backend-response.js';
+import type { FetchedTrace, SearchAnswer, TraceBackend } from './backends.js';
+import type { HttpClient, HttpResponse } from './http-client.js';
+
+const V3 = 'Jaeger api/v3';
+const V1 = 'Jaeger api/traces (v1)';
+
+type Query = Record<string, string | undefined>;
+
+/**
+ * Jaeger: api_v3 first (`/api/v3/traces/{id}` → `{"result": OTLP}`), then the v1 API
+ * (`/api/traces/{id}` → `{"data": [...]}`) when v3 is not there: older Jaeger and the third-party
+ * backends that copy its API only serve v1. Which one worked is kept for the rest of the run.
+ */
+export class JaegerBackend implements TraceBackend {
+  readonly kind = 'jaeger';
+  #api: 'v3' | 'v1' | undefined;
+  #hasSummaries: boolean | undefined;
+  constructor(readonly client: HttpClient) {}
+
+  get baseUrl(): string {
+    return this.client.shownBase;
+  }
+
+  async fetchTrace(traceId: TraceId): Promise<FetchedTrace> {
+    const v3 = await this.#askV3(`api/v3/traces/${traceId}`);
+    if (v3?.status === 200) return found(v3, parseJsonBody(v3, this.client.hint));
+    if (v3) return { status: 'not-found', url: v3.shownUrl, api: V3 };
+    const response = await this.client.get(`api/traces/${traceId}`);
+    if (response.status === 404) return { status: 'not-found', url: response.shownUrl, api: V1 };
+    if (response.status !== 200) throw statusError(response, V1);
+    const document = parseJsonBody(response, this.client.hint);
+    // v1 can answer 200 with {"data": [], "errors": [{"code": 404, …}]} for a missing id.
+    if (isEmptyV1(document)) return { status: 'not-found', url: response.shownUrl, api: V1 };
+    return found(response, document);
+  }
+
+  /**
+   * v3 `GET /api/v3/traces?query.*` (snake_case names, which every v3 version reads; RFC 3339
+   * bounds, both required) answers every matching trace whole, in one OTLP document; v1
+   * `GET /api/traces?service=…` (µs bounds, tags as a JSON object) answers `{"data": [traces]}`.
+   */
+  async searchTraces(query: TraceQuery): Promise<SearchAnswer> {
+    const v3 = await this.#askV3('api/v3/traces', v3Params(query));
+    if (v3?.status === 200) return documents(v3, parseJsonBody(v3, this.client.hint));
+    if (v3) return { kind: 'documents', documents: [] }; // v3's 404 "No traces found"
+    const response = await this.client.get('api/traces', v1Params(query));
+    if (response.status !== 200) throw statusError(response, V1);
+    return documents(response, parseJsonBody(response, this.client.hint));
+  }
+
+  /** `GET /api/v3/trace-summaries` (Jaeger 2.19+): counts per trace without shipping the spans. */
+  async traceSummaries(query: TraceQuery): Promise<TraceSummary[] | undefined> {
+    if (this.#hasSummaries === false || this.#api === 'v1') return undefined;
+    const response = await this.client.get('api/v3/trace-summaries', v3Params(query));
+    if (response.status === 200 && !looksLikeHtml(response)) {
+      this.#hasSummaries = true;
+      return decodeJaegerSummaries(parseJsonBody(response, this.client.hint), response.shownUrl);
+    }
+    if (response.status === 404 && hasV3ErrorEnvelope(response)) return [];
+    if (response.status !== 404 && response.status !== 200) throw statusError(response, V3);
+    this.#hasSummaries = false;
+    return undefined;
+  }
+
+  async services(): Promise<string[] | undefined> {
+    const v3 = await this.#askV3('api/v3/services');
+    const response = v3 ?? (await this.client.get('api/services'));
+    if (response.status !== 200) throw statusError(response, v3 ? V3 : V1);
+    return decodeJaegerServices(parseJsonBody(response, this.client.hint), response.shownUrl);
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  /**
+   * Asks api_v3 unless this Jaeger is known not to have it. Returns its answer when it is a v3
+   * answer (200, or 404 in v3's error envelope), undefined when v3 is not there: a plain 404
+   * ("404 page not found") or the UI's HTML page.
+   */
+  async #askV3(path: string, params: Query = {}): Promise<HttpResponse | undefined> {
+    if (this.#api === 'v1') return undefined;
+    const response = await this.client.get(path, params);
+    if (response.status === 200 && !looksLikeHtml(response)) {
+      this.#api = 'v3';
+      return response;
+    }
+    if (response.status === 404 && hasV3ErrorEnvelope(response)) {
+      this.#api = 'v3';
+      return response;
+    }
+    if (response.status !== 404 && response.status !== 200) throw statusError(response, V3);
+    this.#api = 'v1';
+    return undefined;
+  }
+}
+
+function v3Params(query: TraceQuery): Query {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  return {
+    'query.service_name': query.service,
+    'query.operation_name': query.operation,
+    'query.start_time_min': rfc3339(query.start ?? 0n),
+    'query.start_time_max': rfc3339(query.end ?? now),
+    'query.duration_min': goDuration(query.minDuration),
+    'query.num_traces': String(query.limit),
+    // Read by Jaeger versions that support attribute search; older ones ignore it, and the
+    // caller checks every returned trace against the tags.
+    'query.attributes': query.tags.length > 0 ? JSON.stringify(Object.fromEntries(query.tags)) : undefined,
+  };
+}
+
+function v1Params(query: TraceQuery): Query {
+  return {
+    service: query.service,
+    operation: query.operation,
+    tags: query.tags.length > 0 ? JSON.stringify(Object.fromEntries(query.tags)) : undefined,
+    start: query.start === undefined ? undefined : String(query.start / 1000n),
+    end: query.end === undefined ? undefined : String(query.end / 1000n),
+    minDuration: goDuration(query.minDuration),
+    limit: String(query.limit),
+  };
+}
+
+/** RFC 3339 in UTC with the nanoseconds, as Go's time.RFC3339Nano reads it. */
+export function rfc3339(epochNanos: bigint): string {
+  const seconds = epochNanos / 1_000_000_000n;
+  const fraction = epochNanos % 1_000_000_000n;
+  const base = new Date(Number(seconds) * 1000).toISOString().slice(0, 19);
+  return fraction === 0n ? `${base}Z` : `${base}.${fraction.toString().padStart(9, '0')}Z`;
+}
+
+/** A Go duration (`time.ParseDuration`), exact: nanoseconds. */
+function goDuration(value: Nanos | undefined): string | undefined {
+  return value === undefined ? undefined : `${value}ns`;
+}
+
+function found(response: HttpResponse, document: unknown): FetchedTrace {
+  return { status: 'found', document, url: response.shownUrl };
+}
+
+function documents(response: HttpResponse, document: unknown): SearchAnswer {
+  return { kind: 'documents', documents: [{ document, url: response.shownUrl }] };
+}
+
+function hasV3ErrorEnvelope(response: HttpResponse): boolean {
+  try {
+    const doc = JSON.parse(response.body) as { error?: unknown };
+    return typeof doc.error === 'object' && doc.error !== null && backendMessage(response.body) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+function isEmptyV1(document: unknown): boolean {
+  if (typeof document !== 'object' || document === null || !('data' in document)) return false;
+  const data = (document as { data: unknown }).data;
+  return data === null || (Array.isArray(data) && data.length === 0);
+}

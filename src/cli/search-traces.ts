@@ -124,7 +124,10 @@ export async function searchBackend(
     });
     traces = fetched.filter((t): t is Trace => t !== undefined);
   }
-  const matching = query.traceQL === undefined ? traces.filter((t) => traceMatches(t, query)) : traces;
+  // The window is the backend's to apply: its meaning varies (Tempo: the trace's time range
+  // overlaps it; Jaeger: a span started in it), and a span a few µs outside it is no mismatch.
+  const check = { ...query, start: undefined, end: undefined };
+  const matching = query.traceQL === undefined ? traces.filter((t) => traceMatches(t, check)) : traces;
   if (matching.length < traces.length) {
     ctx.warn(
       `${traces.length - matching.length} of the ${traces.length} traces ${backend.baseUrl} returned do not match the search and were left out (the backend may not support every filter)`,

@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import { Agent, type Dispatcher, request } from 'undici';
 import { SourceError } from '../errors.js';
 
@@ -18,6 +19,8 @@ export interface HttpOptions {
   readonly retries: number;
   /** Waits between attempts; injectable so that tests need not sleep. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Host name resolution; injectable so that tests of DNS failures ask no DNS server. */
+  readonly lookup?: LookupFunction;
 }
 
 export interface HttpResponse {
@@ -69,7 +72,7 @@ export class HttpClient {
     this.#options = options;
     this.#agent = new Agent({
       keepAliveTimeout: 10_000,
-      connect: { timeout: options.timeoutMs },
+      connect: { timeout: options.timeoutMs, ...(options.lookup ? { lookup: options.lookup } : {}) },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });
@@ -157,7 +160,7 @@ function transportError(
   hint: string,
 ): SourceError {
   const code = errorCode(error) ?? '';
-  const host = new URL(url).host;
+  const host = new URL(url).hostname;
   if (code === 'ECONNREFUSED') {
     return new SourceError(
       `${url}: connection refused`,

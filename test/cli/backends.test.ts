@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ListDocumentSchema } from '../../src/render/list.js';
 import { ShowDocumentSchema } from '../../src/render/show-json.js';
 import { type FakeBackend, json, startFakeBackend } from '../helpers/fake-backend.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -224,6 +225,23 @@ describe('show --jaeger / --tempo', () => {
     expect(stderr).toMatch(/no answer within 300 ms .* raise --request-timeout/);
   });
 
+  it('warns when Jaeger truncated the trace at its span limit', async () => {
+    const doc = JSON.parse(JAEGER_V1) as { data: { spans: unknown[]; warnings: string[] | null }[] };
+    doc.data[0]!.spans = doc.data[0]!.spans.slice(0, 5);
+    doc.data[0]!.warnings = ['trace has more than 5 spans, showing first 5'];
+    const server = await serve((req, res) => {
+      if (req.url?.startsWith('/api/v3/')) json(res, 404, '404 page not found\n', 'text/plain');
+      else json(res, 200, doc);
+    });
+    const text = await runCli(['show', TRACE_ID, '--jaeger', server.url]);
+    expect(text.stdout).toContain(
+      'the backend truncated this trace: trace has more than 5 spans, showing first 5',
+    );
+    const asJson = await runCli(['show', TRACE_ID, '--jaeger', server.url, '--format', 'json']);
+    const findings = ShowDocumentSchema.parse(JSON.parse(asJson.stdout)).findings;
+    expect(findings.filter((f) => f.kind === 'truncated-trace')).toHaveLength(1);
+  });
+
   it('refuses a file and a backend together, and a missing id, as usage errors', async () => {
     const both = await runCli(['show', '-f', 'x.json', '--jaeger', 'http://127.0.0.1:1']);
     expect(both.code).toBe(2);
@@ -278,5 +296,38 @@ describe.skipIf(!realPresent)('recorded Jaeger responses (skipped: ../shared/fix
     ]);
     expect(code).toBe(0);
     expect(stdout).toContain('okey-dokey-0 (telemetrygen)');
+  });
+
+  it('lists the recorded api_v3 FindTraceSummaries answer', async () => {
+    const body = recorded(
+      'jaegertracing__jaeger__cmd__jaeger__internal__extension__jaegerquery__internal__apiv3__snapshots__FindTraceSummaries.json',
+    );
+    const server = await serve((req, res) => {
+      if (req.url?.startsWith('/api/v3/trace-summaries?')) json(res, 200, body);
+      else json(res, 404, '404 page not found\n', 'text/plain');
+    });
+    const { code, stdout } = await runCli([
+      'list',
+      '--jaeger',
+      server.url,
+      '--service',
+      'frontend',
+      '--format',
+      'json',
+    ]);
+    expect(code).toBe(0);
+    expect(ListDocumentSchema.parse(JSON.parse(stdout)).traces).toEqual([
+      {
+        traceId: '00000000000000000000000000000001',
+        startTime: '1970-01-01T00:16:40.000Z',
+        durationMs: 1000,
+        spanCount: 2,
+        errorCount: 1,
+        rootService: 'frontend',
+        rootName: 'HTTP GET /',
+        rootMissing: false,
+        services: ['frontend'],
+      },
+    ]);
   });
 });

@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SourceError } from '../../src/errors.js';
+import { HttpClient, type HttpOptions } from '../../src/sources/http-client.js';
+import { runCli } from '../helpers/run-cli.js';
+
+/** Transport failures that need no backend logic: DNS (with lookup injected: no DNS server is asked) and TLS. */
+const CERT = new URL('../fixtures/tls/loopback.crt', import.meta.url);
+const KEY = new URL('../fixtures/tls/loopback.key', import.meta.url);
+const OPTIONS: HttpOptions = { headers: {}, token: undefined, timeoutMs: 2000, retries: 0 };
+
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+
+async function startHttps(body: string): Promise<string> {
+  const server = createServer({ cert: readFileSync(CERT), key: readFileSync(KEY) }, (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+describe('HttpClient transport failures', () => {
+  it('names the host it could not resolve', async () => {
+    const client = new HttpClient(
+      'http://jaeger-query.observability:16686',
+      {
+        ...OPTIONS,
+        lookup: (hostname, _options, callback) =>
+          callback(
+            Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }),
+            '',
+            4,
+          ),
+      },
+      'hint',
+    );
+    const failure = await client.get('api/services').catch((error: unknown) => error);
+    await client.close();
+    expect(failure).toBeInstanceOf(SourceError);
+    expect((failure as SourceError).message).toBe(
+      'http://jaeger-query.observability:16686/api/services: cannot resolve host jaeger-query.observability',
+    );
+    expect((failure as SourceError).hint).toBe('check the host name in the URL');
+  });
+
+  it('refuses a certificate no CA vouches for, and says how to trust a private CA', async () => {
+    const url = await startHttps('{}');
+    const client = new HttpClient(url, OPTIONS, 'hint');
+    const failure = await client.get('api/services').catch((error: unknown) => error);
+    await client.close();
+    expect(failure).toBeInstanceOf(SourceError);
+    expect((failure as SourceError).message).toMatch(
+      /\/api\/services: TLS error \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)$/,
+    );
+    expect((failure as SourceError).hint).toMatch(/NODE_EXTRA_CA_CERTS/);
+  });
+
+  it('trusts the CA named by NODE_EXTRA_CA_CERTS (end to end through the CLI)', async () => {
+    const url = await startHttps(JSON.stringify({ services: ['user-service'] }));
+    const refused = await runCli(['list', '--jaeger', url]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/TLS error/);
+    const trusted = await runCli(['list', '--jaeger', url], {
+      env: { NODE_EXTRA_CA_CERTS: CERT.pathname },
+    });
+    // Connected: Jaeger answered the services list, and the search needs --service.
+    expect(trusted.code).toBe(2);
+    expect(trusted.stderr).toContain(`services in ${url}: user-service`);
+  });
+});

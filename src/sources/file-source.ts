@@ -89,7 +89,14 @@ export async function* readDocuments(stream: Readable, file: string): AsyncGener
     if (!parsed.ok) throw jsonError(file, line, trimmed, parsed.error, 'lines');
     yield { value: parsed.value, file, line };
   }
-  if (!sawContent) throw new InputError(`${file}: is empty`, 'expected OTLP JSON or Jaeger JSON');
+  if (!sawContent) {
+    throw new InputError(
+      `${file}: is empty`,
+      file === STDIN_NAME
+        ? 'nothing was piped in: pass -f FILE, pipe a trace in, or read from --jaeger URL / --tempo URL (or OTRACE_JAEGER_URL / OTRACE_TEMPO_URL)'
+        : 'expected OTLP JSON or Jaeger JSON',
+    );
+  }
   if (mode === 'whole') {
     const text = whole.join('\n');
     const parsed = tryParse(text);

@@ -118,6 +118,16 @@ describe('list on files: the search flags filter locally', () => {
     expect(stdout).toContain('trace id');
   });
 
+  it('with no file, no backend and nothing piped in, says how to pick a source', async () => {
+    const { code, stderr } = await runCli(['list'], {
+      env: { OTRACE_JAEGER_URL: undefined, OTRACE_TEMPO_URL: undefined },
+    });
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'otrace: <stdin>: is empty — nothing was piped in: pass -f FILE, pipe a trace in, or read from --jaeger URL / --tempo URL (or OTRACE_JAEGER_URL / OTRACE_TEMPO_URL)\n',
+    );
+  });
+
   it('rejects bad search flags as usage errors before reading anything', async () => {
     const cases: [string[], RegExp][] = [
       [['--tag', 'novalue'], /--tag "novalue": expected key=value/],

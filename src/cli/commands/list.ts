@@ -1,22 +1,9 @@
 import { Command } from 'commander';
-import { summarizeTrace } from '../../analysis/summarize-trace.js';
-import { EXIT, SourceError } from '../../errors.js';
-import type { TraceSummary } from '../../model/summary.js';
-import type { Nanos } from '../../model/types.js';
+import { EXIT } from '../../errors.js';
 import { renderListJson, renderListText } from '../../render/list.js';
-import type { InputFormat } from '../../schema/decode.js';
 import type { CommandContext } from '../context.js';
-import { type BackendOptions, chooseBackend } from '../fetch-trace.js';
-import { loadTraces } from '../load-input.js';
 import { writeResult } from '../output.js';
-import { startProgress } from '../progress.js';
-import {
-  parseSearch,
-  requireService,
-  type SearchOptions,
-  searchBackend,
-  searchLoaded,
-} from '../search-traces.js';
+import { type SelectOptions, selectSummaries } from '../select-traces.js';
 import {
   backendOptions,
   formatOption,
@@ -25,9 +12,7 @@ import {
   searchOptions,
 } from './shared-options.js';
 
-interface ListOptions extends BackendOptions, SearchOptions {
-  file?: string[];
-  inputFormat: InputFormat;
+interface ListOptions extends SelectOptions {
   format: OutputFormat;
 }
 
@@ -40,7 +25,7 @@ export function listCommand(ctx: CommandContext): Command {
   for (const option of [...inputOptions(), ...backendOptions(), ...searchOptions()])
     command.addOption(option);
   command.addOption(formatOption()).action(async (files: string[], options: ListOptions) => {
-    const summaries = await listSummaries(ctx, { ...options, file: [...(options.file ?? []), ...files] });
+    const summaries = await selectSummaries(ctx, { ...options, file: [...(options.file ?? []), ...files] });
     if (summaries.length === 0 && options.format === 'text') ctx.warn('no traces match the search');
     writeResult(
       options.format === 'json'
@@ -50,38 +35,4 @@ export function listCommand(ctx: CommandContext): Command {
     process.exitCode = EXIT.ok;
   });
   return command;
-}
-
-async function listSummaries(ctx: CommandContext, options: ListOptions): Promise<TraceSummary[]> {
-  const files = options.file ?? [];
-  const now = (BigInt(Date.now()) * 1_000_000n) as Nanos;
-  const backend = chooseBackend(options, files, ctx);
-  if (!backend) {
-    const query = parseSearch(options, false, now);
-    const loaded = await loadTraces(
-      { files, inputFormat: options.inputFormat, stdinIsTTY: ctx.terminal.stdinIsTTY },
-      ctx.warn,
-    );
-    if (loaded.traces.length === 0)
-      throw new SourceError(
-        `${loaded.inputNames.join(', ')}: no spans found`,
-        'the input holds no trace data',
-      );
-    return searchLoaded(loaded.traces, query).map(summarizeTrace);
-  }
-  const query = parseSearch(options, true, now);
-  const progress = await startProgress(ctx.terminal, options.format, `searching ${backend.baseUrl}`);
-  try {
-    await requireService(backend, query);
-    // Jaeger 2.19+ counts spans and errors itself: one small answer instead of every span.
-    const summaries = await backend.traceSummaries(query);
-    if (summaries)
-      return [...summaries]
-        .sort((a, b) => (a.start > b.start ? -1 : a.start < b.start ? 1 : 0))
-        .slice(0, query.limit);
-    return (await searchBackend(backend, query, ctx, progress.update)).map(summarizeTrace);
-  } finally {
-    progress.stop();
-    await backend.close();
-  }
 }

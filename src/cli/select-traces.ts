@@ -1,0 +1,71 @@
+import { summarizeTrace } from '../analysis/summarize-trace.js';
+import { SourceError } from '../errors.js';
+import type { TraceSummary } from '../model/summary.js';
+import type { Nanos, Trace } from '../model/types.js';
+import type { InputFormat } from '../schema/decode.js';
+import type { CommandContext } from './context.js';
+import { type BackendOptions, chooseBackend } from './fetch-trace.js';
+import { loadTraces } from './load-input.js';
+import { startProgress } from './progress.js';
+import {
+  parseSearch,
+  requireService,
+  type SearchOptions,
+  searchBackend,
+  searchLoaded,
+} from './search-traces.js';
+
+export interface SelectOptions extends BackendOptions, SearchOptions {
+  file?: string[];
+  inputFormat: InputFormat;
+  format: string;
+}
+
+/**
+ * The traces a command that looks across traces works on: from files (the search flags filter
+ * them locally) or from a search of Jaeger or Tempo. With `summaries`, a backend that can count
+ * spans and errors itself (Jaeger 2.19+) answers with summaries instead of spans.
+ */
+export async function selectTraces(
+  ctx: CommandContext,
+  options: SelectOptions,
+  want: { summaries: boolean },
+): Promise<{ kind: 'traces'; traces: Trace[] } | { kind: 'summaries'; summaries: TraceSummary[] }> {
+  const files = options.file ?? [];
+  const now = (BigInt(Date.now()) * 1_000_000n) as Nanos;
+  const backend = chooseBackend(options, files, ctx);
+  if (!backend) {
+    const query = parseSearch(options, false, now);
+    const loaded = await loadTraces(
+      { files, inputFormat: options.inputFormat, stdinIsTTY: ctx.terminal.stdinIsTTY },
+      ctx.warn,
+    );
+    if (loaded.traces.length === 0)
+      throw new SourceError(
+        `${loaded.inputNames.join(', ')}: no spans found`,
+        'the input holds no trace data',
+      );
+    return { kind: 'traces', traces: searchLoaded(loaded.traces, query) };
+  }
+  const query = parseSearch(options, true, now);
+  const progress = await startProgress(ctx.terminal, options.format, `searching ${backend.baseUrl}`);
+  try {
+    await requireService(backend, query);
+    const summaries = want.summaries ? await backend.traceSummaries(query) : undefined;
+    if (summaries) return { kind: 'summaries', summaries: newestFirst(summaries).slice(0, query.limit) };
+    return { kind: 'traces', traces: await searchBackend(backend, query, ctx, progress.update) };
+  } finally {
+    progress.stop();
+    await backend.close();
+  }
+}
+
+/** One line per trace, from summaries when the backend gave them. */
+export async function selectSummaries(ctx: CommandContext, options: SelectOptions): Promise<TraceSummary[]> {
+  const selected = await selectTraces(ctx, options, { summaries: true });
+  return selected.kind === 'summaries' ? selected.summaries : selected.traces.map(summarizeTrace);
+}
+
+function newestFirst(summaries: readonly TraceSummary[]): TraceSummary[] {
+  return [...summaries].sort((a, b) => (a.start > b.start ? -1 : a.start < b.start ? 1 : 0));
+}

@@ -1,7 +1,7 @@
-import type { Nanos, SpanId, SpanNode, TraceId } from '../model/types.js';
+import type { Nanos, Span, SpanId, SpanNode, TraceId } from '../model/types.js';
 import { spanDuration } from '../model/units.js';
 import type { TraceAnalysis } from './analyze-trace.js';
-import { peerOf } from './attributes.js';
+import { httpStatusCode, peerOf } from './attributes.js';
 import type { SpanFacts } from './span-facts.js';
 
 /**
@@ -54,11 +54,11 @@ export function collectErrorRecords(
   const nodes = tree.nodes;
   const seenBy = service === undefined ? undefined : findSeenBy(nodes, facts, service);
   // A timed-out origin whose slow span was found: the timeout is reported at the slow span.
-  const maskedBy = new Map<number, number>();
+  const slowSpanOf = new Map<number, number>();
   facts.forEach((f, i) => {
-    if (f.slowBehind) maskedBy.set(f.slowBehind.index, i);
+    if (f.slowBehind) slowSpanOf.set(f.slowBehind.index, i);
   });
-  const originOf = findOrigins(nodes, facts, maskedBy);
+  const originOf = findOrigins(nodes, facts, slowSpanOf);
 
   const records: ErrorRecord[] = [];
   for (const node of nodes) {
@@ -86,14 +86,14 @@ export function collectErrorRecords(
       spanId: node.span.spanId,
       service: node.span.service,
       operation: node.span.name,
-      errorType: errorTypeOf(f, isSlowSpan),
+      errorType: errorTypeOf(node.span, f, isSlowSpan),
       peer: peerOfCaller(node),
       message: messageOf(node, f, isSlowSpan ? f.slowBehind : undefined),
       errorClass,
       timedOut: f.timeout !== undefined || isSlowSpan,
       start: node.span.start,
       duration: spanDuration(node.span),
-      origin: originIndex === i ? undefined : pointOf(nodes[originIndex]!, facts[originIndex]!, maskedBy),
+      origin: originIndex === i ? undefined : pointOf(nodes[originIndex]!, facts[originIndex]!),
       where,
     });
   }
@@ -121,10 +121,8 @@ function findSeenBy(nodes: readonly SpanNode[], facts: readonly SpanFacts[], ser
 function findOrigins(
   nodes: readonly SpanNode[],
   facts: readonly SpanFacts[],
-  maskedBy: ReadonlyMap<number, number>,
+  slowSpanOf: ReadonlyMap<number, number>,
 ): number[] {
-  const slowSpanOf = new Map<number, number>();
-  for (const [slow, timedOut] of maskedBy) slowSpanOf.set(timedOut, slow);
   const origin = nodes.map((n) => n.index);
   for (let i = nodes.length - 1; i >= 0; i--) {
     if (!facts[i]!.failed) continue;
@@ -145,11 +143,11 @@ function rankBefore(a: SpanNode, b: SpanNode, facts: readonly SpanFacts[]): bool
   return a.span.end < b.span.end;
 }
 
-function pointOf(node: SpanNode, f: SpanFacts, maskedBy: ReadonlyMap<number, number>): FailurePoint {
+function pointOf(node: SpanNode, f: SpanFacts): FailurePoint {
   return {
     service: node.span.service,
     operation: node.span.name,
-    errorType: errorTypeOf(f, maskedBy.has(node.index)),
+    errorType: errorTypeOf(node.span, f, f.slowBehind !== undefined),
     peer: peerOfCaller(node),
   };
 }
@@ -159,14 +157,17 @@ function peerOfCaller(node: SpanNode): string | undefined {
 }
 
 /** The exception type (the last one recorded: what finally failed the span), else what stands for one. */
-function errorTypeOf(f: SpanFacts, isSlowSpan: boolean): string {
+function errorTypeOf(span: Span, f: SpanFacts, isSlowSpan: boolean): string {
   if (isSlowSpan) return 'slow span behind a timeout';
   const exception = f.exceptions[f.exceptions.length - 1];
   if (exception && exception.type !== '') return exception.type;
   const reason = f.error;
-  if (reason?.source === 'http-status') return `HTTP ${reason.code}`;
   if (reason?.source === 'grpc-status') return `gRPC ${reason.name}`;
+  // A SERVER span with status ERROR usually also says which HTTP status it answered.
+  const http = httpStatusCode(span);
+  if (http !== undefined && http >= 400) return `HTTP ${http}`;
   if (f.timeout) return 'timeout';
+  if (reason?.source === 'error-tag') return 'error=true';
   return 'error';
 }
 

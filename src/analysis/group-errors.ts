@@ -184,29 +184,26 @@ export class ErrorAccumulator {
   }
 
   /**
-   * Per trace, where its unrecovered failures (the service's own, with a service in view) start;
-   * each origin counted once per trace.
+   * Per trace, the one origin its failure goes back to: that of the topmost unrecovered failing
+   * span (the service's own, with a service in view). Records come in tree order, so the first
+   * one in scope is the topmost. Each failing trace counts once, so the shares add up to 100%.
    */
   #addOrigins(records: readonly ErrorRecord[]): void {
-    const points = new Map<string, FailurePoint>();
-    for (const record of records) {
-      if (record.errorClass === 'recovered') continue;
-      if (this.#service !== undefined && record.where !== 'in-service') continue;
-      const point = record.origin ?? record;
-      points.set(pointKey(point), {
-        service: point.service,
-        operation: point.operation,
-        errorType: point.errorType,
-        peer: point.peer,
-      });
-    }
-    if (points.size === 0) return;
+    const top = records.find(
+      (r) => r.errorClass !== 'recovered' && (this.#service === undefined || r.where === 'in-service'),
+    );
+    if (!top) return;
     this.#failingTraces++;
-    for (const [key, point] of points) {
-      const seen = this.#originTraces.get(key);
-      if (seen) seen.traces++;
-      else this.#originTraces.set(key, { point, traces: 1 });
-    }
+    const point = top.origin ?? {
+      service: top.service,
+      operation: top.operation,
+      errorType: top.errorType,
+      peer: top.peer,
+    };
+    const key = pointKey(point);
+    const seen = this.#originTraces.get(key);
+    if (seen) seen.traces++;
+    else this.#originTraces.set(key, { point, traces: 1 });
   }
 }
 

@@ -1,0 +1,116 @@
+import { Command, Option } from 'commander';
+import { analyzeTrace } from '../../analysis/analyze-trace.js';
+import { collectErrorRecords, type ErrorRecord } from '../../analysis/error-records.js';
+import { ErrorAccumulator, GROUP_BY, type GroupBy } from '../../analysis/group-errors.js';
+import { EXIT } from '../../errors.js';
+import type { Nanos } from '../../model/types.js';
+import { renderErrorsJson } from '../../render/errors-json.js';
+import { renderErrorsText } from '../../render/errors-text.js';
+import type { CommandContext } from '../context.js';
+import { writeResult } from '../output.js';
+import { parseCount, parseDuration } from '../parse-options.js';
+import { type SelectOptions, selectTraces } from '../select-traces.js';
+import {
+  backendOptions,
+  formatOption,
+  inputOptions,
+  type OutputFormat,
+  searchOptions,
+} from './shared-options.js';
+
+export const FAIL_ON = ['any', 'origin'] as const;
+type FailOn = (typeof FAIL_ON)[number];
+
+interface ErrorsOptions extends SelectOptions {
+  format: OutputFormat;
+  groupBy: GroupBy;
+  top?: string;
+  failOn: FailOn;
+  maxErrors: string;
+  timeout?: string[];
+}
+
+export function errorsCommand(ctx: CommandContext): Command {
+  const command = new Command('errors')
+    .description(
+      'what is failing across traces, how often, and where it starts: failing spans grouped by service, operation and error, each origin, propagated, timeout or recovered',
+    )
+    .argument('[files...]', 'trace files, the same as -f for each');
+  for (const option of [...inputOptions(), ...backendOptions(), ...searchOptions()])
+    command.addOption(option);
+  command
+    .addOption(formatOption())
+    .addOption(
+      new Option(
+        '--group-by <dims>',
+        'group by: all (service, operation, error type and message), service, operation, exception',
+      )
+        .choices(GROUP_BY)
+        .default('all'),
+    )
+    .option('--top <n>', 'show the n largest groups (text default 20; JSON: all)')
+    .addOption(
+      new Option(
+        '--fail-on <level>',
+        'exit 1 when failing spans at this level are present: any (not recovered) or origin (started here)',
+      )
+        .choices(FAIL_ON)
+        .default('any'),
+    )
+    .option('--max-errors <n>', 'tolerate up to n failing spans at the --fail-on level before exiting 1', '0')
+    .addOption(
+      new Option(
+        '--timeout <dur>',
+        'a time limit in force (e.g. the client timeout): spans that ran into it are timeouts; repeatable',
+      ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+    )
+    .action(async (files: string[], options: ErrorsOptions) => {
+      process.exitCode = await runErrors(ctx, { ...options, file: [...(options.file ?? []), ...files] });
+    });
+  return command;
+}
+
+async function runErrors(ctx: CommandContext, options: ErrorsOptions): Promise<number> {
+  const limits = (options.timeout ?? []).map((t) => parseDuration(t, '--timeout')) as Nanos[];
+  const top =
+    options.top === undefined
+      ? options.format === 'json'
+        ? Infinity
+        : 20
+      : parseCount(options.top, '--top', 1);
+  const maxErrors = parseCount(options.maxErrors, '--max-errors');
+  const selected = await selectTraces(ctx, options, { summaries: false });
+  const traces = selected.kind === 'traces' ? selected.traces : [];
+  const accumulator = new ErrorAccumulator(options.groupBy, options.service);
+  let failingSpans = 0;
+  // Trace by trace: each analysis is dropped once its records are taken.
+  for (let i = 0; i < traces.length; i++) {
+    const records = collectErrorRecords(analyzeTrace(traces[i]!, { limits }), options.service);
+    accumulator.addTrace(records);
+    failingSpans += records.filter((r) => atOrAbove(r, options.failOn)).length;
+  }
+  const report = accumulator.report();
+  const verdict = { failOn: options.failOn, maxErrors, failingSpans, failed: failingSpans > maxErrors };
+  writeResult(
+    options.format === 'json'
+      ? renderErrorsJson(report, verdict, top)
+      : renderErrorsText(report, {
+          style: ctx.styleFor(options.format),
+          width: ctx.width,
+          top,
+          failingSpans,
+        }),
+  );
+  return verdict.failed ? EXIT.findings : EXIT.ok;
+}
+
+/**
+ * `any`: every failure that was not recovered. `origin`: failures that started where they are
+ * (origins and timeouts), of the service in view when there is one. Recovered failures are
+ * reported but never fail the run, as with `show`.
+ */
+function atOrAbove(record: ErrorRecord, failOn: FailOn): boolean {
+  if (record.errorClass === 'recovered') return false;
+  if (failOn === 'any') return true;
+  return (record.errorClass === 'origin' || record.errorClass === 'timeout') && record.where !== 'downstream';
+}

@@ -1,5 +1,5 @@
 import type { Nanos, TraceId } from '../model/types.js';
-import type { ErrorClass, ErrorRecord, FailurePoint } from './error-records.js';
+import { ERROR_CLASSES, type ErrorClass, type ErrorRecord, type FailurePoint } from './error-records.js';
 import { normalizeMessage } from './normalize-message.js';
 
 /** `all` keys groups by service, operation, error type and normalised message together. */
@@ -103,7 +103,9 @@ export class ErrorAccumulator {
     const dims = DIMENSIONS[this.#groupBy];
     const groups = [...this.#groups.values()].map((g): ErrorGroup => {
       const sorted = [...g.durations].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      const origin = [...g.origins.values()].sort((a, b) => b.count - a.count)[0];
+      const origin = [...g.origins.values()].sort(
+        (a, b) => b.count - a.count || compareText(pointKey(a.point), pointKey(b.point)),
+      )[0];
       return {
         service: dims.service ? g.first.service : undefined,
         operation: dims.operation ? g.first.operation : undefined,
@@ -122,8 +124,11 @@ export class ErrorAccumulator {
         examples: g.examples.map((e) => e.traceId),
       };
     });
-    groups.sort((a, b) => b.count - a.count || b.traces - a.traces || (a.lastSeen > b.lastSeen ? -1 : 1));
-    const top = [...this.#originTraces.values()].sort((a, b) => b.traces - a.traces)[0];
+    // Fully ordered, so that the same traces give the same report whatever order they came in.
+    groups.sort((a, b) => b.count - a.count || b.traces - a.traces || compareText(groupKey(a), groupKey(b)));
+    const top = [...this.#originTraces.values()].sort(
+      (a, b) => b.traces - a.traces || compareText(pointKey(a.point), pointKey(b.point)),
+    )[0];
     return {
       service: this.#service,
       groupBy: this.#groupBy,
@@ -173,8 +178,10 @@ export class ErrorAccumulator {
     if (record.origin) {
       const originKey = pointKey(record.origin);
       const seen = group.origins.get(originKey);
-      if (seen) seen.count++;
-      else group.origins.set(originKey, { point: record.origin, count: 1 });
+      if (seen) {
+        seen.count++;
+        seen.point = withSmallerPeer(seen.point, record.origin);
+      } else group.origins.set(originKey, { point: record.origin, count: 1 });
     }
     if (!group.examples.some((e) => e.traceId === record.traceId)) {
       group.examples.push({ traceId: record.traceId, start: record.start });
@@ -202,11 +209,30 @@ export class ErrorAccumulator {
     };
     const key = pointKey(point);
     const seen = this.#originTraces.get(key);
-    if (seen) seen.traces++;
-    else this.#originTraces.set(key, { point, traces: 1 });
+    if (seen) {
+      seen.traces++;
+      seen.point = withSmallerPeer(seen.point, point);
+    } else this.#originTraces.set(key, { point, traces: 1 });
   }
 }
 
+/** The peer is not part of an origin's identity (pods change addresses): one is kept, the same whatever the order. */
 function pointKey(point: FailurePoint): string {
   return `${point.service}\u0000${point.operation}\u0000${point.errorType}`;
+}
+
+function withSmallerPeer(kept: FailurePoint, other: FailurePoint): FailurePoint {
+  if (other.peer === undefined || (kept.peer !== undefined && kept.peer <= other.peer)) return kept;
+  return { ...kept, peer: other.peer };
+}
+
+/** Ties go to origins and timeouts first: that is where failures start. */
+function groupKey(g: ErrorGroup): string {
+  return [ERROR_CLASSES.indexOf(g.errorClass), g.where, g.service, g.operation, g.errorType, g.message]
+    .map((p) => p ?? '')
+    .join('\u0000');
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -25,29 +25,34 @@ export function renderErrorsText(report: ErrorReport, options: ErrorsTextOptions
   const shown = report.groups.slice(0, options.top);
   const out: string[] = [];
   if (shown.length > 0) {
-    // Fixed columns take what they need; `where` gets up to 45% of the rest, `error` the remainder.
-    const fixed = 3 + 6 + 11 + 11 + 16 + 6 * 2;
-    const flexible = Math.max(40, options.width - fixed - 2);
+    // The short columns take what their cells need; `where` gets up to half of the rest, `error`
+    // the remainder (2 spaces between columns).
+    const rows = shown.map((group, i) => ({ group, cells: shortCells(group, i, report.tracesAnalysed) }));
+    const fixed = [0, 1, 2, 3, 4]
+      .map((c) => Math.max(HEAD[c === 4 ? 6 : c]!.length, ...rows.map((r) => r.cells[c]!.length)) + 2)
+      .reduce((a, b) => a + b, 0);
+    const flexible = Math.max(40, options.width - fixed - 4);
     const whereNatural = Math.max(...shown.map((g) => whereText(g).length));
-    const whereWidth = Math.min(whereNatural, Math.max(16, Math.floor(flexible * 0.45)));
+    const whereWidth = Math.min(whereNatural, Math.max(16, Math.floor(flexible / 2)));
     const errorWidth = flexible - whereWidth;
     const table = new Table({
-      head: ['#', 'count', 'traces', 'class', 'where', 'error', 'p50 / max'],
+      head: [...HEAD],
       style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
       chars: NO_BORDERS,
       colAligns: ['right', 'right', 'left', 'left', 'left', 'left', 'right'],
     });
-    shown.forEach((group, i) => {
+    for (const { group, cells } of rows) {
+      const [index, count, traces, , duration] = cells as [string, string, string, string, string];
       table.push([
-        String(i + 1),
-        String(group.count),
-        `${group.traces} (${percent(group.traces, report.tracesAnalysed)})`,
+        index,
+        count,
+        traces,
         classCell(group, style),
         cut(whereText(group), whereWidth),
         errorCell(group, errorWidth, style),
-        `${formatDuration(group.p50)} / ${formatDuration(group.max)}`,
+        duration,
       ]);
-    });
+    }
     out.push(table.toString().replace(/[ \t]+$/gm, ''));
     if (report.groups.length > shown.length)
       out.push(
@@ -56,11 +61,25 @@ export function renderErrorsText(report: ErrorReport, options: ErrorsTextOptions
     if (shown.some((g) => g.where === 'downstream'))
       out.push(style.dim(`↓ another service's span, failing below ${sanitize(report.service ?? '')}`));
     out.push('', 'Examples (otrace show <trace-id>):');
-    shown.forEach((group, i) => out.push(`  ${String(i + 1).padStart(2)}  ${group.examples.join('  ')}`));
+    for (const [i, group] of shown.entries())
+      out.push(`  ${String(i + 1).padStart(2)}  ${group.examples.join('  ')}`);
     out.push('');
   }
   out.push(summaryText(report, options.failingSpans));
   return `${out.join('\n')}\n`;
+}
+
+const HEAD = ['#', 'count', 'traces', 'class', 'where', 'error', 'p50 / max'] as const;
+
+/** The cells of the short columns: #, count, traces, class, p50 / max. */
+function shortCells(group: ErrorGroup, i: number, tracesAnalysed: number): string[] {
+  return [
+    String(i + 1),
+    String(group.count),
+    `${group.traces} (${percent(group.traces, tracesAnalysed)})`,
+    CLASS_TEXT[group.errorClass],
+    `${formatDuration(group.p50)} / ${formatDuration(group.max)}`,
+  ];
 }
 
 const NO_BORDERS = {

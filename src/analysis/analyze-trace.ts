@@ -25,6 +25,15 @@ export interface TraceAnalysis {
 
 export type AnalysisOptions = TimeoutOptions;
 
+/** Just the per-span verdicts: what commands over many traces need, without the rest's garbage. */
+export function analyzeFailures(
+  trace: Trace,
+  options: AnalysisOptions,
+): Pick<TraceAnalysis, 'tree' | 'facts'> {
+  const tree = buildTree(trace);
+  return { tree, facts: computeSpanFacts(tree, options) };
+}
+
 /** Everything `show` needs about one trace. Pure: the trace is not modified. */
 export function analyzeTrace(trace: Trace, options: AnalysisOptions): TraceAnalysis {
   const tree = buildTree(trace);

@@ -30,7 +30,8 @@ function eventName(event: SpanEvent): string {
   return typeof named === 'string' ? named.toLowerCase() : '';
 }
 
-function exceptionOf(event: SpanEvent): ExceptionInfo | undefined {
+/** The exception an event records, if it records one. */
+export function exceptionOf(event: SpanEvent): ExceptionInfo | undefined {
   const name = eventName(event);
   if (name !== 'exception' && name !== 'error') return undefined;
   const type = attributeString(event.attributes, 'exception.type', 'error.kind', 'error.type') ?? '';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { glob } from 'tinyglobby';
 import { SourceError, UsageError } from '../errors.js';
 import { TraceCollector } from '../model/collect-traces.js';
-import type { Trace } from '../model/types.js';
+import type { Span, Trace } from '../model/types.js';
 import { decodeDocument, type InputFormat } from '../schema/decode.js';
 import { openFile, readDocuments, STDIN_NAME } from '../sources/file-source.js';
 
@@ -10,6 +10,8 @@ export interface InputOptions {
   readonly files: readonly string[];
   readonly inputFormat: InputFormat;
   readonly stdinIsTTY: boolean;
+  /** Trades each span for a smaller one as it is read (see analysis/compact-span.ts). */
+  readonly compact?: (span: Span) => Span;
 }
 
 export interface LoadedInput {
@@ -51,7 +53,7 @@ export async function loadTraces(
   warn: (message: string) => void,
 ): Promise<LoadedInput> {
   const inputs = await resolveInputs(options.files, options.stdinIsTTY);
-  const collector = new TraceCollector();
+  const collector = new TraceCollector(options.compact);
   let skippedDocuments = 0;
   for (const input of inputs) {
     const name = input === '-' ? STDIN_NAME : input;

@@ -17,10 +17,12 @@ export interface SearchOptions {
   start?: string;
   end?: string;
   minDuration?: string;
-  limit: string;
+  limit?: string;
   query?: string;
 }
 
+/** Traces a backend search asks for unless `--limit` says otherwise. */
+const DEFAULT_BACKEND_LIMIT = 100;
 /** Default window of a backend search, as in Jaeger's UI. */
 const DEFAULT_LOOKBACK = 3_600_000_000_000n as Nanos;
 /** Traces fetched at once when a search answers ids (Tempo). */
@@ -51,7 +53,13 @@ export function parseSearch(options: SearchOptions, forBackend: boolean, now: Na
     end,
     minDuration:
       options.minDuration === undefined ? undefined : parseDuration(options.minDuration, '--min-duration'),
-    limit: parseCount(options.limit, '--limit', 1),
+    // Backends need a bound (Jaeger's UI uses 100 too); files are read whole unless told.
+    limit:
+      options.limit !== undefined
+        ? parseCount(options.limit, '--limit', 1)
+        : forBackend
+          ? DEFAULT_BACKEND_LIMIT
+          : Number.POSITIVE_INFINITY,
     traceQL: options.query,
   };
 }

@@ -1,3 +1,4 @@
+import { spanCompactor } from '../analysis/compact-span.js';
 import { summarizeTrace } from '../analysis/summarize-trace.js';
 import { SourceError } from '../errors.js';
 import type { TraceSummary } from '../model/summary.js';
@@ -37,7 +38,13 @@ export async function selectTraces(
   if (!backend) {
     const query = parseSearch(options, false, now);
     const loaded = await loadTraces(
-      { files, inputFormat: options.inputFormat, stdinIsTTY: ctx.terminal.stdinIsTTY },
+      {
+        files,
+        inputFormat: options.inputFormat,
+        stdinIsTTY: ctx.terminal.stdinIsTTY,
+        // The whole input is read before any trace is complete: keep only what is analysed.
+        compact: spanCompactor(query.tags.map(([key]) => key)),
+      },
       ctx.warn,
     );
     if (loaded.traces.length === 0)

@@ -15,7 +15,7 @@ export interface TraceQuery {
   readonly start: Nanos | undefined;
   readonly end: Nanos | undefined;
   readonly minDuration: Nanos | undefined;
-  /** At most this many traces. */
+  /** At most this many traces (Infinity: no bound, for files). */
   readonly limit: number;
   /** A raw TraceQL query (Tempo only), used instead of the fields above. */
   readonly traceQL: string | undefined;

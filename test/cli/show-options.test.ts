@@ -125,7 +125,9 @@ describe('show options', () => {
   it('documents the exit codes in --help', async () => {
     const { code, stdout } = await runCli(['show', '--help']);
     expect(code).toBe(0);
-    expect(stdout).toContain('1  findings: show: the trace has errors or timeouts; errors: more than --max-errors');
+    expect(stdout).toContain(
+      '1  findings: show: the trace has errors or timeouts; errors: more than --max-errors',
+    );
     expect(stdout).toContain('3  source unavailable');
   });
 });

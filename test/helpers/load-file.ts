@@ -1,11 +1,12 @@
 import { open } from 'node:fs/promises';
 import { TraceCollector } from '../../src/model/collect-traces.js';
+import type { Span } from '../../src/model/types.js';
 import { decodeDocument } from '../../src/schema/decode.js';
 import { readDocuments } from '../../src/sources/file-source.js';
 
 /** Reads a trace file the way the CLI does (format detection, JSON Lines, gzip) and groups its traces. */
-export async function loadFile(url: URL) {
-  const collector = new TraceCollector();
+export async function loadFile(url: URL, compact?: (span: Span) => Span) {
+  const collector = new TraceCollector(compact);
   const warnings: string[] = [];
   let skipped = 0;
   const handle = await open(url);

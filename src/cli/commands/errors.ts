@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { analyzeTrace } from '../../analysis/analyze-trace.js';
+import { analyzeFailures } from '../../analysis/analyze-trace.js';
 import { collectErrorRecords, type ErrorRecord } from '../../analysis/error-records.js';
 import { ErrorAccumulator, GROUP_BY, type GroupBy } from '../../analysis/group-errors.js';
 import { EXIT } from '../../errors.js';
@@ -7,6 +7,7 @@ import type { Nanos } from '../../model/types.js';
 import { renderErrorsJson } from '../../render/errors-json.js';
 import { renderErrorsText } from '../../render/errors-text.js';
 import type { CommandContext } from '../context.js';
+import { eachTrace } from '../each-trace.js';
 import { writeResult } from '../output.js';
 import { parseCount, parseDuration } from '../parse-options.js';
 import { type SelectOptions, selectTraces } from '../select-traces.js';
@@ -83,12 +84,12 @@ async function runErrors(ctx: CommandContext, options: ErrorsOptions): Promise<n
   const traces = selected.kind === 'traces' ? selected.traces : [];
   const accumulator = new ErrorAccumulator(options.groupBy, options.service);
   let failingSpans = 0;
-  // Trace by trace: each analysis is dropped once its records are taken.
-  for (let i = 0; i < traces.length; i++) {
-    const records = collectErrorRecords(analyzeTrace(traces[i]!, { limits }), options.service);
+  // Trace by trace: each trace and its analysis are let go once their records are taken.
+  eachTrace(traces, (trace) => {
+    const records = collectErrorRecords(analyzeFailures(trace, { limits }), options.service);
     accumulator.addTrace(records);
     failingSpans += records.filter((r) => atOrAbove(r, options.failOn)).length;
-  }
+  });
   const report = accumulator.report();
   const verdict = { failOn: options.failOn, maxErrors, failingSpans, failed: failingSpans > maxErrors };
   writeResult(

@@ -46,7 +46,7 @@ export function searchOptions(): Option[] {
     ),
     new Option('--end <time>', 'only traces up to this time (default: now)'),
     new Option('--min-duration <dur>', 'only traces with a matching span at least this long, e.g. 1s'),
-    new Option('--limit <n>', 'at most this many traces').default('100'),
+    new Option('--limit <n>', 'at most this many traces (backends: 100 unless told; files: all)'),
     new Option('--query <traceql>', 'Tempo only: a TraceQL query instead of the filters above'),
   ];
 }

@@ -1,0 +1,47 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { Trace } from '../model/types.js';
+
+/** Spans analysed between two full collections. */
+const SPANS_PER_COLLECTION = 100_000;
+
+/**
+ * Visits each trace once and lets it go: the array slot is cleared before `visit` runs, so a trace
+ * and its analysis can be reclaimed as soon as `visit` returns.
+ *
+ * V8 lets the old generation grow to several times what is live while allocation is fast, and
+ * the traces let go here are old: on a 600,000-span export, 280 MB live became an 800 MB peak. A
+ * full collection every SPANS_PER_COLLECTION spans keeps the peak near what is live, at a cost
+ * of well under a second on such an input, and none on small ones. `gc` is reached through
+ * `--expose-gc` set at run time; where that is refused, nothing is collected early.
+ */
+export function eachTrace(traces: Trace[], visit: (trace: Trace) => void): void {
+  const collect = spans(traces) > SPANS_PER_COLLECTION ? fullCollection() : undefined;
+  let sinceCollection = 0;
+  for (let i = 0; i < traces.length; i++) {
+    const trace = traces[i]!;
+    traces[i] = undefined as never;
+    visit(trace);
+    sinceCollection += trace.spans.length;
+    if (collect && sinceCollection >= SPANS_PER_COLLECTION) {
+      collect();
+      sinceCollection = 0;
+    }
+  }
+}
+
+function spans(traces: readonly Trace[]): number {
+  let count = 0;
+  for (const trace of traces) count += trace.spans.length;
+  return count;
+}
+
+function fullCollection(): (() => void) | undefined {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc: unknown = runInNewContext('gc');
+    return typeof gc === 'function' ? (gc as () => void) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -2,8 +2,12 @@
 // requests through five services, batched per service the way the Collector writes them (one
 // trace's spans spread over several lines), with realistic attributes, some failures and
 // exception events with stack traces. Deterministic: the same arguments give the same bytes.
-import { createWriteStream } from 'node:fs';
+
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+
+/** Bumped whenever the output changes, so that cached exports are written anew. */
+export const EXPORT_VERSION = 2;
 
 const SERVICES = ['frontend', 'user-service', 'order-service', 'payment', 'inventory'];
 const SPANS_PER_TRACE = 20;
@@ -52,13 +56,22 @@ function resourceOf(service) {
 function makeTrace(random, startNs) {
   const traceId = hex(random, 32);
   const failing = random() < 0.08;
+  const onFailingPath = new Set();
+  for (
+    let i = SPANS_PER_TRACE - 1;
+    i !== undefined && i >= 0;
+    i = i === 0 ? undefined : i - 1 - (i % 4 === 0 ? 0 : i % 2)
+  )
+    onFailingPath.add(i);
   const spans = [];
   for (let i = 0; i < SPANS_PER_TRACE; i++) {
     const service = SERVICES[Math.min(SERVICES.length - 1, Math.floor(i / 4))];
-    const parent = i === 0 ? undefined : spans[i - 1 - (i % 4 === 0 ? 0 : i % 2)];
+    const parentIndex = i === 0 ? undefined : i - 1 - (i % 4 === 0 ? 0 : i % 2);
+    const parent = parentIndex === undefined ? undefined : spans[parentIndex];
     const start = startNs + BigInt(i) * 2_000_000n;
     const duration = BigInt(Math.floor(random() * 50_000_000)) + 1_000_000n;
-    const error = failing && i >= SPANS_PER_TRACE - 3;
+    // A failing request: the last span throws and every span above it fails with it.
+    const error = failing && onFailingPath.has(i);
     const kind = i % 4 === 0 ? 2 : i % 4 === 3 ? 3 : 1;
     const span = {
       traceId,
@@ -78,7 +91,9 @@ function makeTrace(random, startNs) {
         str('http.route', '/api/orders/:id'),
         str('user_agent.original', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)'),
         int('thread.id', Math.floor(random() * 64)),
-        ...(kind === 3 ? [str('db.system.name', 'postgresql'), str('db.query.text', 'SELECT * FROM orders WHERE id = $1')] : []),
+        ...(kind === 3
+          ? [str('db.system.name', 'postgresql'), str('db.query.text', 'SELECT * FROM orders WHERE id = $1')]
+          : []),
       ],
       status: error ? { code: 2, message: `order ${Math.floor(random() * 1e6)} not found` } : {},
       events:
@@ -97,7 +112,7 @@ function makeTrace(random, startNs) {
           : [],
       flags: 257,
     };
-    spans.push({ service, span });
+    spans.push({ service, span, parentIndex });
   }
   return spans;
 }
@@ -124,7 +139,12 @@ export async function makeExport(path, totalSpans, seed = 42) {
       if (spans.length === 0) continue;
       const line = {
         resourceSpans: [
-          { resource: resourceOf(service), scopeSpans: [{ scope: { name: '@opentelemetry/instrumentation-http', version: '0.223.0' }, spans }] },
+          {
+            resource: resourceOf(service),
+            scopeSpans: [
+              { scope: { name: '@opentelemetry/instrumentation-http', version: '0.223.0' }, spans },
+            ],
+          },
         ],
       };
       await write(`${JSON.stringify(line)}\n`);

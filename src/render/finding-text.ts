@@ -29,6 +29,8 @@ export function errorReasonText(reason: ErrorReason): string {
       return `HTTP ${reason.code}`;
     case 'grpc-status':
       return `gRPC ${reason.name} (${reason.code})`;
+    case 'exception':
+      return reason.type ? `exception ${sanitize(reason.type)}` : 'exception';
   }
 }
 

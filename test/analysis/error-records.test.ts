@@ -4,6 +4,7 @@ import { analyzeTrace } from '../../src/analysis/analyze-trace.js';
 import { collectErrorRecords, type ErrorRecord } from '../../src/analysis/error-records.js';
 import { ErrorAccumulator } from '../../src/analysis/group-errors.js';
 import type { Trace } from '../../src/model/types.js';
+import { analyzeSpans } from '../helpers/analyze-doc.js';
 import { loadFile } from '../helpers/load-file.js';
 import { frozen } from '../helpers/make-span.js';
 
@@ -168,3 +169,34 @@ describe.skipIf(!existsSync(REAL))(
     });
   },
 );
+
+describe('a recorded exception with the status left unset', () => {
+  it('is a failure of its own; an explicit OK status means it was handled', () => {
+    const { analysis, factsOf } = analyzeSpans([
+      { id: 1, name: 'checkout', startMs: 0, endMs: 50 },
+      {
+        id: 2,
+        parent: 1,
+        name: 'charge',
+        startMs: 5,
+        endMs: 20,
+        exception: { type: 'CardDeclined', message: 'card 4242 declined' },
+      },
+      {
+        id: 3,
+        parent: 1,
+        name: 'notify',
+        startMs: 25,
+        endMs: 30,
+        status: { code: 1 },
+        exception: { type: 'SmtpError', message: 'retrying' },
+      },
+    ]);
+    expect(factsOf(2).error).toEqual({ source: 'exception', type: 'CardDeclined' });
+    expect(factsOf(3).error).toBeUndefined();
+    const records = collectErrorRecords(analysis, undefined);
+    expect(records.map((r) => [r.operation, r.errorClass, r.errorType, r.message])).toEqual([
+      ['charge', 'origin', 'CardDeclined', 'card 4242 declined'],
+    ]);
+  });
+});

@@ -1,7 +1,8 @@
 // Regenerates fixtures/seed/ from real services instrumented with the OpenTelemetry JS SDK.
 // Everything runs on 127.0.0.1: a capture server records what the OTLP/HTTP exporters send, the
 // services are child processes, every wait is bounded, and nothing is left running.
-//   npm run fixtures
+//   npm run fixtures                      every scenario
+//   npm run fixtures -- lost-in-callback   only the scenarios named
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -11,7 +12,7 @@ import { toJaeger } from './to-jaeger.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..');
-const outDir = join(repoRoot, 'fixtures', 'seed');
+const fixturesDir = join(repoRoot, 'fixtures');
 
 /** Each scenario: how the services run, and the span names its trace(s) must contain. */
 const SCENARIOS = [
@@ -46,7 +47,67 @@ const SCENARIOS = [
     expect: ['get_user_profile', 'get_user_orders', 'query_orders'],
     traces: 2,
   },
+  // How context propagation breaks, and how it looks when it does not (fixtures/propagation/).
+  {
+    name: 'proxy-drops-headers',
+    dir: 'propagation',
+    proxy: 'drop',
+    expect: ['get_user_orders', 'query_orders'],
+    traces: 2,
+  },
+  {
+    name: 'proxy-forwards-headers',
+    dir: 'propagation',
+    proxy: 'forward',
+    expect: ['get_user_orders', 'query_orders'],
+  },
+  {
+    name: 'lost-in-callback',
+    dir: 'propagation',
+    user: { SCENARIO: 'audit' },
+    expect: ['get_user_profile', 'write_audit_log', 'query_orders'],
+    traces: 2,
+  },
+  {
+    name: 'b3-vs-w3c',
+    dir: 'propagation',
+    user: { PROPAGATION: 'b3' },
+    expect: ['get_user_orders', 'query_orders'],
+    traces: 2,
+  },
+  {
+    name: 'linked-consumer',
+    dir: 'propagation',
+    user: { SCENARIO: 'publish' },
+    order: { EVENTS: '1' },
+    expect: ['order-events publish', 'order-events process', 'query_orders'],
+    traces: 2,
+  },
 ];
+
+/** Headers that carry trace context, in the formats the services use. */
+const CONTEXT_HEADERS = ['traceparent', 'tracestate', 'b3', 'x-b3-traceid', 'x-b3-spanid', 'x-b3-sampled'];
+
+/**
+ * An uninstrumented reverse proxy on 127.0.0.1, as nginx is by default: it sets Host to the
+ * upstream, and either forwards every header or (`drop`) strips the trace context headers.
+ */
+function startProxy(mode, upstreamPort) {
+  const server = http.createServer((req, res) => {
+    const headers = { ...req.headers, host: `127.0.0.1:${upstreamPort}` };
+    if (mode === 'drop') for (const name of CONTEXT_HEADERS) delete headers[name];
+    const upstream = http.request(
+      { host: '127.0.0.1', port: upstreamPort, method: req.method, path: req.url, headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
 
 const withTimeout = (promise, ms, what) =>
   Promise.race([
@@ -83,7 +144,7 @@ function startService(file, env) {
   const listening = new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${file} exited early (${code})`)));
-    child.on('message', (m) => m.type === 'listening' && resolve(m.port));
+    child.on('message', (m) => m.type === 'listening' && resolve(m));
   });
   return { child, listening: withTimeout(listening, 10_000, `${file} start`) };
 }
@@ -131,6 +192,8 @@ async function runScenario(capture, scenario) {
   const otlp = { OTLP_URL: `http://127.0.0.1:${capture.port}/v1/traces` };
   const services = [];
   let orderUrl = `http://127.0.0.1:${await freePort()}`;
+  let eventsPort = '';
+  let proxy;
   try {
     if (scenario.orderService !== false) {
       const order = startService('order-service.cjs', {
@@ -139,16 +202,23 @@ async function runScenario(capture, scenario) {
         ...scenario.order,
       });
       services.push(order);
-      orderUrl = `http://127.0.0.1:${await order.listening}`;
+      const listening = await order.listening;
+      orderUrl = `http://127.0.0.1:${listening.port}`;
+      eventsPort = String(listening.eventsPort ?? '');
+      if (scenario.proxy) {
+        proxy = await startProxy(scenario.proxy, listening.port);
+        orderUrl = `http://127.0.0.1:${proxy.address().port}`;
+      }
     }
     const user = startService('user-service.cjs', {
       ...otlp,
       SERVICE_NAME: 'user-service',
       ORDER_URL: orderUrl,
+      EVENTS_PORT: eventsPort,
       ...scenario.user,
     });
     services.unshift(user);
-    const userPort = await user.listening;
+    const userPort = (await user.listening).port;
     const status = await withTimeout(
       request(`http://127.0.0.1:${userPort}/users/42/profile`),
       20_000,
@@ -161,6 +231,7 @@ async function runScenario(capture, scenario) {
     return status;
   } finally {
     for (const { child } of services) if (child.exitCode === null) child.kill('SIGKILL');
+    proxy?.close();
   }
 }
 
@@ -183,10 +254,14 @@ function mergeRequests(requests) {
 }
 
 async function main() {
-  mkdirSync(outDir, { recursive: true });
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((name) => !SCENARIOS.some((s) => s.name === name));
+  if (unknown.length > 0) throw new Error(`no such scenario: ${unknown.join(', ')}`);
   const capture = await startCaptureServer();
   try {
-    for (const scenario of SCENARIOS) {
+    for (const scenario of SCENARIOS.filter((s) => wanted.length === 0 || wanted.includes(s.name))) {
+      const outDir = join(fixturesDir, scenario.dir ?? 'seed');
+      mkdirSync(outDir, { recursive: true });
       const status = await runScenario(capture, scenario);
       const lines = capture.bodies.map(scrub);
       const requests = lines.map((l) => JSON.parse(l));

@@ -1,9 +1,12 @@
 // order-service: GET /orders (a database query) and GET /recommendations (a query that fails).
 //   ORDER_DELAY_MS    how long the orders query takes (the slow scenario makes it exceed the caller's timeout)
 //   FAIL_FIRST_ORDERS answer the first /orders request with 503 (the retry scenario)
-const { flush, inSpan } = require('./tracing.cjs');
+//   EVENTS            "1": also take order events on a plain TCP port, each processed under a new
+//                     root CONSUMER span linked to the producer (how queue consumers are traced)
+const { flush, inSpan, tracer } = require('./tracing.cjs');
 const http = require('node:http');
-const { SpanKind } = require('@opentelemetry/api');
+const net = require('node:net');
+const { ROOT_CONTEXT, SpanKind, propagation, trace } = require('@opentelemetry/api');
 
 const delayMs = Number(process.env.ORDER_DELAY_MS ?? 30);
 let failuresLeft = process.env.FAIL_FIRST_ORDERS === '1' ? 1 : 0;
@@ -53,7 +56,44 @@ const server = http.createServer(async (req, res) => {
   }
 });
 
-server.listen(0, '127.0.0.1', () => process.send({ type: 'listening', port: server.address().port }));
+function processEvent(line) {
+  const message = JSON.parse(line);
+  const producer = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, message.headers));
+  const options = {
+    kind: SpanKind.CONSUMER,
+    root: true,
+    links: producer ? [{ context: producer }] : [],
+    attributes: {
+      'messaging.system': 'tcp-queue',
+      'messaging.destination.name': 'order-events',
+      'messaging.operation.type': 'process',
+    },
+  };
+  tracer.startActiveSpan('order-events process', options, ROOT_CONTEXT, async (span) => {
+    await sleep(5);
+    span.end();
+  });
+}
+
+function listenForEvents() {
+  if (process.env.EVENTS !== '1') return Promise.resolve(undefined);
+  const events = net.createServer((socket) => {
+    let buffered = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk) => {
+      buffered += chunk;
+    });
+    socket.on('end', () => {
+      for (const line of buffered.split('\n')) if (line.trim() !== '') processEvent(line);
+    });
+  });
+  return new Promise((resolve) => events.listen(0, '127.0.0.1', () => resolve(events.address().port)));
+}
+
+server.listen(0, '127.0.0.1', async () => {
+  const eventsPort = await listenForEvents();
+  process.send({ type: 'listening', port: server.address().port, eventsPort });
+});
 process.on('message', async (message) => {
   if (message.type !== 'flush') return;
   await flush();

@@ -1,11 +1,13 @@
 // OpenTelemetry set-up shared by the demo services, configured from the environment:
 //   SERVICE_NAME  the service.name resource attribute
 //   OTLP_URL      where the OTLP/HTTP JSON exporter posts (the capture server on 127.0.0.1)
-//   PROPAGATION   "w3c" (default) or "none": a service that ignores incoming trace context
+//   PROPAGATION   "w3c" (default), "b3" (B3 single header only) or "none": a service that ignores
+//                 incoming trace context
 // Loaded with require() before node:http so that the HTTP instrumentation can patch it.
 const { SpanStatusCode, trace } = require('@opentelemetry/api');
 const { CompositePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core');
 const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http');
+const { B3Propagator } = require('@opentelemetry/propagator-b3');
 const { registerInstrumentations } = require('@opentelemetry/instrumentation');
 const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http');
 const { resourceFromAttributes } = require('@opentelemetry/resources');
@@ -21,10 +23,12 @@ const provider = new NodeTracerProvider({
   spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url }), { scheduledDelayMillis: 100 })],
 });
 // An empty composite propagator extracts nothing: the service starts a new trace for every request.
-const propagator =
-  process.env.PROPAGATION === 'none'
-    ? new CompositePropagator({ propagators: [] })
-    : new W3CTraceContextPropagator();
+const PROPAGATORS = {
+  w3c: () => new W3CTraceContextPropagator(),
+  b3: () => new B3Propagator(),
+  none: () => new CompositePropagator({ propagators: [] }),
+};
+const propagator = (PROPAGATORS[process.env.PROPAGATION ?? 'w3c'] ?? PROPAGATORS.w3c)();
 provider.register({ propagator });
 registerInstrumentations({ instrumentations: [new HttpInstrumentation()] });
 
@@ -53,4 +57,4 @@ function inSpan(name, options, work) {
   });
 }
 
-module.exports = { flush, inSpan };
+module.exports = { flush, inSpan, tracer };

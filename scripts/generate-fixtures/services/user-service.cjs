@@ -2,9 +2,14 @@
 //   get_user_profile ─┬─ get_user_data      (≈100 ms of local work)
 //                     └─ get_user_orders    (calls order-service with a 5 s timeout)
 //   ORDER_URL   order-service's base URL
-//   SCENARIO    "retry" retries a failed orders call once; "fanout" also asks for recommendations in parallel
+//   SCENARIO    "retry" retries a failed orders call once; "fanout" also asks for recommendations in
+//               parallel; "audit" writes an audit record through a queue that loses the trace context;
+//               "publish" publishes an order event to order-service over a plain TCP "queue"
+//   EVENTS_PORT where order-service takes events (publish)
 const { flush, inSpan } = require('./tracing.cjs');
 const http = require('node:http');
+const net = require('node:net');
+const { SpanKind, context, propagation } = require('@opentelemetry/api');
 
 const orderUrl = process.env.ORDER_URL;
 const scenario = process.env.SCENARIO ?? '';
@@ -43,6 +48,39 @@ function getJson(path) {
 /** A unit of work under its own span. */
 const step = (name, work) => inSpan(name, {}, work);
 
+// The audit queue is drained by a timer started when the module loads, so its jobs run in the
+// module's (empty) context, not the request's: the classic context loss across a callback queue.
+const auditJobs = [];
+setInterval(() => {
+  for (const job of auditJobs.splice(0)) job();
+}, 5).unref();
+
+function writeAuditLog(userId) {
+  auditJobs.push(() => step('write_audit_log', async (span) => {
+    span.setAttribute('user.id', userId);
+    await sleep(5);
+  }));
+}
+
+/** A message to order-service's event queue (a plain TCP line), the trace context in the message. */
+function publishOrderEvent(userId) {
+  const attributes = {
+    'messaging.system': 'tcp-queue',
+    'messaging.destination.name': 'order-events',
+    'messaging.operation.type': 'send',
+  };
+  return inSpan('order-events publish', { kind: SpanKind.PRODUCER, attributes }, () => {
+    const headers = {};
+    propagation.inject(context.active(), headers);
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(Number(process.env.EVENTS_PORT), '127.0.0.1', () => {
+        socket.end(`${JSON.stringify({ headers, userId })}\n`, resolve);
+      });
+      socket.on('error', reject);
+    });
+  });
+}
+
 async function getUserOrders(userId) {
   const attempts = scenario === 'retry' ? 2 : 1;
   for (let attempt = 1; ; attempt++) {
@@ -62,6 +100,7 @@ async function getUserProfile(userId) {
       await sleep(100);
       return { id: userId, name: 'Ada' };
     });
+    if (scenario === 'audit') writeAuditLog(userId);
     const orders = step('get_user_orders', () => getUserOrders(userId));
     if (scenario === 'fanout') {
       const recommendations = step('get_recommendations', () =>
@@ -70,7 +109,9 @@ async function getUserProfile(userId) {
       const [o, r] = await Promise.all([orders, recommendations]);
       return { ...user, orders: o, recommendations: r };
     }
-    return { ...user, orders: await orders };
+    const result = { ...user, orders: await orders };
+    if (scenario === 'publish') await publishOrderEvent(userId);
+    return result;
   });
 }
 

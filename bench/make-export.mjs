@@ -7,10 +7,10 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 
 /** Bumped whenever the output changes, so that cached exports are written anew. */
-export const EXPORT_VERSION = 2;
+export const EXPORT_VERSION = 3;
 
 const SERVICES = ['frontend', 'user-service', 'order-service', 'payment', 'inventory'];
-const SPANS_PER_TRACE = 20;
+const SPANS_PER_TRACE = 4 * 5;
 const TRACES_PER_LINE_GROUP = 25;
 
 function rng(seed) {
@@ -52,73 +52,144 @@ function resourceOf(service) {
   };
 }
 
-/** One request: a tree of SPANS_PER_TRACE spans, each service calling the next. */
-function makeTrace(random, startNs) {
+/**
+ * One request through the five services, four spans each, every child inside its parent:
+ *
+ *   SERVER GET /api/… (frontend)
+ *   └─ handle (INTERNAL)
+ *      ├─ pg.query (CLIENT, db.system.name=postgresql)   no SERVER child: a database
+ *      └─ GET → next service (CLIENT)
+ *         └─ SERVER … (next service) …                   the last service calls an external API
+ *
+ * A failing request fails at the last service's handler and every span above it. A split
+ * request (`split`) has its callee's part, from user-service's call to order-service down, in a
+ * trace of its own: a root SERVER span whose caller did not pass the context on.
+ */
+function makeTrace(random, startNs, { failing, split }) {
   const traceId = hex(random, 32);
-  const failing = random() < 0.08;
-  const onFailingPath = new Set();
-  for (
-    let i = SPANS_PER_TRACE - 1;
-    i !== undefined && i >= 0;
-    i = i === 0 ? undefined : i - 1 - (i % 4 === 0 ? 0 : i % 2)
-  )
-    onFailingPath.add(i);
+  const splitId = hex(random, 32);
   const spans = [];
-  for (let i = 0; i < SPANS_PER_TRACE; i++) {
-    const service = SERVICES[Math.min(SERVICES.length - 1, Math.floor(i / 4))];
-    const parentIndex = i === 0 ? undefined : i - 1 - (i % 4 === 0 ? 0 : i % 2);
-    const parent = parentIndex === undefined ? undefined : spans[parentIndex];
-    const start = startNs + BigInt(i) * 2_000_000n;
-    const duration = BigInt(Math.floor(random() * 50_000_000)) + 1_000_000n;
-    // A failing request: the last span throws and every span above it fails with it.
-    const error = failing && onFailingPath.has(i);
-    const kind = i % 4 === 0 ? 2 : i % 4 === 3 ? 3 : 1;
-    const span = {
-      traceId,
-      spanId: hex(random, 16),
-      ...(parent ? { parentSpanId: parent.span.spanId } : {}),
-      name: kind === 2 ? 'GET /api/orders/:id' : kind === 3 ? 'pg.query:SELECT shop' : `handle_step_${i % 4}`,
-      kind,
-      startTimeUnixNano: String(start),
-      endTimeUnixNano: String(start + duration),
+  let parent;
+  let from = startNs;
+  let to = startNs + 200_000_000n + BigInt(Math.floor(random() * 50_000_000));
+  for (const [depth, service] of SERVICES.entries()) {
+    const last = depth === SERVICES.length - 1;
+    const broken = split && depth >= 2;
+    const tid = broken ? splitId : traceId;
+    const server = makeSpan(random, {
+      traceId: tid,
+      parent: broken && depth === 2 ? undefined : parent,
+      name: `GET /api/${service}/:id`,
+      kind: 2,
+      from,
+      to,
+      service,
       attributes: [
-        str('http.request.method', 'GET'),
-        str('url.full', `http://${service}:8080/api/orders/${Math.floor(random() * 100000)}?expand=items`),
         str('server.address', service),
         int('server.port', 8080),
-        int('http.response.status_code', error ? 500 : 200),
-        str('network.protocol.version', '1.1'),
-        str('http.route', '/api/orders/:id'),
-        str('user_agent.original', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)'),
-        int('thread.id', Math.floor(random() * 64)),
-        ...(kind === 3
-          ? [str('db.system.name', 'postgresql'), str('db.query.text', 'SELECT * FROM orders WHERE id = $1')]
-          : []),
+        str('url.path', `/api/${service}/7`),
       ],
-      status: error ? { code: 2, message: `order ${Math.floor(random() * 1e6)} not found` } : {},
-      events:
-        error && i === SPANS_PER_TRACE - 1
-          ? [
-              {
-                timeUnixNano: String(start + duration / 2n),
-                name: 'exception',
-                attributes: [
-                  str('exception.type', 'NotFoundError'),
-                  str('exception.message', `order ${Math.floor(random() * 1e6)} not found`),
-                  str('exception.stacktrace', `NotFoundError: order not found\n${STACK}`),
-                ],
-              },
-            ]
-          : [],
-      flags: 257,
-    };
-    spans.push({ service, span, parentIndex });
+    });
+    const handler = makeSpan(random, {
+      traceId: tid,
+      parent: server,
+      name: 'handle',
+      kind: 1,
+      ...inside(from, to, 1, 9),
+    });
+    const db = makeSpan(random, {
+      traceId: tid,
+      parent: handler,
+      name: 'pg.query:SELECT shop',
+      kind: 3,
+      ...inside(handler.from, handler.to, 1, 3),
+      attributes: [
+        str('db.system.name', 'postgresql'),
+        str('db.query.text', 'SELECT * FROM orders WHERE id = $1'),
+        str('server.address', 'postgres'),
+        int('server.port', 5432),
+      ],
+    });
+    const call = makeSpan(random, {
+      traceId: tid,
+      parent: handler,
+      name: 'GET',
+      kind: 3,
+      ...inside(handler.from, handler.to, 4, 9),
+      attributes: last
+        ? [
+            str('server.address', 'api.payments.example'),
+            int('server.port', 443),
+            str('url.full', 'https://api.payments.example/v1/charges'),
+          ]
+        : [
+            str('server.address', SERVICES[depth + 1]),
+            int('server.port', 8080),
+            str('url.full', `http://${SERVICES[depth + 1]}:8080/api/${SERVICES[depth + 1]}/7`),
+          ],
+    });
+    for (const span of [server, handler, db, call]) spans.push({ service, ...span });
+    parent = call;
+    ({ from, to } = inside(call.from, call.to, 1, 9));
+  }
+  if (failing) {
+    // The last service's handler throws; everything above it fails with it.
+    const throwing = spans[spans.length - 3];
+    throwing.span.events.push({
+      timeUnixNano: throwing.span.startTimeUnixNano,
+      name: 'exception',
+      attributes: [
+        str('exception.type', 'NotFoundError'),
+        str('exception.message', `order ${Math.floor(random() * 1e6)} not found`),
+        str('exception.stacktrace', `NotFoundError: order not found\n${STACK}`),
+      ],
+    });
+    for (const entry of spans) {
+      if (entry.span.traceId !== throwing.span.traceId && !split) continue;
+      if (entry.span.name.startsWith('pg.')) continue;
+      if (entry === spans[spans.length - 1]) continue; // the external call itself succeeded
+      entry.span.status = { code: 2, message: `order ${Math.floor(random() * 1e6)} not found` };
+      for (const a of entry.span.attributes)
+        if (a.key === 'http.response.status_code') a.value.intValue = '500';
+    }
   }
   return spans;
 }
 
+/** A sub-interval of [from, to]: the tenths `a` to `b` of it, jittered. */
+function inside(from, to, a, b) {
+  const length = to - from;
+  return { from: from + (length * BigInt(a)) / 10n, to: from + (length * BigInt(b)) / 10n };
+}
+
+function makeSpan(random, { traceId, parent, name, kind, from, to, attributes = [] }) {
+  const span = {
+    traceId,
+    spanId: hex(random, 16),
+    ...(parent ? { parentSpanId: parent.span.spanId } : {}),
+    name,
+    kind,
+    startTimeUnixNano: String(from),
+    endTimeUnixNano: String(to),
+    attributes: [
+      str('http.request.method', 'GET'),
+      int('http.response.status_code', 200),
+      str('network.protocol.version', '1.1'),
+      str('user_agent.original', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)'),
+      int('thread.id', Math.floor(random() * 64)),
+      ...attributes,
+    ],
+    status: {},
+    events: [],
+    flags: parent ? 769 : 257,
+  };
+  return { span, from, to };
+}
+
+/** Writes the export; returns its size and the split requests it holds (their caller's trace ids). */
 export async function makeExport(path, totalSpans, seed = 42) {
   const random = rng(seed);
+  const splits = [];
   const out = createWriteStream(path);
   let written = 0;
   let bytes = 0;
@@ -130,7 +201,11 @@ export async function makeExport(path, totalSpans, seed = 42) {
   while (written < totalSpans) {
     const byService = new Map(SERVICES.map((s) => [s, []]));
     for (let t = 0; t < TRACES_PER_LINE_GROUP && written < totalSpans; t++) {
-      for (const { service, span } of makeTrace(random, start)) byService.get(service).push(span);
+      const failing = random() < 0.08;
+      const split = random() < 0.02;
+      const spans = makeTrace(random, start, { failing, split });
+      if (split) splits.push(spans[0].span.traceId);
+      for (const { service, span } of spans) byService.get(service).push(span);
       written += SPANS_PER_TRACE;
       start += 37_000_000n;
     }
@@ -152,7 +227,7 @@ export async function makeExport(path, totalSpans, seed = 42) {
   }
   out.end();
   await once(out, 'finish');
-  return { spans: written, bytes };
+  return { spans: written, bytes, splits };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import type { ErrorGroup, ErrorReport } from '../analysis/group-errors.js';
 import { CLASS_TEXT, percent, pointText, summaryText } from './errors-words.js';
 import { formatDuration } from './format.js';
+import { PLAIN_TABLE } from './plain-table.js';
 import { sanitize } from './sanitize.js';
 import type { Style } from './style.js';
 
@@ -37,8 +38,7 @@ export function renderErrorsText(report: ErrorReport, options: ErrorsTextOptions
     const errorWidth = flexible - whereWidth;
     const table = new Table({
       head: [...HEAD],
-      style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
-      chars: NO_BORDERS,
+      ...PLAIN_TABLE,
       colAligns: ['right', 'right', 'left', 'left', 'left', 'left', 'right'],
     });
     for (const { group, cells } of rows) {
@@ -81,24 +81,6 @@ function shortCells(group: ErrorGroup, i: number, tracesAnalysed: number): strin
     `${formatDuration(group.p50)} / ${formatDuration(group.max)}`,
   ];
 }
-
-const NO_BORDERS = {
-  top: '',
-  'top-mid': '',
-  'top-left': '',
-  'top-right': '',
-  bottom: '',
-  'bottom-mid': '',
-  'bottom-left': '',
-  'bottom-right': '',
-  left: '',
-  'left-mid': '',
-  mid: '',
-  'mid-mid': '',
-  right: '',
-  'right-mid': '',
-  middle: '',
-};
 
 function classCell(group: ErrorGroup, style: Style): string {
   const text = CLASS_TEXT[group.errorClass];

@@ -1,0 +1,60 @@
+import type { SpanNode, TraceTree } from '../../model/types.js';
+import { detectError } from '../span-errors.js';
+import type { PropagationFinding } from './findings.js';
+
+/** Beyond this a child outside its parent is not rounding. */
+const TOLERANCE = 1_000_000n;
+
+interface Pair {
+  readonly example: { tree: TraceTree; node: SpanNode };
+  readonly offsets: number[];
+}
+
+/**
+ * Children of another service that cannot be where they are unless the clocks disagree, per pair
+ * of services with the median offset: a callee that starts before its caller did, or a SERVER
+ * span that ends after the CLIENT span that got its answer (a failed client may have given up
+ * first). Real skew is then not mistaken for broken propagation.
+ *
+ *   caller  |--CLIENT--------|
+ *   callee |--SERVER--|            starts 1.2 ms early: the callee's clock is behind
+ */
+export function findClockSkew(trees: readonly TraceTree[]): PropagationFinding[] {
+  const pairs = new Map<string, Pair>();
+  for (const tree of trees) {
+    for (const node of tree.nodes) {
+      const parent = node.parent;
+      if (!parent || parent.span.service === node.span.service) continue;
+      const offset = skewOf(parent, node);
+      if (offset === undefined) continue;
+      const key = `${parent.span.service}\u0000${node.span.service}`;
+      const pair = pairs.get(key);
+      if (pair) pair.offsets.push(offset);
+      else pairs.set(key, { example: { tree, node }, offsets: [offset] });
+    }
+  }
+  return [...pairs.values()].map(({ example, offsets }) => {
+    const sorted = [...offsets].sort((a, b) => a - b);
+    const parent = example.node.parent!;
+    return {
+      kind: 'clock-skew',
+      traceId: example.tree.traceId,
+      spanId: parent.span.spanId,
+      service: parent.span.service,
+      operation: parent.span.name,
+      peerService: example.node.span.service,
+      spans: offsets.length,
+      offsetMs: Math.round(sorted[Math.floor(sorted.length / 2)]! * 1000) / 1000,
+    };
+  });
+}
+
+/** How far off the child's clock looks (ms; negative: behind), or undefined when it fits. */
+function skewOf(parent: SpanNode, child: SpanNode): number | undefined {
+  const early = parent.span.start - child.span.start;
+  if (early > TOLERANCE) return -Number(early) / 1e6;
+  const answered = parent.span.kind === 'client' && child.span.kind === 'server' && !detectError(parent.span);
+  const late = child.span.end - parent.span.end;
+  if (answered && late > TOLERANCE) return Number(late) / 1e6;
+  return undefined;
+}

@@ -1,0 +1,49 @@
+import type { TraceTree } from '../../model/types.js';
+import type { PropagationFinding } from './findings.js';
+import type { TraceIndex } from './trace-index.js';
+
+/**
+ * A new root that is not an entry point (INTERNAL, CLIENT, PRODUCER; no link) starting while a
+ * span of the same service runs in another trace: work that should have been part of that trace
+ * lost its context across an async boundary (a queue, a timer, a pool).
+ *
+ *   trace A  |--get_user_profile (user-service)--------|
+ *   trace B        |--write_audit_log (user-service)--|     a root: the callback lost A's context
+ *
+ * Only when the service was serving exactly one request (a SERVER or CONSUMER span of it running)
+ * at that instant: in a busy service a background job overlaps many requests, and guessing would
+ * be a false alarm.
+ */
+export function findLostContexts(index: TraceIndex): PropagationFinding[] {
+  const out: PropagationFinding[] = [];
+  for (const { tree, node } of index.otherRoots) {
+    const { span } = node;
+    const running = index
+      .spansOfServiceAround(span.service, span.start)
+      .filter((candidate) => candidate.tree !== tree);
+    // Only requests the service was serving: a load generator or a cron job starts every trace
+    // with a root of its own, and those overlap without anything being lost.
+    const serving = new Set<TraceTree>(
+      running
+        .filter((r) => r.node.span.kind === 'server' || r.node.span.kind === 'consumer')
+        .map((r) => r.tree),
+    );
+    if (serving.size !== 1) continue;
+    const [servingTree] = serving;
+    // The innermost: the latest-starting span that still holds the instant.
+    const holder = running
+      .filter((r) => r.tree === servingTree)
+      .reduce((best, r) => (r.node.span.start >= best.node.span.start ? r : best));
+    out.push({
+      kind: 'context-lost',
+      traceId: tree.traceId,
+      spanId: span.spanId,
+      service: span.service,
+      operation: span.name,
+      relatedTraceId: holder.tree.traceId,
+      relatedSpanId: holder.node.span.spanId,
+      relatedOperation: holder.node.span.name,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+import type { Span } from '../../model/types.js';
+import { attributeString } from '../attributes.js';
+
+/**
+ * Who a CLIENT or PRODUCER span called, and where a SERVER span was reached, from the semantic
+ * conventions (new and old names). Addresses are `host:port` in lower case.
+ */
+
+export interface CalledPeer {
+  /** peer.service / service.peer.name: the callee's service name, when the caller states it. */
+  readonly service: string | undefined;
+  /** server.address:server.port (net.peer.name/port, or the URL's host). */
+  readonly address: string | undefined;
+  /** The host alone: matched against service names (`http://order-service:8080`). */
+  readonly host: string | undefined;
+}
+
+export function calledPeer(span: Span): CalledPeer {
+  const service = attributeString(span.attributes, 'peer.service', 'service.peer.name');
+  let host = attributeString(span.attributes, 'server.address', 'net.peer.name');
+  let port = attributeString(span.attributes, 'server.port', 'net.peer.port');
+  if (host === undefined) {
+    const url = parseUrl(attributeString(span.attributes, 'url.full', 'http.url'));
+    if (url) {
+      host = url.hostname;
+      port = url.port || (url.protocol === 'https:' ? '443' : url.protocol === 'http:' ? '80' : undefined);
+    }
+  }
+  return { service, address: addressOf(host, port), host: host?.toLowerCase() };
+}
+
+/** Where a SERVER span says it was reached: server.address:server.port (old: net.host.name/port). */
+export function servedAt(span: Span): string | undefined {
+  return addressOf(
+    attributeString(span.attributes, 'server.address', 'net.host.name'),
+    attributeString(span.attributes, 'server.port', 'net.host.port'),
+  );
+}
+
+/** The text to show for a peer: its service if stated, else its address or host. */
+export function peerLabel(peer: CalledPeer): string | undefined {
+  return peer.service ?? peer.address ?? peer.host;
+}
+
+/** Database and cache calls end outside the traced world: never a broken propagation. */
+export function isDatabaseCall(span: Span): boolean {
+  return (
+    attributeString(span.attributes, 'db.system.name', 'db.system') !== undefined ||
+    span.name.startsWith('redis-') ||
+    span.name.startsWith('pg.')
+  );
+}
+
+function addressOf(host: string | undefined, port: string | undefined): string | undefined {
+  if (host === undefined || host === '') return undefined;
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return port ? `${h}:${port}` : h;
+}
+
+function parseUrl(text: string | undefined): URL | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,83 @@
+import { Command, Option } from 'commander';
+import type { Severity } from '../../analysis/findings.js';
+import { checkPropagation } from '../../analysis/propagation/check-propagation.js';
+import { severityOf } from '../../analysis/propagation/findings.js';
+import { EXIT } from '../../errors.js';
+import { buildTree } from '../../model/build-tree.js';
+import type { TraceTree } from '../../model/types.js';
+import { renderPropagationJson } from '../../render/propagation-json.js';
+import { renderPropagationText } from '../../render/propagation-text.js';
+import { loadConfig } from '../config.js';
+import type { CommandContext } from '../context.js';
+import { writeResult } from '../output.js';
+import { type SelectOptions, selectTraces } from '../select-traces.js';
+import {
+  backendOptions,
+  formatOption,
+  inputOptions,
+  type OutputFormat,
+  searchOptions,
+} from './shared-options.js';
+
+const FAIL_ON = ['error', 'warn', 'info'] as const;
+type FailOn = (typeof FAIL_ON)[number];
+const FAIL_ON_SEVERITY = { error: 'error', warn: 'warning', info: 'info' } as const satisfies Record<
+  FailOn,
+  Severity
+>;
+const RANK = { error: 0, warning: 1, info: 2 } as const satisfies Record<Severity, number>;
+
+interface CheckOptions extends SelectOptions {
+  format: OutputFormat;
+  failOn: FailOn;
+  external?: string[];
+  config?: string;
+}
+
+export function checkPropagationCommand(ctx: CommandContext): Command {
+  const command = new Command('check-propagation')
+    .description(
+      'find where trace context breaks between services (split traces, lost context, orphans, hidden hops, clock skew) and say why',
+    )
+    .argument('[files...]', 'trace files, the same as -f for each');
+  for (const option of [...inputOptions(), ...backendOptions(), ...searchOptions()])
+    command.addOption(option);
+  command
+    .addOption(formatOption())
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse is present')
+        .choices(FAIL_ON)
+        .default('error'),
+    )
+    .addOption(
+      new Option(
+        '--external <peer>',
+        'a peer outside the traced world (service, host or host:port): calls to it are never flagged; repeatable',
+      ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+    )
+    .option('--config <path>', 'project config file (default: .otrace.json here, if present)')
+    .action(async (files: string[], options: CheckOptions) => {
+      process.exitCode = await runCheck(ctx, { ...options, file: [...(options.file ?? []), ...files] });
+    });
+  return command;
+}
+
+async function runCheck(ctx: CommandContext, options: CheckOptions): Promise<number> {
+  const config = loadConfig(options.config);
+  const external = new Set(
+    [...(config.external ?? []), ...(options.external ?? [])].map((p) => p.toLowerCase()),
+  );
+  // The checks look across traces, so every tree is needed at once; spans are kept compact.
+  const selected = await selectTraces(ctx, options, { summaries: false });
+  const traces = selected.kind === 'traces' ? selected.traces : [];
+  const trees: TraceTree[] = traces.map(buildTree);
+  const report = checkPropagation(trees, { external });
+  const failOn = FAIL_ON_SEVERITY[options.failOn];
+  const failed = report.findings.some((f) => RANK[severityOf(f)] <= RANK[failOn]);
+  writeResult(
+    options.format === 'json'
+      ? renderPropagationJson(report, { failOn, failed })
+      : renderPropagationText(report, ctx.styleFor(options.format), ctx.width),
+  );
+  return failed ? EXIT.findings : EXIT.ok;
+}

@@ -1,0 +1,39 @@
+import type { Edge } from '../analysis/propagation/client-calls.js';
+import type { PropagationFinding } from '../analysis/propagation/findings.js';
+import { plural } from './format.js';
+import { sanitize } from './sanitize.js';
+
+/** The wording of `check-propagation`, one entry per finding kind; every span-data string sanitised. */
+
+const s = sanitize;
+const short = (id: string) => id.slice(0, 16);
+const span = (f: { service: string; operation: string }) => `${s(f.service)} › ${s(f.operation)}`;
+
+export function propagationMessage(f: PropagationFinding): string {
+  switch (f.kind) {
+    case 'split-trace':
+      return f.cause === 'callee-did-not-extract'
+        ? `${span(f)} called ${s(f.peerService)}${f.peer && f.peer !== f.peerService ? ` (${s(f.peer)})` : ''}, which started a new trace ${short(f.relatedTraceId)} (${s(f.relatedOperation)}) instead of continuing this one: ${s(f.peerService)} did not extract the trace context (no propagator, or another format, such as B3 against W3C)`
+        : `${span(f)} called ${s(f.peer ?? 'a peer')}, and ${s(f.peerService)} started a new trace ${short(f.relatedTraceId)} (${s(f.relatedOperation)}) during the call: something between them (${s(f.peer ?? '?')}, not ${s(f.peerService)}) dropped the trace context headers, such as an uninstrumented proxy or gateway`;
+    case 'unanswered-client':
+      return `${span(f)} called ${s(f.peerService)}${f.peer && f.peer !== f.peerService ? ` (${s(f.peer)})` : ''}, but no span of ${s(f.peerService)} answered it in this trace or any other: it does not continue the trace, or its spans are missing`;
+    case 'orphan-span':
+      if (f.cause === 'root-not-arrived')
+        return `${plural(f.siblings, 'span')} hang off ${f.parentSpanId}, which has not arrived: the trace's root is missing (still on its way, or lost)`;
+      return f.cause === 'remote-parent-not-collected'
+        ? `${span(f)} was called from span ${f.parentSpanId}, which was never collected: the caller is not instrumented, does not export, or sampled this trace out${f.siblings > 1 ? ` (${f.siblings} spans)` : ''}`
+        : `${span(f)}'s parent ${f.parentSpanId} is missing mid-trace: an export gap, sampling or truncation${f.siblings > 1 ? ` (${f.siblings} spans)` : ''}`;
+    case 'context-lost':
+      return `${span(f)} started a new trace while ${s(f.relatedOperation)} (trace ${short(f.relatedTraceId)}) was running in the same service: the context was lost across an async boundary (a queue, a timer, a pool)`;
+    case 'hidden-hop':
+      return `${span(f)} called ${s(f.peer)}, but ${s(f.peerService)} was reached at ${s(f.servedAt)}: an uninstrumented hop in between forwards the trace context (the trace stays whole)`;
+    case 'clock-skew':
+      return `${plural(f.spans, 'span')} of ${s(f.peerService)} sit outside their ${s(f.service)} parents, by a median ${Math.abs(f.offsetMs)} ms: ${s(f.peerService)}'s clock looks ${f.offsetMs < 0 ? 'behind' : 'ahead'}; clock skew, not broken propagation`;
+  }
+}
+
+/** "order-service continued 0 of 48 calls from user-service" for the worst pair. */
+export function edgeHeadline(edge: Edge): string {
+  const joined = edge.continued + edge.linked;
+  return `${s(edge.callee)} continued ${joined} of ${plural(edge.calls, 'call')} from ${s(edge.caller)}`;
+}

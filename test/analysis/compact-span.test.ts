@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analysis/analyze-trace.js';
 import { spanCompactor } from '../../src/analysis/compact-span.js';
 import { collectErrorRecords } from '../../src/analysis/error-records.js';
+import { checkPropagation } from '../../src/analysis/propagation/check-propagation.js';
 import { summarizeTrace } from '../../src/analysis/summarize-trace.js';
+import { buildTree } from '../../src/model/build-tree.js';
 import type { Trace } from '../../src/model/types.js';
 import { loadFile } from '../helpers/load-file.js';
 import { frozen, makeSpan } from '../helpers/make-span.js';
@@ -13,11 +15,14 @@ import { frozen, makeSpan } from '../helpers/make-span.js';
  * same from the compact copy as from the full span, on every fixture we have.
  */
 const SEED = new URL('../../fixtures/seed/', import.meta.url);
+const PROPAGATION = new URL('../../fixtures/propagation/', import.meta.url);
 const REAL = new URL('../../../shared/fixtures-real/', import.meta.url);
 const files = [
-  ...readdirSync(SEED)
-    .filter((f) => f.endsWith('.json') || f.endsWith('.jsonl'))
-    .map((f) => new URL(f, SEED)),
+  ...[SEED, PROPAGATION].flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.json') || f.endsWith('.jsonl'))
+      .map((f) => new URL(f, dir)),
+  ),
   ...(existsSync(REAL)
     ? ['otlp/', 'jaeger/'].flatMap((dir) =>
         readdirSync(new URL(dir, REAL))
@@ -63,6 +68,9 @@ describe('spanCompactor', () => {
       full.traces.forEach((trace, i) => {
         expect(verdicts(compact.traces[i]!)).toEqual(verdicts(trace));
       });
+      const propagation = (traces: readonly Trace[]) =>
+        checkPropagation(traces.map(buildTree), { external: new Set() });
+      expect(propagation(compact.traces)).toEqual(propagation(full.traces));
     },
   );
 

@@ -56,10 +56,12 @@ setInterval(() => {
 }, 5).unref();
 
 function writeAuditLog(userId) {
-  auditJobs.push(() => step('write_audit_log', async (span) => {
-    span.setAttribute('user.id', userId);
-    await sleep(5);
-  }));
+  auditJobs.push(() =>
+    step('write_audit_log', async (span) => {
+      span.setAttribute('user.id', userId);
+      await sleep(5);
+    }),
+  );
 }
 
 /** A message to order-service's event queue (a plain TCP line), the trace context in the message. */

@@ -1,0 +1,132 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeExport } from '../../bench/make-export.mjs';
+import { checkPropagation } from '../../src/analysis/propagation/check-propagation.js';
+import { buildTree } from '../../src/model/build-tree.js';
+import type { Trace } from '../../src/model/types.js';
+import { loadFile } from '../helpers/load-file.js';
+import { frozen, makeSpan, makeTrace } from '../helpers/make-span.js';
+
+const check = (traces: readonly Trace[], external: string[] = []) =>
+  checkPropagation(
+    traces.map((t) => buildTree(frozen(t))),
+    { external: new Set(external) },
+  );
+const kinds = (traces: readonly Trace[]) => check(traces).findings.map((f) => f.kind);
+
+describe('orphans, told apart by cause', () => {
+  it('a trace that is all orphans of one missing span: its root has not arrived', () => {
+    const { findings } = check([
+      makeTrace([
+        makeSpan({ id: 'a', parent: 'f00d', kind: 'server', service: 'order-service', flags: 0x301 }),
+      ]),
+    ]);
+    // A SERVER span flagged remote, but nothing else is there: the likelier story is a late root.
+    expect(findings).toMatchObject([{ kind: 'orphan-span', cause: 'root-not-arrived', siblings: 1 }]);
+  });
+
+  it('remote parent and lost local parent beside a real root', () => {
+    const { findings } = check([
+      makeTrace([
+        makeSpan({ id: 'a', name: 'root', kind: 'server', endMs: 100 }),
+        makeSpan({
+          id: 'b',
+          parent: 'dead',
+          kind: 'server',
+          service: 'order-service',
+          startMs: 10,
+          endMs: 20,
+        }),
+        makeSpan({ id: 'c', parent: 'beef', kind: 'internal', startMs: 30, endMs: 40 }),
+        makeSpan({ id: 'd', parent: 'beef', kind: 'internal', startMs: 41, endMs: 45 }),
+      ]),
+    ]);
+    expect(findings.map((f) => ('cause' in f ? `${f.kind} ${f.cause}` : f.kind))).toEqual([
+      'orphan-span remote-parent-not-collected',
+      'orphan-span parent-lost',
+    ]);
+    expect(findings[1]).toMatchObject({ siblings: 2 });
+  });
+});
+
+describe('what is not a break', () => {
+  it('a load generator whose every request is a CLIENT root: no lost context between them', () => {
+    const request = (trace: string, startMs: number) =>
+      makeTrace([
+        makeSpan({
+          id: 'a',
+          trace,
+          kind: 'client',
+          service: 'loadgen',
+          startMs,
+          endMs: startMs + 50,
+          attributes: { 'url.full': 'https://shop.example/cart' },
+        }),
+      ]);
+    expect(kinds([request('a1', 0), request('a2', 10), request('a3', 20)])).toEqual([]);
+  });
+
+  it('a database call and an external API call are left alone', () => {
+    const trace = makeTrace([
+      makeSpan({ id: 'a', kind: 'server', service: 'shop', endMs: 100 }),
+      makeSpan({
+        id: 'b',
+        parent: 'a',
+        kind: 'client',
+        service: 'shop',
+        startMs: 5,
+        endMs: 10,
+        attributes: { 'db.system.name': 'postgresql', 'server.address': 'pg' },
+      }),
+      makeSpan({
+        id: 'c',
+        parent: 'a',
+        kind: 'client',
+        service: 'shop',
+        startMs: 20,
+        endMs: 60,
+        attributes: { 'server.address': 'api.stripe.com', 'server.port': 443 },
+      }),
+    ]);
+    expect(check([trace])).toMatchObject({ findings: [], edges: [] });
+  });
+});
+
+describe('clock skew', () => {
+  it('aggregates children that start before their caller, per pair of services', () => {
+    const trace = (t: string) =>
+      makeTrace([
+        makeSpan({
+          id: 'a',
+          trace: t,
+          kind: 'client',
+          service: 'web',
+          startMs: 10,
+          endMs: 50,
+          attributes: { 'server.address': 'api' },
+        }),
+        makeSpan({ id: 'b', trace: t, parent: 'a', kind: 'server', service: 'api', startMs: 6, endMs: 30 }),
+      ]);
+    const { findings } = check([trace('b1'), trace('b2')]);
+    expect(findings).toMatchObject([
+      { kind: 'clock-skew', service: 'web', peerService: 'api', spans: 2, offsetMs: -4 },
+    ]);
+  });
+});
+
+describe('the synthetic benchmark export', () => {
+  it('finds the split requests it holds, and nothing else (no alarms on database or external calls)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'otrace-export-')), 'export.jsonl');
+    const { splits } = await makeExport(path, 40_000, 7);
+    expect(splits.length).toBeGreaterThan(20);
+    const { traces } = await loadFile(new URL(`file://${path}`));
+    const { findings, edges } = check(traces);
+    const found = new Set(findings.filter((f) => f.kind === 'split-trace').map((f) => f.traceId));
+    const recall = splits.filter((id) => found.has(id as never)).length / splits.length;
+    expect(recall).toBeGreaterThanOrEqual(0.95);
+    expect(findings.every((f) => f.kind === 'split-trace' && splits.includes(f.traceId))).toBe(true);
+    expect(edges.find((e) => e.caller === 'user-service')).toMatchObject({ splitTrace: splits.length });
+  });
+});

@@ -67,6 +67,11 @@ for (const spans of SIZES) {
     baseline,
     await bench('otrace list', otrace('list', '-f', file, '--format', 'json'), runs),
     await bench('otrace errors', otrace('errors', '-f', file, '--format', 'json'), runs),
+    await bench(
+      'otrace check-propagation',
+      otrace('check-propagation', '-f', file, '--format', 'json'),
+      runs,
+    ),
   ];
   for (const c of cases)
     rows.push({

@@ -161,6 +161,33 @@ export async function requireService(backend: TraceBackend, query: TraceQuery): 
   );
 }
 
+/** Services searched one by one at most, when a command needs every service's traces. */
+const MAX_SERVICES = 50;
+
+/**
+ * Every service's traces in the window, for checks that pair one service's traces with another's
+ * (a split trace has its halves in two services). Jaeger searches one service at a time: each
+ * service it lists is searched, FETCH_CONCURRENCY at once; Tempo searches all at once.
+ */
+export async function searchEveryService(
+  backend: TraceBackend,
+  query: TraceQuery,
+  ctx: CommandContext,
+  progress: (text: string) => void,
+): Promise<Trace[]> {
+  const all = { ...query, service: undefined };
+  if (backend.kind !== 'jaeger') return searchBackend(backend, all, ctx, progress);
+  const services = (await backend.services()) ?? [];
+  if (services.length > MAX_SERVICES)
+    ctx.warn(`${backend.baseUrl} lists ${services.length} services; searching the first ${MAX_SERVICES}`);
+  const lists = await mapBounded(services.slice(0, MAX_SERVICES), FETCH_CONCURRENCY, (service) =>
+    searchBackend(backend, { ...all, service }, ctx, progress),
+  );
+  const byId = new Map<TraceId, Trace>();
+  for (const trace of lists.flat()) if (!byId.has(trace.traceId)) byId.set(trace.traceId, trace);
+  return [...byId.values()];
+}
+
 async function fetchFound(
   backend: TraceBackend,
   id: TraceId,

@@ -13,6 +13,7 @@ import {
   requireService,
   type SearchOptions,
   searchBackend,
+  searchEveryService,
   searchLoaded,
 } from './search-traces.js';
 
@@ -30,7 +31,7 @@ export interface SelectOptions extends BackendOptions, SearchOptions {
 export async function selectTraces(
   ctx: CommandContext,
   options: SelectOptions,
-  want: { summaries: boolean },
+  want: { summaries: boolean; everyService?: boolean },
 ): Promise<{ kind: 'traces'; traces: Trace[] } | { kind: 'summaries'; summaries: TraceSummary[] }> {
   const files = options.file ?? [];
   const now = (BigInt(Date.now()) * 1_000_000n) as Nanos;
@@ -52,9 +53,20 @@ export async function selectTraces(
         `${loaded.inputNames.join(', ')}: no spans found`,
         'the input holds no trace data',
       );
-    return { kind: 'traces', traces: searchLoaded(loaded.traces, query) };
+    // A check across services keeps every service's traces; `--service` then narrows its report.
+    const selection = want.everyService ? { ...query, service: undefined } : query;
+    return { kind: 'traces', traces: searchLoaded(loaded.traces, selection) };
   }
   const query = parseSearch(options, true, now);
+  if (want.everyService) {
+    const progress = await startProgress(ctx.terminal, options.format, `searching ${backend.baseUrl}`);
+    try {
+      return { kind: 'traces', traces: await searchEveryService(backend, query, ctx, progress.update) };
+    } finally {
+      progress.stop();
+      await backend.close();
+    }
+  }
   const progress = await startProgress(ctx.terminal, options.format, `searching ${backend.baseUrl}`);
   try {
     await requireService(backend, query);

@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PropagationDocumentSchema } from '../../src/render/propagation-json.js';
+import { json, startFakeBackend } from '../helpers/fake-backend.js';
 import { REPO_ROOT, runCli } from '../helpers/run-cli.js';
 
 /**
@@ -79,6 +80,14 @@ describe('check-propagation on the propagation scenarios', () => {
     expect(healthy.doc.summary).toBe('No propagation problems in 1 trace.');
   });
 
+  it('--service reports what involves that service, from every trace', async () => {
+    const callee = await check('seed/broken-propagation.otlp.json', '--service', 'order-service');
+    expect(callee.brief).toEqual(['split-trace callee-did-not-extract']);
+    const other = await check('seed/broken-propagation.otlp.json', '--service', 'payment');
+    expect(other.code).toBe(0);
+    expect(other.doc).toMatchObject({ findings: [], edges: [], tracesAnalysed: 2 });
+  });
+
   it('reads the same from the Jaeger JSON of a scenario', async () => {
     const { brief } = await check('propagation/proxy-drops-headers.jaeger.json');
     expect(brief).toEqual(['split-trace hop-dropped-context']);
@@ -128,5 +137,46 @@ describe('declaring external peers', () => {
     ]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('no such config file');
+  });
+});
+
+describe('check-propagation --jaeger', () => {
+  it('searches every service Jaeger lists, so that both halves of a split trace are there', async () => {
+    const doc = JSON.parse(readFileSync(file('seed/broken-propagation.otlp.json'), 'utf8')) as {
+      resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] } }[];
+    };
+    const serviceOf = (rs: (typeof doc.resourceSpans)[number]) =>
+      rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue;
+    const backend = await startFakeBackend((req, res) => {
+      const url = new URL(req.url ?? '', 'http://x');
+      if (url.pathname === '/api/v3/services')
+        json(res, 200, { services: ['order-service', 'user-service'] });
+      else if (url.pathname === '/api/v3/traces') {
+        const service = url.searchParams.get('query.service_name');
+        json(res, 200, {
+          result: { resourceSpans: doc.resourceSpans.filter((rs) => serviceOf(rs) === service) },
+        });
+      } else json(res, 404, '404 page not found\n', 'text/plain');
+    });
+    try {
+      const result = await runCli([
+        'check-propagation',
+        '--jaeger',
+        backend.url,
+        '--service',
+        'user-service',
+        '--format',
+        'json',
+      ]);
+      expect(result.code).toBe(1);
+      const found = PropagationDocumentSchema.parse(JSON.parse(result.stdout)).findings;
+      expect(found.map((f) => f.kind)).toEqual(['split-trace']);
+      const searched = backend.requests.map((r) =>
+        new URL(r.path, 'http://x').searchParams.get('query.service_name'),
+      );
+      expect(searched.filter((s) => s !== null).sort()).toEqual(['order-service', 'user-service']);
+    } finally {
+      await backend.close();
+    }
   });
 });

@@ -44,3 +44,15 @@ export function checkPropagation(
     edges,
   };
 }
+
+/** The part of a report about one service: its own spans' findings, those naming it as the peer, its edges. */
+export function focusReport(report: PropagationReport, service: string | undefined): PropagationReport {
+  if (service === undefined) return report;
+  return {
+    ...report,
+    findings: report.findings.filter(
+      (f) => f.service === service || ('peerService' in f && f.peerService === service),
+    ),
+    edges: report.edges.filter((e) => e.caller === service || e.callee === service),
+  };
+}

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import type { Severity } from '../../analysis/findings.js';
-import { checkPropagation } from '../../analysis/propagation/check-propagation.js';
+import { checkPropagation, focusReport } from '../../analysis/propagation/check-propagation.js';
 import { severityOf } from '../../analysis/propagation/findings.js';
 import { EXIT } from '../../errors.js';
 import { buildTree } from '../../model/build-tree.js';
@@ -68,10 +68,10 @@ async function runCheck(ctx: CommandContext, options: CheckOptions): Promise<num
     [...(config.external ?? []), ...(options.external ?? [])].map((p) => p.toLowerCase()),
   );
   // The checks look across traces, so every tree is needed at once; spans are kept compact.
-  const selected = await selectTraces(ctx, options, { summaries: false });
+  const selected = await selectTraces(ctx, options, { summaries: false, everyService: true });
   const traces = selected.kind === 'traces' ? selected.traces : [];
   const trees: TraceTree[] = traces.map(buildTree);
-  const report = checkPropagation(trees, { external });
+  const report = focusReport(checkPropagation(trees, { external }), options.service);
   const failOn = FAIL_ON_SEVERITY[options.failOn];
   const failed = report.findings.some((f) => RANK[severityOf(f)] <= RANK[failOn]);
   writeResult(

@@ -31,7 +31,7 @@ function shownCommands(): { command: string; flags: string[] }[] {
 function tableFlags(): { command: string; flags: string[] }[] {
   const out: { command: string; flags: string[] }[] = [];
   for (const section of README.split(/^### /m).slice(1)) {
-    const command = section.match(/^`otrace (\w+)/)?.[1] ?? 'show';
+    const command = section.match(/^`otrace ([\w-]+)/)?.[1] ?? 'show';
     const rows = section.split('\n').filter((l) => l.startsWith('| `'));
     const flags = rows.flatMap((row) =>
       [...row.split('|')[1]!.matchAll(/(--[a-z][a-z-]*)/g)].map((m) => m[1]!),
@@ -54,6 +54,10 @@ describe('README', () => {
       if (!help.has(command)) {
         const result = await runCli([command, '--help']);
         expect(result.code, `otrace ${command} --help`).toBe(0);
+        // An unknown command would print the top-level help, also with exit 0.
+        expect(result.stdout, `otrace ${command} is a command`).toMatch(
+          new RegExp(`^Usage: otrace ${command} `),
+        );
         help.set(command, result.stdout);
       }
       for (const flag of flags)

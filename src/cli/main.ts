@@ -4,6 +4,7 @@ import { EXIT, OtraceError } from '../errors.js';
 import { checkPropagationCommand } from './commands/check-propagation.js';
 import { errorsCommand } from './commands/errors.js';
 import { listCommand } from './commands/list.js';
+import { receiveCommand } from './commands/receive.js';
 import { showCommand } from './commands/show.js';
 import { createContext } from './context.js';
 import { installPipeHandling, writeDiagnostic } from './output.js';
@@ -42,6 +43,7 @@ export function buildProgram(argv: readonly string[]): Command {
     listCommand(ctx),
     errorsCommand(ctx),
     checkPropagationCommand(ctx),
+    receiveCommand(ctx),
   ]) {
     command.addHelpText('after', EXIT_CODES_HELP).exitOverride();
     command.option('--no-color', 'no colour, even on a terminal');

@@ -1,0 +1,165 @@
+import { Command } from 'commander';
+import { analyzeTrace } from '../../analysis/analyze-trace.js';
+import { spanCompactor } from '../../analysis/compact-span.js';
+import { checkPropagation } from '../../analysis/propagation/check-propagation.js';
+import { EXIT, UsageError } from '../../errors.js';
+import { TraceCollector } from '../../model/collect-traces.js';
+import { LiveTraces } from '../../model/live-traces.js';
+import type { Trace, TraceTree } from '../../model/types.js';
+import { renderLiveTrace } from '../../render/live-trace.js';
+import { decodeDocument } from '../../schema/decode.js';
+import { startReceiver } from '../../sources/otlp-receiver.js';
+import { TraceFileWriter } from '../../sources/trace-file-writer.js';
+import type { CommandContext } from '../context.js';
+import { writeResult } from '../output.js';
+import { parseCount, parseDuration } from '../parse-options.js';
+
+interface ReceiveOptions {
+  host: string;
+  grpc: string;
+  http: string;
+  out?: string;
+  idle: string;
+  untilIdle?: string;
+  count?: string;
+  maxBody: string;
+  maxPendingSpans: string;
+}
+
+/** Completed traces kept for the propagation check of the next ones: a split's halves arrive apart. */
+const RECENT_TREES = 200;
+const TICK_MS = 200;
+
+export function receiveCommand(ctx: CommandContext): Command {
+  return new Command('receive')
+    .description(
+      'stand in for a Collector: take OTLP/gRPC and OTLP/HTTP exports, write them as JSON Lines, and print each trace as it completes',
+    )
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--grpc <port>', 'OTLP/gRPC port; "off" to disable', '4317')
+    .option('--http <port>', 'OTLP/HTTP port; "off" to disable', '4318')
+    .option(
+      '--out <file>',
+      'append every trace export request here, one per line (Collector file-exporter format)',
+    )
+    .option('--idle <dur>', 'a trace is complete when none of its spans has arrived for this long', '2s')
+    .option('--until-idle <dur>', 'stop once no export has arrived for this long (for CI)')
+    .option('--count <n>', 'stop after this many completed traces')
+    .option(
+      '--max-body <bytes>',
+      'largest export request accepted, in bytes (413 / RESOURCE_EXHAUSTED past it)',
+      String(32 * 1024 * 1024),
+    )
+    .option(
+      '--max-pending-spans <n>',
+      'spans waiting for their trace to complete, at most; past it the oldest traces complete early',
+      '500000',
+    )
+    .action(async (options: ReceiveOptions) => {
+      process.exitCode = await runReceive(ctx, options);
+    });
+}
+
+function port(text: string, option: string): number | undefined {
+  if (text === 'off') return undefined;
+  const value = parseCount(text, option);
+  if (value > 65535) throw new UsageError(`${option} ${text}: not a port`);
+  return value;
+}
+
+async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise<number> {
+  const grpcPort = port(options.grpc, '--grpc');
+  const httpPort = port(options.http, '--http');
+  if (grpcPort === undefined && httpPort === undefined)
+    throw new UsageError('--grpc off and --http off: nothing to listen on');
+  const idleMs = Number(parseDuration(options.idle, '--idle') / 1_000_000n);
+  const untilIdleMs =
+    options.untilIdle === undefined
+      ? undefined
+      : Number(parseDuration(options.untilIdle, '--until-idle') / 1_000_000n);
+  const count = options.count === undefined ? undefined : parseCount(options.count, '--count', 1);
+  const writer = options.out === undefined ? undefined : new TraceFileWriter(options.out);
+  const live = new LiveTraces(idleMs, parseCount(options.maxPendingSpans, '--max-pending-spans', 1));
+  const compact = spanCompactor();
+  const recent: TraceTree[] = [];
+  const stats = { requests: 0, spans: 0, refused: 0, ignored: 0, traces: 0, failed: 0 };
+  let lastRequest = Date.now();
+
+  const receiver = await startReceiver({
+    host: options.host,
+    grpcPort,
+    httpPort,
+    maxBodyBytes: parseCount(options.maxBody, '--max-body', 1),
+    accept(json, from) {
+      // Decode first: a request otrace cannot read is refused (400), not written.
+      const collector = new TraceCollector(compact);
+      decodeDocument(JSON.parse(json), { file: from, line: 1, warn: ctx.warn }, collector, 'otlp');
+      writer?.write(json);
+      const spans = collector.traces().flatMap((t) => t.spans);
+      live.add(spans, Date.now());
+      stats.requests++;
+      stats.spans += spans.length;
+      lastRequest = Date.now();
+    },
+    report(message) {
+      stats.refused++;
+      ctx.warn(message);
+    },
+    ignored() {
+      stats.ignored++;
+      lastRequest = Date.now();
+    },
+  });
+  const where = [
+    receiver.grpcAddress && `OTLP/gRPC on ${receiver.grpcAddress}`,
+    receiver.httpAddress && `OTLP/HTTP on ${receiver.httpAddress}`,
+  ].filter(Boolean);
+  process.stderr.write(`otrace: receiving ${where.join(', ')}${writer ? `; writing ${writer.path}` : ''}\n`);
+
+  const emit = (traces: readonly Trace[]) => {
+    for (const trace of traces) {
+      const analysis = analyzeTrace(trace, { limits: [] });
+      recent.push(analysis.tree);
+      if (recent.length > RECENT_TREES) recent.shift();
+      const findings = checkPropagation(recent, { external: new Set() }).findings.filter(
+        (f) => f.traceId === trace.traceId || ('relatedTraceId' in f && f.relatedTraceId === trace.traceId),
+      );
+      stats.traces++;
+      if (analysis.diagnosis.kind !== 'ok') stats.failed++;
+      writeResult(renderLiveTrace(trace, analysis, findings, ctx.styleFor('text'), ctx.width));
+    }
+  };
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(timer);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    const timer = setInterval(() => {
+      const now = Date.now();
+      emit(live.takeComplete(now));
+      if (count !== undefined && stats.traces >= count) stop();
+      if (untilIdleMs !== undefined && now - lastRequest >= untilIdleMs && live.pendingSpans === 0) stop();
+    }, TICK_MS);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await receiver.close();
+  emit(live.takeComplete(Date.now(), true));
+  writer?.close();
+  if (live.completedEarly > 0)
+    ctx.warn(
+      `${live.completedEarly} trace(s) were shown before they were idle: more than --max-pending-spans spans were waiting`,
+    );
+  process.stderr.write(
+    `otrace: received ${stats.requests} trace export request(s), ${stats.spans} spans, ${stats.traces} trace(s), ${stats.failed} failing${
+      stats.ignored > 0 ? `; ${stats.ignored} metrics/logs request(s) accepted and not kept` : ''
+    }${stats.refused > 0 ? `; ${stats.refused} request(s) refused` : ''}${writer ? `; ${writer.lines} line(s) in ${writer.path}` : ''}\n`,
+  );
+  return EXIT.ok;
+}

@@ -1,0 +1,45 @@
+import type { TraceAnalysis } from '../analysis/analyze-trace.js';
+import type { PropagationFinding } from '../analysis/propagation/findings.js';
+import { severityOf } from '../analysis/propagation/findings.js';
+import { summarizeTrace } from '../analysis/summarize-trace.js';
+import type { Trace } from '../model/types.js';
+import { diagnosisText } from './finding-text.js';
+import { formatDuration } from './format.js';
+import { propagationMessage } from './propagation-words.js';
+import { sanitize } from './sanitize.js';
+import type { Style } from './style.js';
+
+/**
+ * One completed trace as `otrace receive` tails it: a line with the root, the duration and the
+ * verdict, then a line per propagation finding about it.
+ *
+ *   ✗ 8ef5f11da6111ac0ede2738ab9c67be4  GET (user-service)  6.1s  7 spans  user-service → order-service timed out: …
+ *     ✗ split-trace: user-service › GET called order-service …
+ */
+export function renderLiveTrace(
+  trace: Trace,
+  analysis: TraceAnalysis,
+  findings: readonly PropagationFinding[],
+  style: Style,
+  width: number,
+): string {
+  const summary = summarizeTrace(trace);
+  const ok = analysis.diagnosis.kind === 'ok';
+  const mark = ok ? style.ok('✓') : style.error('✗');
+  const verdict = diagnosisText(analysis.diagnosis)[0] ?? '';
+  const head = `${summary.traceId}  ${sanitize(summary.rootName)} (${sanitize(summary.rootService)})${
+    summary.rootMissing ? ' [root missing]' : ''
+  }  ${formatDuration(BigInt(Math.round(summary.durationMs * 1e6)))}  ${summary.spanCount} span${summary.spanCount === 1 ? '' : 's'}  `;
+  const lines = [`${mark} ${head}${cut(verdict, Math.max(20, width - head.length - 2))}`];
+  for (const f of findings) {
+    const severity = severityOf(f);
+    const sign =
+      severity === 'error' ? style.error('✗') : severity === 'warning' ? style.warning('!') : style.dim('i');
+    lines.push(`  ${sign} ${f.kind}: ${cut(propagationMessage(f), Math.max(20, width - f.kind.length - 6))}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function cut(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+}

@@ -1,0 +1,222 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { connect as http2Connect } from 'node:http2';
+import { connect as netConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { afterEach, describe, expect, it } from 'vitest';
+import { REPO_ROOT, runCli } from '../helpers/run-cli.js';
+
+/**
+ * `otrace receive` as a real OpenTelemetry JS SDK sees it: the gRPC, HTTP/protobuf and HTTP/JSON
+ * exporters send to it on 127.0.0.1; then clients that send garbage, the wrong type, too much, or
+ * hang up mid-request. It must keep serving and lose nothing it acknowledged.
+ */
+interface Receiver {
+  readonly child: ChildProcess;
+  readonly grpc: string;
+  readonly http: string;
+  readonly out: string;
+  readonly done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+let running: Receiver | undefined;
+afterEach(() => {
+  if (running?.child.exitCode === null) running.child.kill('SIGKILL');
+  running = undefined;
+});
+
+async function startReceive(...flags: string[]): Promise<Receiver> {
+  const out = join(mkdtempSync(join(tmpdir(), 'otrace-receive-')), 'traces.jsonl');
+  const child = spawn(
+    process.execPath,
+    [
+      join(REPO_ROOT, 'bin/otrace.js'),
+      'receive',
+      '--grpc',
+      '0',
+      '--http',
+      '0',
+      '--out',
+      out,
+      '--idle',
+      '200ms',
+      ...flags,
+    ],
+    { env: { ...process.env, NO_COLOR: '1' } },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+  });
+  const ports = new Promise<{ grpc: string; http: string }>((resolve, reject) => {
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      const m = stderr.match(/OTLP\/gRPC on ([\d.]+:\d+), OTLP\/HTTP on ([\d.]+:\d+)/);
+      if (m) resolve({ grpc: m[1]!, http: m[2]! });
+    });
+    child.on('exit', () => reject(new Error(`receive exited early: ${stderr}`)));
+  });
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  const { grpc, http } = await ports;
+  running = { child, grpc, http, out, done };
+  return running;
+}
+
+async function exportSpans(exporter: SpanExporter, service: string, name: string): Promise<void> {
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': service }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const tracer = provider.getTracer('receive-test');
+  const root = tracer.startSpan(name, {
+    kind: SpanKind.SERVER,
+    attributes: { 'http.response.status_code': 500 },
+  });
+  root.recordException(new Error('boom 42'));
+  root.setStatus({ code: SpanStatusCode.ERROR, message: 'boom 42' });
+  root.end();
+  await provider.shutdown();
+}
+
+function post(
+  address: string,
+  path: string,
+  body: Buffer | string,
+  headers: Record<string, string>,
+): Promise<number> {
+  const [host, port] = address.split(':');
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host, port: Number(port), method: 'POST', path, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('otrace receive', () => {
+  it('takes spans from the real gRPC, HTTP/protobuf and HTTP/JSON exporters and writes them as JSON Lines', async () => {
+    const r = await startReceive('--until-idle', '1500ms');
+    await exportSpans(new GrpcExporter({ url: `http://${r.grpc}` }), 'grpc-service', 'via-grpc');
+    await exportSpans(
+      new ProtoExporter({ url: `http://${r.http}/v1/traces` }),
+      'proto-service',
+      'via-protobuf',
+    );
+    await exportSpans(new JsonExporter({ url: `http://${r.http}/v1/traces` }), 'json-service', 'via-json');
+    const { code, stdout, stderr } = await r.done;
+    expect(code).toBe(0);
+    expect(stderr).toMatch(
+      /received 3 trace export request\(s\), 3 spans, 3 trace\(s\), 3 failing; 3 line\(s\)/,
+    );
+    for (const name of ['via-grpc', 'via-protobuf', 'via-json'])
+      expect(stdout).toMatch(new RegExp(`✗ [0-9a-f]{32}  ${name} \\(`));
+    const lines = readFileSync(r.out, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(3);
+    const shown = await runCli(['errors', r.out, '--format', 'json']);
+    const doc = JSON.parse(shown.stdout) as {
+      tracesAnalysed: number;
+      groups: { service: string; errorType: string }[];
+    };
+    expect(doc.tracesAnalysed).toBe(3);
+    expect(doc.groups.map((g) => g.service).sort()).toEqual([
+      'grpc-service',
+      'json-service',
+      'proto-service',
+    ]);
+    expect(doc.groups.every((g) => g.errorType === 'Error')).toBe(true);
+  });
+
+  it('refuses bad clients with the Collector answers, keeps serving, and writes only what it accepted', async () => {
+    const r = await startReceive('--until-idle', '1500ms', '--max-body', '20000');
+    const json = { 'content-type': 'application/json' };
+    expect(await post(r.http, '/v1/traces', 'not json', json)).toBe(400);
+    expect(
+      await post(r.http, '/v1/traces', Buffer.from([0x0a, 0xff, 0xff]), {
+        'content-type': 'application/x-protobuf',
+      }),
+    ).toBe(400);
+    expect(await post(r.http, '/v1/traces', '{}', { 'content-type': 'text/plain' })).toBe(415);
+    expect(await post(r.http, '/v1/traces', 'x'.repeat(50_000), json)).toBe(413);
+    expect(await post(r.http, '/v2/traces', '{}', json)).toBe(404);
+    expect(await post(r.http, '/v1/metrics', '{"resourceMetrics":[]}', json)).toBe(200);
+    // A client that hangs up halfway through its body.
+    await new Promise<void>((resolve) => {
+      const [host, port] = r.http.split(':');
+      const socket = netConnect(Number(port), host!, () => {
+        socket.write(
+          'POST /v1/traces HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"resourceSpans"',
+        );
+        socket.destroy();
+        resolve();
+      });
+    });
+    // gRPC: an unknown method and a message that is not protobuf.
+    const session = http2Connect(`http://${r.grpc}`);
+    const grpcStatus = (path: string, body: Buffer) =>
+      new Promise<string>((resolve) => {
+        const stream = session.request({
+          ':method': 'POST',
+          ':path': path,
+          'content-type': 'application/grpc',
+        });
+        let status = '';
+        stream.on('response', (headers) => {
+          status = String(headers['grpc-status'] ?? status);
+        });
+        stream.on('trailers', (headers) => {
+          status = String(headers['grpc-status'] ?? status);
+        });
+        stream.on('close', () => resolve(status));
+        stream.resume();
+        stream.end(body);
+      });
+    const framed = (message: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, 0, message.length]), message]);
+    expect(await grpcStatus('/nope.Service/Export', framed(Buffer.alloc(0)))).toBe('12');
+    expect(
+      await grpcStatus(
+        '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+        framed(Buffer.from([0x0a, 0x05, 0x01])),
+      ),
+    ).toBe('3');
+    session.close();
+    // Still serving: a good export after all that is taken.
+    await exportSpans(new JsonExporter({ url: `http://${r.http}/v1/traces` }), 'after-abuse', 'still-here');
+    const { code, stdout, stderr } = await r.done;
+    expect(code).toBe(0);
+    expect(stdout).toContain('still-here (after-abuse)');
+    expect(stderr).toMatch(/1 metrics\/logs request\(s\) accepted and not kept/);
+    expect(readFileSync(r.out, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('flushes and stops on SIGTERM, with every acknowledged request in the file', async () => {
+    const r = await startReceive();
+    const exporter = new JsonExporter({ url: `http://${r.http}/v1/traces` });
+    await exportSpans(exporter, 'shop', 'checkout');
+    r.child.kill('SIGTERM');
+    const { code, stdout } = await r.done;
+    expect(code).toBe(0);
+    expect(stdout).toContain('checkout (shop)');
+    expect(readFileSync(r.out, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('--count stops after that many traces', async () => {
+    const r = await startReceive('--count', '1');
+    await exportSpans(new JsonExporter({ url: `http://${r.http}/v1/traces` }), 'shop', 'one');
+    const { code, stdout } = await r.done;
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+  });
+});

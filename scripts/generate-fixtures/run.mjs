@@ -3,11 +3,11 @@
 // services are child processes, every wait is bounded, and nothing is left running.
 //   npm run fixtures                      every scenario
 //   npm run fixtures -- lost-in-callback   only the scenarios named
-import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runScenario } from '../../examples/seed/services/orchestrate.mjs';
 import { toJaeger } from './to-jaeger.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -109,14 +109,6 @@ function startProxy(mode, upstreamPort) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-const withTimeout = (promise, ms, what) =>
-  Promise.race([
-    promise,
-    new Promise((_, reject) =>
-      setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms).unref(),
-    ),
-  ]);
-
 function startCaptureServer() {
   const bodies = [];
   const server = http.createServer((req, res) => {
@@ -136,103 +128,9 @@ function startCaptureServer() {
   });
 }
 
-function startService(file, env) {
-  const child = fork(join(here, 'services', file), [], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const listening = new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${file} exited early (${code})`)));
-    child.on('message', (m) => m.type === 'listening' && resolve(m));
-  });
-  return { child, listening: withTimeout(listening, 10_000, `${file} start`) };
-}
-
-async function stopService(service) {
-  if (service.child.exitCode !== null) return;
-  const flushed = new Promise((resolve) =>
-    service.child.on('message', (m) => m.type === 'flushed' && resolve()),
-  );
-  service.child.send({ type: 'flush' });
-  await withTimeout(flushed, 10_000, 'flush');
-  const exited = new Promise((resolve) => service.child.once('exit', resolve));
-  service.child.kill('SIGTERM');
-  await withTimeout(exited, 5_000, 'stop');
-}
-
-/** A port nothing listens on: bound, then released. */
-function freePort() {
-  return new Promise((resolve) => {
-    const s = http.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function request(url) {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode));
-      })
-      .on('error', reject);
-  });
-}
-
 /** Machine facts out: absolute paths in stack traces become repository-relative. */
 function scrub(text) {
   return text.split(`${repoRoot}/`).join('').split(`file://${repoRoot}/`).join('');
-}
-
-async function runScenario(capture, scenario) {
-  capture.bodies.length = 0;
-  const otlp = { OTLP_URL: `http://127.0.0.1:${capture.port}/v1/traces` };
-  const services = [];
-  let orderUrl = `http://127.0.0.1:${await freePort()}`;
-  let eventsPort = '';
-  let proxy;
-  try {
-    if (scenario.orderService !== false) {
-      const order = startService('order-service.cjs', {
-        ...otlp,
-        SERVICE_NAME: 'order-service',
-        ...scenario.order,
-      });
-      services.push(order);
-      const listening = await order.listening;
-      orderUrl = `http://127.0.0.1:${listening.port}`;
-      eventsPort = String(listening.eventsPort ?? '');
-      if (scenario.proxy) {
-        proxy = await startProxy(scenario.proxy, listening.port);
-        orderUrl = `http://127.0.0.1:${proxy.address().port}`;
-      }
-    }
-    const user = startService('user-service.cjs', {
-      ...otlp,
-      SERVICE_NAME: 'user-service',
-      ORDER_URL: orderUrl,
-      EVENTS_PORT: eventsPort,
-      ...scenario.user,
-    });
-    services.unshift(user);
-    const userPort = (await user.listening).port;
-    const status = await withTimeout(
-      request(`http://127.0.0.1:${userPort}/users/42/profile`),
-      20_000,
-      'request',
-    );
-    // Let work that outlives the response finish and end its spans: the slow order-service, and the
-    // orders branch of the fan-out, still running when the failing branch already failed the request.
-    await new Promise((resolve) => setTimeout(resolve, scenario.settleMs ?? 300));
-    for (const service of services) await stopService(service);
-    return status;
-  } finally {
-    for (const { child } of services) if (child.exitCode === null) child.kill('SIGKILL');
-    proxy?.close();
-  }
 }
 
 function check(scenario, requests) {
@@ -262,7 +160,10 @@ async function main() {
     for (const scenario of SCENARIOS.filter((s) => wanted.length === 0 || wanted.includes(s.name))) {
       const outDir = join(fixturesDir, scenario.dir ?? 'seed');
       mkdirSync(outDir, { recursive: true });
-      const status = await runScenario(capture, scenario);
+      capture.bodies.length = 0;
+      const exporter = { OTLP_URL: `http://127.0.0.1:${capture.port}/v1/traces` };
+      const proxy = scenario.proxy ? (port) => startProxy(scenario.proxy, port) : undefined;
+      const status = await runScenario(scenario, exporter, { proxy });
       const lines = capture.bodies.map(scrub);
       const requests = lines.map((l) => JSON.parse(l));
       const count = check(scenario, requests);

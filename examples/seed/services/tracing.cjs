@@ -1,12 +1,17 @@
 // OpenTelemetry set-up shared by the demo services, configured from the environment:
 //   SERVICE_NAME  the service.name resource attribute
-//   OTLP_URL      where the OTLP/HTTP JSON exporter posts (the capture server on 127.0.0.1)
+//   OTLP_URL      where the OTLP/HTTP JSON exporter posts (the fixture generator's capture server)
+//   OTLP_GRPC     instead: the OTLP/gRPC endpoint (`otrace receive`, as a Collector on :4317 would
+//                 be); metrics are then exported there too
 //   PROPAGATION   "w3c" (default), "b3" (B3 single header only) or "none": a service that ignores
 //                 incoming trace context
 // Loaded with require() before node:http so that the HTTP instrumentation can patch it.
-const { SpanStatusCode, trace } = require('@opentelemetry/api');
+const { SpanStatusCode, metrics, trace } = require('@opentelemetry/api');
 const { CompositePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core');
 const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-http');
+const { OTLPTraceExporter: GrpcTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc');
+const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-grpc');
+const { MeterProvider, PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics');
 const { B3Propagator } = require('@opentelemetry/propagator-b3');
 const { registerInstrumentations } = require('@opentelemetry/instrumentation');
 const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http');
@@ -16,12 +21,28 @@ const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
 
 const serviceName = process.env.SERVICE_NAME;
 const url = process.env.OTLP_URL;
-if (!serviceName || !url) throw new Error('SERVICE_NAME and OTLP_URL must be set');
+const grpc = process.env.OTLP_GRPC;
+if (!serviceName || !(url || grpc)) throw new Error('SERVICE_NAME and OTLP_URL or OTLP_GRPC must be set');
 
+const resource = resourceFromAttributes({ 'service.name': serviceName, 'service.version': '1.0.0' });
+const exporter = grpc ? new GrpcTraceExporter({ url: grpc }) : new OTLPTraceExporter({ url });
 const provider = new NodeTracerProvider({
-  resource: resourceFromAttributes({ 'service.name': serviceName, 'service.version': '1.0.0' }),
-  spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url }), { scheduledDelayMillis: 100 })],
+  resource,
+  spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 100 })],
 });
+// The seed's counter and histogram go where the spans go, when that is a Collector-like endpoint.
+const meterProvider = grpc
+  ? new MeterProvider({
+      resource,
+      readers: [
+        new PeriodicExportingMetricReader({
+          exporter: new OTLPMetricExporter({ url: grpc }),
+          exportIntervalMillis: 1000,
+        }),
+      ],
+    })
+  : undefined;
+if (meterProvider) metrics.setGlobalMeterProvider(meterProvider);
 // An empty composite propagator extracts nothing: the service starts a new trace for every request.
 const PROPAGATORS = {
   w3c: () => new W3CTraceContextPropagator(),
@@ -37,10 +58,11 @@ registerInstrumentations({ instrumentations: [new HttpInstrumentation()] });
  * not wait for a batch the timer has started sending); the orchestrator asks before stopping us.
  */
 async function flush() {
-  await provider.shutdown();
+  await Promise.all([provider.shutdown(), meterProvider?.shutdown()]);
 }
 
 const tracer = trace.getTracer(serviceName, '1.0.0');
+const meter = metrics.getMeter(serviceName, '1.0.0');
 
 /** Runs `work` under a new active span and records a failure the way application code would. */
 function inSpan(name, options, work) {
@@ -57,4 +79,4 @@ function inSpan(name, options, work) {
   });
 }
 
-module.exports = { flush, inSpan, tracer };
+module.exports = { flush, inSpan, meter, tracer };

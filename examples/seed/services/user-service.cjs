@@ -6,7 +6,7 @@
 //               parallel; "audit" writes an audit record through a queue that loses the trace context;
 //               "publish" publishes an order event to order-service over a plain TCP "queue"
 //   EVENTS_PORT where order-service takes events (publish)
-const { flush, inSpan } = require('./tracing.cjs');
+const { flush, inSpan, meter } = require('./tracing.cjs');
 const http = require('node:http');
 const net = require('node:net');
 const { SpanKind, context, propagation } = require('@opentelemetry/api');
@@ -16,6 +16,15 @@ const scenario = process.env.SCENARIO ?? '';
 const TIMEOUT_MS = 5000;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// The seed's metrics: requests served, and how long order-service took to answer.
+const profileRequests = meter.createCounter('user_profile_requests', {
+  description: 'profile requests served',
+});
+const orderCallDuration = meter.createHistogram('order_service_call_duration', {
+  description: 'time to get the orders from order-service',
+  unit: 'ms',
+});
 
 /** GET on order-service; the HTTP instrumentation records the CLIENT span and injects traceparent. */
 function getJson(path) {
@@ -103,7 +112,10 @@ async function getUserProfile(userId) {
       return { id: userId, name: 'Ada' };
     });
     if (scenario === 'audit') writeAuditLog(userId);
-    const orders = step('get_user_orders', () => getUserOrders(userId));
+    const callStarted = Date.now();
+    const orders = step('get_user_orders', () => getUserOrders(userId)).finally(() =>
+      orderCallDuration.record(Date.now() - callStarted),
+    );
     if (scenario === 'fanout') {
       const recommendations = step('get_recommendations', () =>
         getJson(`/recommendations?user_id=${userId}`),
@@ -124,6 +136,7 @@ const server = http.createServer(async (req, res) => {
     return;
   }
   try {
+    profileRequests.add(1);
     const profile = await getUserProfile(match[1]);
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(profile));
   } catch (error) {

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { traceMatches } from '../../src/analysis/match-query.js';
-import type { TraceQuery } from '../../src/model/query.js';
 import { makeSpan, makeTrace, ms } from '../helpers/make-span.js';
+import { ANY_QUERY } from '../helpers/query.js';
 
-const ANY: TraceQuery = {
-  service: undefined,
-  operation: undefined,
-  tags: [],
-  start: undefined,
-  end: undefined,
-  minDuration: undefined,
-  limit: 100,
-  traceQL: undefined,
-};
+const ANY = ANY_QUERY;
 
 const trace = makeTrace([
   makeSpan({ id: 'a', service: 'user-service', name: 'GET', kind: 'server', endMs: 5000 }),

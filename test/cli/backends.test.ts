@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ListDocumentSchema } from '../../src/render/list.js';
 import { ShowDocumentSchema } from '../../src/render/show-json.js';
-import { type FakeBackend, json, startFakeBackend } from '../helpers/fake-backend.js';
+import { json, useFakeBackend } from '../helpers/fake-backend.js';
 import { runCli } from '../helpers/run-cli.js';
 
 /**
@@ -18,16 +18,7 @@ const JAEGER_V1 = readFileSync('fixtures/seed/order-service-slow.jaeger.json', '
 const TRACE_ID = OTLP.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.traceId;
 const V3_NOT_FOUND = { error: { httpCode: 404, message: 'No traces found' } };
 
-let backend: FakeBackend | undefined;
-afterEach(async () => {
-  await backend?.close();
-  backend = undefined;
-});
-
-async function serve(handler: (req: IncomingMessage, res: ServerResponse, count: number) => void) {
-  backend = await startFakeBackend(handler);
-  return backend;
-}
+const serve = useFakeBackend();
 
 const jaegerV3 = (req: IncomingMessage, res: ServerResponse) => {
   if (req.url === `/api/v3/traces/${TRACE_ID}`) json(res, 200, { result: OTLP });
@@ -201,7 +192,6 @@ describe('show --jaeger / --tempo', () => {
     const server = await serve(jaegerV3);
     const url = server.url;
     await server.close();
-    backend = undefined;
     const { code, stderr } = await runCli(['show', TRACE_ID, '--jaeger', url]);
     expect(code).toBe(3);
     expect(stderr).toBe(

@@ -3,17 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorsDocumentSchema } from '../../src/render/errors-json.js';
 import { type FakeBackend, json, startFakeBackend } from '../helpers/fake-backend.js';
 import { runCli } from '../helpers/run-cli.js';
+import { SEED_SCENARIOS, seedFile } from '../helpers/seed.js';
 
 /** `otrace errors` on our real-SDK scenarios, from files and from a Jaeger search. */
-const SCENARIOS = [
-  'healthy',
-  'order-service-down',
-  'order-service-slow',
-  'retry-recovers',
-  'db-error-fanout',
-];
-const FILES = SCENARIOS.map((s) => `fixtures/seed/${s}.otlp.json`);
-const seed = (name: string) => `fixtures/seed/${name}.otlp.json`;
+/** Every seed scenario but the broken propagation (no errors there, and two traces). */
+const SCENARIOS = SEED_SCENARIOS.filter((s) => s !== 'broken-propagation');
+const seed = (name: string) => seedFile(name);
+const FILES = SCENARIOS.map(seed);
 
 async function errorsJson(args: string[]) {
   const result = await runCli(['errors', ...args, '--format', 'json']);

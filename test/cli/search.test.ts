@@ -1,23 +1,17 @@
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import { ListDocumentSchema } from '../../src/render/list.js';
-import { type FakeBackend, json, startFakeBackend } from '../helpers/fake-backend.js';
+import { json, useFakeBackend } from '../helpers/fake-backend.js';
 import { runCli } from '../helpers/run-cli.js';
+import { SEED_SCENARIOS } from '../helpers/seed.js';
 
 /**
  * Searching across traces: `list` on files, and against real HTTP servers on 127.0.0.1 speaking
  * Jaeger api_v3 (with and without trace-summaries), a v1-only Jaeger and Tempo, each serving our
  * real-SDK seed fixtures in that backend's wire format.
  */
-const SCENARIOS = [
-  'healthy',
-  'order-service-down',
-  'order-service-slow',
-  'retry-recovers',
-  'db-error-fanout',
-  'broken-propagation',
-] as const;
+const SCENARIOS = SEED_SCENARIOS;
 
 interface OtlpDoc {
   resourceSpans: { scopeSpans: { spans: { traceId: string; name: string }[] }[] }[];
@@ -41,15 +35,7 @@ const WINDOW = ['--start', '2026-11-24T00:00:00Z', '--end', '2026-11-24T01:00:00
 const WINDOW_SECONDS = [Date.parse('2026-11-24T00:00:00Z') / 1000, Date.parse('2026-11-24T01:00:00Z') / 1000];
 const PLAIN_404 = (res: ServerResponse) => json(res, 404, '404 page not found\n', 'text/plain');
 
-let backend: FakeBackend | undefined;
-afterEach(async () => {
-  await backend?.close();
-  backend = undefined;
-});
-async function serve(handler: (req: IncomingMessage, res: ServerResponse, count: number) => void) {
-  backend = await startFakeBackend(handler);
-  return backend;
-}
+const serve = useFakeBackend();
 const query = (path: string) => new URL(path, 'http://x').searchParams;
 const listed = (stdout: string) => ListDocumentSchema.parse(JSON.parse(stdout)).traces;
 

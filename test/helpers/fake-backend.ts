@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 export interface FakeBackend {
   readonly url: string;
@@ -32,4 +33,22 @@ export async function startFakeBackend(
 
 export function json(res: ServerResponse, status: number, body: unknown, type = 'application/json'): void {
   res.writeHead(status, { 'content-type': type }).end(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+/**
+ * For a test file: `serve(handler)` starts a fake backend that is closed after each test.
+ * Call once at the top of the file.
+ */
+export function useFakeBackend(): (
+  handler: (req: IncomingMessage, res: ServerResponse, count: number) => void,
+) => Promise<FakeBackend> {
+  let backend: FakeBackend | undefined;
+  afterEach(async () => {
+    await backend?.close();
+    backend = undefined;
+  });
+  return async (handler) => {
+    backend = await startFakeBackend(handler);
+    return backend;
+  };
 }

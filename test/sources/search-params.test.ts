@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceQuery } from '../../src/model/query.js';
 import type { Nanos } from '../../src/model/types.js';
 import { rfc3339 } from '../../src/sources/jaeger-backend.js';
 import { toTraceQL } from '../../src/sources/tempo-backend.js';
+import { ANY_QUERY } from '../helpers/query.js';
 
-const ANY: TraceQuery = {
-  service: undefined,
-  operation: undefined,
-  tags: [],
-  start: undefined,
-  end: undefined,
-  minDuration: undefined,
-  limit: 100,
-  traceQL: undefined,
-};
+const ANY = ANY_QUERY;
 
 describe('rfc3339', () => {
   it('writes UTC with the nanoseconds only when there are some', () => {

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Severity } from '../../analysis/findings.js';
 import { checkPropagation, focusReport } from '../../analysis/propagation/check-propagation.js';
 import { severityOf } from '../../analysis/propagation/findings.js';
@@ -11,13 +11,7 @@ import { loadConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { writeResult } from '../output.js';
 import { type SelectOptions, selectTraces } from '../select-traces.js';
-import {
-  backendOptions,
-  formatOption,
-  inputOptions,
-  type OutputFormat,
-  searchOptions,
-} from './shared-options.js';
+import { acrossTracesCommand, type OutputFormat } from './shared-options.js';
 
 const FAIL_ON = ['error', 'warn', 'info'] as const;
 type FailOn = (typeof FAIL_ON)[number];
@@ -35,15 +29,13 @@ interface CheckOptions extends SelectOptions {
 }
 
 export function checkPropagationCommand(ctx: CommandContext): Command {
-  const command = new Command('check-propagation')
-    .description(
-      'find where trace context breaks between services (split traces, lost context, orphans, hidden hops, clock skew) and say why',
-    )
-    .argument('[files...]', 'trace files, the same as -f for each');
-  for (const option of [...inputOptions(), ...backendOptions(), ...searchOptions()])
-    command.addOption(option);
-  command
-    .addOption(formatOption())
+  return acrossTracesCommand<CheckOptions>(
+    'check-propagation',
+    'find where trace context breaks between services (split traces, lost context, orphans, hidden hops, clock skew) and say why',
+    async (options) => {
+      process.exitCode = await runCheck(ctx, options);
+    },
+  )
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse is present')
         .choices(FAIL_ON)
@@ -55,11 +47,7 @@ export function checkPropagationCommand(ctx: CommandContext): Command {
         'a peer outside the traced world (service, host or host:port): calls to it are never flagged; repeatable',
       ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
     )
-    .option('--config <path>', 'project config file (default: .otrace.json here, if present)')
-    .action(async (files: string[], options: CheckOptions) => {
-      process.exitCode = await runCheck(ctx, { ...options, file: [...(options.file ?? []), ...files] });
-    });
-  return command;
+    .option('--config <path>', 'project config file (default: .otrace.json here, if present)');
 }
 
 async function runCheck(ctx: CommandContext, options: CheckOptions): Promise<number> {

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { analyzeFailures } from '../../analysis/analyze-trace.js';
 import { collectErrorRecords, type ErrorRecord } from '../../analysis/error-records.js';
 import { ErrorAccumulator, GROUP_BY, type GroupBy } from '../../analysis/group-errors.js';
@@ -11,13 +11,7 @@ import { eachTrace } from '../each-trace.js';
 import { writeResult } from '../output.js';
 import { parseCount, parseDuration } from '../parse-options.js';
 import { type SelectOptions, selectTraces } from '../select-traces.js';
-import {
-  backendOptions,
-  formatOption,
-  inputOptions,
-  type OutputFormat,
-  searchOptions,
-} from './shared-options.js';
+import { acrossTracesCommand, type OutputFormat, timeoutOption } from './shared-options.js';
 
 export const FAIL_ON = ['any', 'origin'] as const;
 type FailOn = (typeof FAIL_ON)[number];
@@ -32,15 +26,13 @@ interface ErrorsOptions extends SelectOptions {
 }
 
 export function errorsCommand(ctx: CommandContext): Command {
-  const command = new Command('errors')
-    .description(
-      'what is failing across traces, how often, and where it starts: failing spans grouped by service, operation and error, each origin, propagated, timeout or recovered',
-    )
-    .argument('[files...]', 'trace files, the same as -f for each');
-  for (const option of [...inputOptions(), ...backendOptions(), ...searchOptions()])
-    command.addOption(option);
-  command
-    .addOption(formatOption())
+  return acrossTracesCommand<ErrorsOptions>(
+    'errors',
+    'what is failing across traces, how often, and where it starts: failing spans grouped by service, operation and error, each origin, propagated, timeout or recovered',
+    async (options) => {
+      process.exitCode = await runErrors(ctx, options);
+    },
+  )
     .addOption(
       new Option(
         '--group-by <dims>',
@@ -59,16 +51,7 @@ export function errorsCommand(ctx: CommandContext): Command {
         .default('any'),
     )
     .option('--max-errors <n>', 'tolerate up to n failing spans at the --fail-on level before exiting 1', '0')
-    .addOption(
-      new Option(
-        '--timeout <dur>',
-        'a time limit in force (e.g. the client timeout): spans that ran into it are timeouts; repeatable',
-      ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
-    )
-    .action(async (files: string[], options: ErrorsOptions) => {
-      process.exitCode = await runErrors(ctx, { ...options, file: [...(options.file ?? []), ...files] });
-    });
-  return command;
+    .addOption(timeoutOption());
 }
 
 async function runErrors(ctx: CommandContext, options: ErrorsOptions): Promise<number> {

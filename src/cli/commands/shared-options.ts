@@ -1,4 +1,4 @@
-import { Option } from 'commander';
+import { Command, Option } from 'commander';
 import { INPUT_FORMATS } from '../../schema/decode.js';
 
 const repeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -56,4 +56,32 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export function formatOption(): Option {
   return new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text');
+}
+
+/**
+ * A command that looks across traces (list, errors, check-propagation): trace files as arguments
+ * or `-f`, or a Jaeger/Tempo search, with the search flags and `--format`. `run` gets the options
+ * with the file arguments folded into `file`.
+ */
+export function acrossTracesCommand<O extends { file?: string[] }>(
+  name: string,
+  description: string,
+  run: (options: O) => Promise<void>,
+): Command {
+  const command = new Command(name)
+    .description(description)
+    .argument('[files...]', 'trace files, the same as -f for each');
+  for (const option of [...inputOptions(), ...backendOptions(), ...searchOptions(), formatOption()])
+    command.addOption(option);
+  return command.action((files: string[], options: O) =>
+    run({ ...options, file: [...(options.file ?? []), ...files] }),
+  );
+}
+
+/** `--timeout <dur>`, repeatable: a limit in force, as `show` and `errors` take it. */
+export function timeoutOption(): Option {
+  return new Option(
+    '--timeout <dur>',
+    'a time limit in force (e.g. the client timeout): spans that ran into it are timeouts; repeatable',
+  ).argParser(repeatable);
 }

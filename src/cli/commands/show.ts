@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { analyzeTrace } from '../../analysis/analyze-trace.js';
 import { summarizeTrace } from '../../analysis/summarize-trace.js';
 import { EXIT, SourceError, UsageError } from '../../errors.js';
@@ -15,7 +15,13 @@ import { loadTraces } from '../load-input.js';
 import { writeResult } from '../output.js';
 import { parseCount, parseDuration } from '../parse-options.js';
 import { startProgress } from '../progress.js';
-import { backendOptions, formatOption, inputOptions, type OutputFormat } from './shared-options.js';
+import {
+  backendOptions,
+  formatOption,
+  inputOptions,
+  type OutputFormat,
+  timeoutOption,
+} from './shared-options.js';
 
 interface ShowOptions extends BackendOptions {
   file?: string[];
@@ -52,12 +58,7 @@ export function showCommand(ctx: CommandContext): Command {
     .option('--max-spans <n>', 'stop after this many span lines and say what was left out', '1000')
     .option('--no-fold', 'do not fold runs of similar sibling spans into one line')
     .option('--timeline', 'add a proportional time bar per span (a terminal waterfall)')
-    .addOption(
-      new Option(
-        '--timeout <dur>',
-        'a time limit in force (e.g. the client timeout): spans that ran into it are timeouts; repeatable',
-      ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
-    )
+    .addOption(timeoutOption())
     .option('--wait <dur>', 'poll the backend until the trace exists and stops growing, for up to this long')
     .action(async (traceId: string | undefined, options: ShowOptions) => {
       process.exitCode = await runShow(ctx, traceId, options);

@@ -66,7 +66,11 @@ export interface ErrorsVerdict {
   readonly failed: boolean;
 }
 
-export function renderErrorsJson(report: ErrorReport, verdict: ErrorsVerdict, top: number): string {
+export function buildErrorsDocument(
+  report: ErrorReport,
+  verdict: ErrorsVerdict,
+  top: number,
+): ErrorsDocument {
   const top1 = report.topOrigin;
   const doc: ErrorsDocument = {
     schemaVersion: ERRORS_SCHEMA_VERSION,
@@ -107,5 +111,5 @@ export function renderErrorsJson(report: ErrorReport, verdict: ErrorsVerdict, to
       examples: [...g.examples],
     })),
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return doc;
 }

@@ -24,8 +24,10 @@ export const ListDocumentSchema = z.object({
   ),
 });
 
-export function renderListJson(summaries: readonly TraceSummary[]): string {
-  const doc: z.infer<typeof ListDocumentSchema> = {
+export type ListDocument = z.infer<typeof ListDocumentSchema>;
+
+export function buildListDocument(summaries: readonly TraceSummary[]): ListDocument {
+  return {
     schemaVersion: LIST_SCHEMA_VERSION,
     traces: summaries.map((s) => ({
       traceId: s.traceId,
@@ -39,7 +41,6 @@ export function renderListJson(summaries: readonly TraceSummary[]): string {
       services: [...s.services],
     })),
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
 /** One row per trace, widest column (the root operation) cut to fit `width`. */

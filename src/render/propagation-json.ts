@@ -50,10 +50,10 @@ export const PropagationDocumentSchema = z.object({
 });
 export type PropagationDocument = z.infer<typeof PropagationDocumentSchema>;
 
-export function renderPropagationJson(
+export function buildPropagationDocument(
   report: PropagationReport,
   verdict: { failOn: 'error' | 'warning' | 'info'; failed: boolean },
-): string {
+): PropagationDocument {
   const doc: PropagationDocument = {
     schemaVersion: PROPAGATION_SCHEMA_VERSION,
     tracesAnalysed: report.traces,
@@ -74,5 +74,5 @@ export function renderPropagationJson(
       message: propagationMessage(f),
     })),
   };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return doc;
 }

@@ -5,11 +5,10 @@ import { severityOf } from '../../analysis/propagation/findings.js';
 import { EXIT } from '../../errors.js';
 import { buildTree } from '../../model/build-tree.js';
 import type { TraceTree } from '../../model/types.js';
-import { renderPropagationJson } from '../../render/propagation-json.js';
-import { renderPropagationText } from '../../render/propagation-text.js';
+import { propagationReportOf } from '../../render/reports.js';
 import { loadConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
-import { writeResult } from '../output.js';
+import { emitReport, parseOutputs } from '../emit-report.js';
 import { type SelectOptions, selectTraces } from '../select-traces.js';
 import { acrossTracesCommand, type OutputFormat } from './shared-options.js';
 
@@ -26,6 +25,7 @@ interface CheckOptions extends SelectOptions {
   failOn: FailOn;
   external?: string[];
   config?: string;
+  output?: string[];
 }
 
 export function checkPropagationCommand(ctx: CommandContext): Command {
@@ -51,6 +51,7 @@ export function checkPropagationCommand(ctx: CommandContext): Command {
 }
 
 async function runCheck(ctx: CommandContext, options: CheckOptions): Promise<number> {
+  const outputs = parseOutputs(options.output ?? []);
   const config = loadConfig(options.config);
   const external = new Set(
     [...(config.external ?? []), ...(options.external ?? [])].map((p) => p.toLowerCase()),
@@ -62,10 +63,6 @@ async function runCheck(ctx: CommandContext, options: CheckOptions): Promise<num
   const report = focusReport(checkPropagation(trees, { external }), options.service);
   const failOn = FAIL_ON_SEVERITY[options.failOn];
   const failed = report.findings.some((f) => RANK[severityOf(f)] <= RANK[failOn]);
-  writeResult(
-    options.format === 'json'
-      ? renderPropagationJson(report, { failOn, failed })
-      : renderPropagationText(report, ctx.styleFor(options.format), ctx.width),
-  );
+  emitReport(ctx, propagationReportOf(report, { failOn, failed }), options.format, outputs);
   return failed ? EXIT.findings : EXIT.ok;
 }

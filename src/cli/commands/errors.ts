@@ -4,11 +4,10 @@ import { collectErrorRecords, type ErrorRecord } from '../../analysis/error-reco
 import { ErrorAccumulator, GROUP_BY, type GroupBy } from '../../analysis/group-errors.js';
 import { EXIT } from '../../errors.js';
 import type { Nanos } from '../../model/types.js';
-import { renderErrorsJson } from '../../render/errors-json.js';
-import { renderErrorsText } from '../../render/errors-text.js';
+import { errorsReport } from '../../render/reports.js';
 import type { CommandContext } from '../context.js';
 import { eachTrace } from '../each-trace.js';
-import { writeResult } from '../output.js';
+import { emitReport, parseOutputs } from '../emit-report.js';
 import { parseCount, parseDuration } from '../parse-options.js';
 import { type SelectOptions, selectTraces } from '../select-traces.js';
 import { acrossTracesCommand, type OutputFormat, timeoutOption } from './shared-options.js';
@@ -23,6 +22,7 @@ interface ErrorsOptions extends SelectOptions {
   failOn: FailOn;
   maxErrors: string;
   timeout?: string[];
+  output?: string[];
 }
 
 export function errorsCommand(ctx: CommandContext): Command {
@@ -63,6 +63,7 @@ async function runErrors(ctx: CommandContext, options: ErrorsOptions): Promise<n
         : 20
       : parseCount(options.top, '--top', 1);
   const maxErrors = parseCount(options.maxErrors, '--max-errors');
+  const outputs = parseOutputs(options.output ?? []);
   const selected = await selectTraces(ctx, options, { summaries: false });
   const traces = selected.kind === 'traces' ? selected.traces : [];
   const accumulator = new ErrorAccumulator(options.groupBy, options.service);
@@ -75,16 +76,12 @@ async function runErrors(ctx: CommandContext, options: ErrorsOptions): Promise<n
   });
   const report = accumulator.report();
   const verdict = { failOn: options.failOn, maxErrors, failingSpans, failed: failingSpans > maxErrors };
-  writeResult(
-    options.format === 'json'
-      ? renderErrorsJson(report, verdict, top)
-      : renderErrorsText(report, {
-          style: ctx.styleFor(options.format),
-          width: ctx.width,
-          top,
-          failingSpans,
-        }),
-  );
+  // A group fails its check when its spans count against the run (see atOrAbove).
+  const counts = (group: (typeof report.groups)[number]) =>
+    group.errorClass !== 'recovered' &&
+    (options.failOn === 'any' ||
+      ((group.errorClass === 'origin' || group.errorClass === 'timeout') && group.where !== 'downstream'));
+  emitReport(ctx, errorsReport(report, verdict, top, counts), options.format, outputs);
   return verdict.failed ? EXIT.findings : EXIT.ok;
 }
 

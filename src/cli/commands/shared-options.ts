@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { REPORT_FORMATS, type ReportFormat } from '../../render/report.js';
 import { INPUT_FORMATS } from '../../schema/decode.js';
 
 const repeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
@@ -51,11 +52,18 @@ export function searchOptions(): Option[] {
   ];
 }
 
-export const OUTPUT_FORMATS = ['text', 'json'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+export type OutputFormat = ReportFormat;
 
 export function formatOption(): Option {
-  return new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('text');
+  return new Option('--format <format>', 'report format on stdout').choices(REPORT_FORMATS).default('text');
+}
+
+/** `--output [format=]file`, repeatable: the report also goes to files, in other formats. */
+export function outputOption(): Option {
+  return new Option(
+    '--output <[format=]file>',
+    'also write the report to a file (format from the extension or format=file: junit=report.xml); repeatable',
+  ).argParser(repeatable);
 }
 
 /**
@@ -71,7 +79,13 @@ export function acrossTracesCommand<O extends { file?: string[] }>(
   const command = new Command(name)
     .description(description)
     .argument('[files...]', 'trace files, the same as -f for each');
-  for (const option of [...inputOptions(), ...backendOptions(), ...searchOptions(), formatOption()])
+  for (const option of [
+    ...inputOptions(),
+    ...backendOptions(),
+    ...searchOptions(),
+    formatOption(),
+    outputOption(),
+  ])
     command.addOption(option);
   return command.action((files: string[], options: O) =>
     run({ ...options, file: [...(options.file ?? []), ...files] }),

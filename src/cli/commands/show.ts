@@ -4,15 +4,14 @@ import { summarizeTrace } from '../../analysis/summarize-trace.js';
 import { EXIT, SourceError, UsageError } from '../../errors.js';
 import type { Nanos, Trace } from '../../model/types.js';
 import { renderListText } from '../../render/list.js';
-import { renderShowJson } from '../../render/show-json.js';
-import { renderShowText } from '../../render/show-text.js';
+import { showReport } from '../../render/reports.js';
 import { PLAIN_STYLE } from '../../render/style.js';
 import type { InputFormat } from '../../schema/decode.js';
 import { parseHexTraceId } from '../../schema/ids.js';
 import type { CommandContext } from '../context.js';
+import { emitReport, parseOutputs } from '../emit-report.js';
 import { type BackendOptions, chooseBackend, fetchTrace } from '../fetch-trace.js';
 import { loadTraces } from '../load-input.js';
-import { writeResult } from '../output.js';
 import { parseCount, parseDuration } from '../parse-options.js';
 import { startProgress } from '../progress.js';
 import {
@@ -20,6 +19,7 @@ import {
   formatOption,
   inputOptions,
   type OutputFormat,
+  outputOption,
   timeoutOption,
 } from './shared-options.js';
 
@@ -36,6 +36,7 @@ interface ShowOptions extends BackendOptions {
   fold: boolean;
   timeline?: boolean;
   timeout?: string[];
+  output?: string[];
 }
 
 export function showCommand(ctx: CommandContext): Command {
@@ -50,6 +51,7 @@ export function showCommand(ctx: CommandContext): Command {
   for (const option of [...inputOptions(), ...backendOptions()]) command.addOption(option);
   command
     .addOption(formatOption())
+    .addOption(outputOption())
     .option('--stack', 'print exception stack traces')
     .option('--depth <n>', 'show at most this many levels below the root')
     .option('--errors-only', 'show only failing spans and their ancestors')
@@ -77,6 +79,7 @@ async function runShow(
   const minDuration =
     options.minDuration === undefined ? undefined : parseDuration(options.minDuration, '--min-duration');
   const maxSpans = parseCount(options.maxSpans, '--max-spans', 1);
+  const outputs = parseOutputs(options.output ?? []);
 
   let files = options.file ?? [];
   let traceId = traceIdArg;
@@ -88,24 +91,17 @@ async function runShow(
   const wait = options.wait === undefined ? undefined : parseDuration(options.wait, '--wait');
   const trace = await readTrace(ctx, traceId, files, options, wait);
   const analysis = analyzeTrace(trace, { limits: timeouts as Nanos[] });
-  if (options.format === 'json') {
-    writeResult(renderShowJson(analysis));
-  } else {
-    writeResult(
-      renderShowText(analysis, {
-        style: ctx.styleFor(options.format),
-        stack: options.stack === true,
-        maxDepth: depth,
-        errorsOnly: options.errorsOnly === true,
-        minDuration,
-        service: options.service,
-        maxSpans,
-        fold: options.fold,
-        timeline: options.timeline === true,
-        width: ctx.width,
-      }),
-    );
-  }
+  const report = showReport(analysis, {
+    stack: options.stack === true,
+    maxDepth: depth,
+    errorsOnly: options.errorsOnly === true,
+    minDuration,
+    service: options.service,
+    maxSpans,
+    fold: options.fold,
+    timeline: options.timeline === true,
+  });
+  emitReport(ctx, report, options.format, outputs);
   return analysis.diagnosis.kind === 'ok' ? EXIT.ok : EXIT.findings;
 }
 

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { ErrorsDocumentSchema } from './errors-json.js';
+import { ListDocumentSchema } from './list.js';
+import { PropagationDocumentSchema } from './propagation-json.js';
+import { ShowDocumentSchema } from './show-json.js';
+
+/**
+ * The JSON contracts, by the file name of their JSON Schema in `schemas/`. The zod schemas are the
+ * source; `npm run schemas` writes the JSON Schemas from them and a test keeps the two in step.
+ */
+export const JSON_CONTRACTS = {
+  show: ShowDocumentSchema,
+  list: ListDocumentSchema,
+  errors: ErrorsDocumentSchema,
+  'check-propagation': PropagationDocumentSchema,
+} as const;
+
+export function jsonSchemaOf(name: keyof typeof JSON_CONTRACTS): string {
+  const schema = z.toJSONSchema(JSON_CONTRACTS[name], { target: 'draft-2020-12' }) as Record<string, unknown>;
+  return `${JSON.stringify({ ...schema, title: `otrace ${name} --format json` }, null, 2)}\n`;
+}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, OtraceError } from '../errors.js';
+import { assertCommand } from './commands/assert.js';
 import { checkPropagationCommand } from './commands/check-propagation.js';
 import { errorsCommand } from './commands/errors.js';
 import { listCommand } from './commands/list.js';
@@ -13,7 +14,7 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0  done; show: the trace has no unrecovered error; errors: none at the --fail-on level
   1  findings: show: the trace has errors or timeouts; errors: more than --max-errors failing spans;
-     check-propagation: a finding at or above --fail-on (for CI)
+     check-propagation: a finding at or above --fail-on; assert: a rule failed (for CI)
   2  usage or input error: bad option, unreadable or malformed trace data
   3  source unavailable: missing file, trace not found
 Colour: off when stdout is not a terminal, with NO_COLOR or --no-color; FORCE_COLOR forces it.`;
@@ -43,6 +44,7 @@ export function buildProgram(argv: readonly string[]): Command {
     listCommand(ctx),
     errorsCommand(ctx),
     checkPropagationCommand(ctx),
+    assertCommand(ctx),
     receiveCommand(ctx),
   ]) {
     command.addHelpText('after', EXIT_CODES_HELP).exitOverride();

@@ -31,7 +31,7 @@ export interface SelectOptions extends BackendOptions, SearchOptions {
 export async function selectTraces(
   ctx: CommandContext,
   options: SelectOptions,
-  want: { summaries: boolean; everyService?: boolean },
+  want: { summaries: boolean; everyService?: boolean; keepAttributes?: readonly string[] },
 ): Promise<{ kind: 'traces'; traces: Trace[] } | { kind: 'summaries'; summaries: TraceSummary[] }> {
   const files = options.file ?? [];
   const now = (BigInt(Date.now()) * 1_000_000n) as Nanos;
@@ -44,7 +44,7 @@ export async function selectTraces(
         inputFormat: options.inputFormat,
         stdinIsTTY: ctx.terminal.stdinIsTTY,
         // The whole input is read before any trace is complete: keep only what is analysed.
-        compact: spanCompactor(query.tags.map(([key]) => key)),
+        compact: spanCompactor([...query.tags.map(([key]) => key), ...(want.keepAttributes ?? [])]),
       },
       ctx.warn,
     );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AssertDocumentSchema } from './assert-report.js';
 import { ErrorsDocumentSchema } from './errors-json.js';
 import { ListDocumentSchema } from './list.js';
 import { PropagationDocumentSchema } from './propagation-json.js';
@@ -13,6 +14,7 @@ export const JSON_CONTRACTS = {
   list: ListDocumentSchema,
   errors: ErrorsDocumentSchema,
   'check-propagation': PropagationDocumentSchema,
+  assert: AssertDocumentSchema,
 } as const;
 
 export function jsonSchemaOf(name: keyof typeof JSON_CONTRACTS): string {

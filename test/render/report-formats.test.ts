@@ -117,11 +117,14 @@ describe('JSON Schemas in schemas/', () => {
 
   it('the JSON of every command validates against its schema file', async () => {
     const ajv = new Ajv2020({ strict: false });
+    const rules = join(scratch(), 'rules.json');
+    writeFileSync(rules, JSON.stringify({ rules: [{ type: 'no-timeouts' }] }));
     const runs: [keyof typeof JSON_CONTRACTS, string[]][] = [
       ['show', ['show', DOWN]],
       ['list', ['list', DOWN, BROKEN]],
       ['errors', ['errors', DOWN, BROKEN]],
       ['check-propagation', ['check-propagation', BROKEN]],
+      ['assert', ['assert', DOWN, '--rules', rules]],
     ];
     for (const [name, args] of runs) {
       const validate = ajv.compile(JSON.parse(readFileSync(`schemas/${name}.schema.json`, 'utf8')));

@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { analyzeFailures } from '../../analysis/analyze-trace.js';
+import { evaluateRules } from '../../analysis/assert-rules.js';
+import { checkPropagation } from '../../analysis/propagation/check-propagation.js';
+import { EXIT } from '../../errors.js';
+import { assertReport, ruleFailed } from '../../render/assert-report.js';
+import type { CommandContext } from '../context.js';
+import { emitReport, parseOutputs } from '../emit-report.js';
+import { loadRules } from '../rules-file.js';
+import { type SelectOptions, selectTraces } from '../select-traces.js';
+import { acrossTracesCommand, type OutputFormat } from './shared-options.js';
+
+interface AssertOptions extends SelectOptions {
+  format: OutputFormat;
+  output?: string[];
+  rules?: string;
+}
+
+export function assertCommand(ctx: CommandContext): Command {
+  return acrossTracesCommand<AssertOptions>(
+    'assert',
+    'check rules over traces (no error origins, no timeouts, duration bounds, span counts, required attributes, propagation, no orphans); exit 1 if any fails',
+    async (options) => {
+      process.exitCode = await runAssert(ctx, options);
+    },
+  ).option('--rules <file>', 'the rules file, JSON or YAML (default: otrace.rules.json, .yaml or .yml here)');
+}
+
+async function runAssert(ctx: CommandContext, options: AssertOptions): Promise<number> {
+  const outputs = parseOutputs(options.output ?? []);
+  const { file, rules } = loadRules(options.rules);
+  // Rules look across services (propagation), so every service's traces are read.
+  // Attributes the rules read must survive the compaction of spans.
+  const keepAttributes = rules.flatMap((r) => [
+    ...Object.keys(r.select.attributes ?? {}),
+    ...(r.type === 'required-attributes' ? r.attributes : []),
+  ]);
+  const selected = await selectTraces(ctx, options, { summaries: false, everyService: true, keepAttributes });
+  const traces = selected.kind === 'traces' ? selected.traces : [];
+  const analysed = traces.map((trace) => analyzeFailures(trace, { limits: [] }));
+  const propagation = checkPropagation(
+    analysed.map((a) => a.tree),
+    { external: new Set() },
+  );
+  const results = evaluateRules(rules, analysed, propagation);
+  emitReport(ctx, assertReport(results, file, traces.length), options.format, outputs);
+  return results.some(ruleFailed) ? EXIT.findings : EXIT.ok;
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The CI steps: receive the spans while the app's tests run, then gate on what they show.
+# Reports (JUnit, for the CI's test view) go to $REPORTS; the exit code is the verdict.
+#   OTLP_PORT   where otrace receive takes OTLP/gRPC (default 4317, as a Collector)
+#   REPORTS     the report folder (default otrace-reports)
+set -u
+cd "$(dirname "$0")/../.."
+REPORTS=${REPORTS:-otrace-reports}
+OTLP_PORT=${OTLP_PORT:-4317}
+otrace() { node bin/otrace.js "$@"; }
+mkdir -p "$REPORTS"
+
+# 1. otrace stands in for the Collector; it stops 3 s after the last export.
+otrace receive --grpc "$OTLP_PORT" --http off --out "$REPORTS/traces.jsonl" --until-idle 3s > "$REPORTS/receive.log" &
+receiver=$!
+
+# 2. The app's tests, exporting their spans to it.
+OTLP_GRPC="http://127.0.0.1:$OTLP_PORT" node examples/ci/app-tests.mjs
+wait "$receiver"
+
+# 3. The gates. Each writes JUnit; GitHub annotations go to stdout when run by GitHub Actions.
+format=text
+if [ -n "${GITHUB_ACTIONS:-}" ]; then format=github; fi
+verdict=0
+otrace check-propagation "$REPORTS/traces.jsonl" --format "$format" --output "junit=$REPORTS/propagation.xml" || verdict=1
+otrace errors "$REPORTS/traces.jsonl" --service user-service --fail-on origin --format "$format" --output "junit=$REPORTS/errors.xml" || verdict=1
+otrace assert "$REPORTS/traces.jsonl" --rules examples/ci/otrace.rules.yaml --format "$format" --output "junit=$REPORTS/assert.xml" || verdict=1
+exit "$verdict"

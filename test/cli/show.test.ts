@@ -185,6 +185,27 @@ describe('otrace show', () => {
     expect(badFormat.stderr).toContain("argument 'yaml' is invalid");
   });
 
+  it('never cuts a large JSON report written to a slow pipe', async () => {
+    const many: DocSpan[] = [{ id: 1, name: 'root', startMs: 0, endMs: 10_000 }];
+    for (let i = 2; i < 6000; i++)
+      many.push({ id: i, parent: 1, name: `step-${i}`, startMs: i, endMs: i + 1 });
+    const file = tempFile('many.json', JSON.stringify(otlpDocument(many)));
+    const { spawnSync } = await import('node:child_process');
+    // The reader sleeps before reading: the writer meets a full pipe and must wait, not exit.
+    const result = spawnSync(
+      'bash',
+      ['-c', `node bin/otrace.js show -f '${file}' --format json | (sleep 1; cat)`],
+      {
+        cwd: new URL('../../', import.meta.url),
+        env: { ...process.env, NO_COLOR: '1' },
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+      },
+    );
+    expect(result.stdout.length).toBeGreaterThan(1024 * 1024);
+    expect((JSON.parse(result.stdout) as { spans: unknown[] }).spans).toHaveLength(5999);
+  });
+
   it('ends quietly when the reader goes away (| head)', async () => {
     const many: DocSpan[] = [{ id: 1, name: 'root', startMs: 0, endMs: 10_000 }];
     for (let i = 2; i < 5000; i++)

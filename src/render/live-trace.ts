@@ -43,3 +43,27 @@ export function renderLiveTrace(
 function cut(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }
+
+/** The same, as one NDJSON line: what a script tailing `otrace receive --format ndjson` reads. */
+export function renderLiveTraceJson(
+  trace: Trace,
+  analysis: TraceAnalysis,
+  findings: readonly PropagationFinding[],
+): string {
+  const summary = summarizeTrace(trace);
+  return `${JSON.stringify({
+    traceId: summary.traceId,
+    rootService: summary.rootService,
+    rootName: summary.rootName,
+    rootMissing: summary.rootMissing,
+    durationMs: summary.durationMs,
+    spanCount: summary.spanCount,
+    errorCount: summary.errorCount,
+    diagnosis: { kind: analysis.diagnosis.kind, text: diagnosisText(analysis.diagnosis).join(' ') },
+    findings: findings.map((f) => ({
+      kind: f.kind,
+      severity: severityOf(f),
+      message: propagationMessage(f),
+    })),
+  })}\n`;
+}

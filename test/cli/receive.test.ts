@@ -212,11 +212,20 @@ describe('otrace receive', () => {
     expect(readFileSync(r.out, 'utf8').trim().split('\n')).toHaveLength(1);
   });
 
-  it('--count stops after that many traces', async () => {
-    const r = await startReceive('--count', '1');
+  it('--count stops after that many traces; --format ndjson gives one JSON object per trace', async () => {
+    const r = await startReceive('--count', '1', '--format', 'ndjson');
     await exportSpans(new JsonExporter({ url: `http://${r.http}/v1/traces` }), 'shop', 'one');
     const { code, stdout } = await r.done;
     expect(code).toBe(0);
-    expect(stdout.trim().split('\n')).toHaveLength(1);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      rootService: 'shop',
+      rootName: 'one',
+      spanCount: 1,
+      errorCount: 1,
+      diagnosis: { kind: 'failed' },
+      findings: [],
+    });
   });
 });

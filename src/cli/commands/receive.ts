@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { analyzeTrace } from '../../analysis/analyze-trace.js';
 import { spanCompactor } from '../../analysis/compact-span.js';
 import { checkPropagation } from '../../analysis/propagation/check-propagation.js';
@@ -6,7 +6,7 @@ import { EXIT, UsageError } from '../../errors.js';
 import { TraceCollector } from '../../model/collect-traces.js';
 import { LiveTraces } from '../../model/live-traces.js';
 import type { Trace, TraceTree } from '../../model/types.js';
-import { renderLiveTrace } from '../../render/live-trace.js';
+import { renderLiveTrace, renderLiveTraceJson } from '../../render/live-trace.js';
 import { decodeDocument } from '../../schema/decode.js';
 import { startReceiver } from '../../sources/otlp-receiver.js';
 import { TraceFileWriter } from '../../sources/trace-file-writer.js';
@@ -24,6 +24,7 @@ interface ReceiveOptions {
   count?: string;
   maxBody: string;
   maxPendingSpans: string;
+  format: 'text' | 'ndjson';
 }
 
 /** Completed traces kept for the propagation check of the next ones: a split's halves arrive apart. */
@@ -41,6 +42,11 @@ export function receiveCommand(ctx: CommandContext): Command {
     .option(
       '--out <file>',
       'append every trace export request here, one per line (Collector file-exporter format)',
+    )
+    .addOption(
+      new Option('--format <format>', 'a line of text, or one JSON object (NDJSON), per completed trace')
+        .choices(['text', 'ndjson'])
+        .default('text'),
     )
     .option('--idle <dur>', 'a trace is complete when none of its spans has arrived for this long', '2s')
     .option('--until-idle <dur>', 'stop once no export has arrived for this long (for CI)')
@@ -126,7 +132,11 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
       );
       stats.traces++;
       if (analysis.diagnosis.kind !== 'ok') stats.failed++;
-      writeResult(renderLiveTrace(trace, analysis, findings, ctx.styleFor('text'), ctx.width));
+      writeResult(
+        options.format === 'ndjson'
+          ? renderLiveTraceJson(trace, analysis, findings)
+          : renderLiveTrace(trace, analysis, findings, ctx.styleFor('text'), ctx.width),
+      );
     }
   };
 

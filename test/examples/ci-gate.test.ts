@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../helpers/run-cli.js';
+import { REPO_ROOT, runScript } from '../helpers/run-cli.js';
 
 /**
  * examples/ci/gate.sh, the steps examples/ci/github-actions.yml runs, end to end: otrace receives
@@ -32,24 +31,11 @@ describe('the CI example', () => {
   it('fails the pipeline on the broken propagation, and only on that', async () => {
     const reports = mkdtempSync(join(tmpdir(), 'otrace-ci-'));
     const port = await freePort();
-    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-      const child = spawn('bash', [join(REPO_ROOT, 'examples/ci/gate.sh')], {
-        env: {
-          ...process.env,
-          REPORTS: reports,
-          OTLP_PORT: String(port),
-          NO_COLOR: '1',
-          GITHUB_ACTIONS: 'true',
-          GITHUB_STEP_SUMMARY: '',
-        },
-      });
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => {
-        out += d;
-      });
-      child.stderr.resume();
-      child.on('error', reject);
-      child.on('close', (exit) => resolve({ code: exit, stdout: out }));
+    const { code, stdout } = await runScript('bash', [join(REPO_ROOT, 'examples/ci/gate.sh')], {
+      REPORTS: reports,
+      OTLP_PORT: String(port),
+      GITHUB_ACTIONS: 'true',
+      GITHUB_STEP_SUMMARY: '',
     });
     expect(code).toBe(1);
     expect(junit(join(reports, 'propagation.xml'))).toMatchObject({ tests: '1', failures: '1' });

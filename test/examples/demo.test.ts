@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../helpers/run-cli.js';
+import { REPO_ROOT, runScript } from '../helpers/run-cli.js';
 
 /**
  * `npm run demo` end to end: otrace receive on a free port, the real-SDK services exporting over
@@ -9,19 +8,9 @@ import { REPO_ROOT } from '../helpers/run-cli.js';
  */
 describe('the seed demo', () => {
   it('receives every scenario and shows the failures, the timeout and the broken propagation', async () => {
-    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [join(REPO_ROOT, 'examples/seed/run-demo.mjs')], {
-        cwd: REPO_ROOT,
-        env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined },
-      });
-      let out = '';
-      child.stdout.setEncoding('utf8').on('data', (d: string) => {
-        out += d;
-      });
-      child.stderr.resume();
-      child.on('error', reject);
-      child.on('close', (exit) => resolve({ code: exit, stdout: out }));
-    });
+    const { code, stdout } = await runScript(process.execPath, [
+      join(REPO_ROOT, 'examples/seed/run-demo.mjs'),
+    ]);
     expect(code).toBe(0);
     // Every scenario answered as the seed says.
     expect(stdout).toContain('order-service healthy: GET /users/42/profile answered 200\n');

@@ -10,12 +10,16 @@ OTLP_PORT=${OTLP_PORT:-4317}
 otrace() { node bin/otrace.js "$@"; }
 mkdir -p "$REPORTS"
 
-# 1. otrace stands in for the Collector; it stops 3 s after the last export.
-otrace receive --grpc "$OTLP_PORT" --http off --out "$REPORTS/traces.jsonl" --until-idle 3s > "$REPORTS/receive.log" &
+# 1. otrace stands in for the Collector.
+otrace receive --grpc "$OTLP_PORT" --http off --out "$REPORTS/traces.jsonl" > "$REPORTS/receive.log" 2>&1 &
 receiver=$!
+for _ in $(seq 1 100); do grep -q 'receiving' "$REPORTS/receive.log" && break; sleep 0.1; done
 
-# 2. The app's tests, exporting their spans to it.
+# 2. The app's tests, exporting their spans to it. The services flush their exporters as they stop,
+#    so once the tests are done every span has been acknowledged; SIGTERM then stops the receiver,
+#    which writes out what it holds.
 OTLP_GRPC="http://127.0.0.1:$OTLP_PORT" node examples/ci/app-tests.mjs
+kill -TERM "$receiver"
 wait "$receiver"
 
 # 3. The gates. Each writes JUnit; GitHub annotations go to stdout when run by GitHub Actions.

@@ -108,7 +108,7 @@ function post(
 
 describe('otrace receive', () => {
   it('takes spans from the real gRPC, HTTP/protobuf and HTTP/JSON exporters and writes them as JSON Lines', async () => {
-    const r = await startReceive('--until-idle', '1500ms');
+    const r = await startReceive('--until-idle', '3s');
     await exportSpans(new GrpcExporter({ url: `http://${r.grpc}` }), 'grpc-service', 'via-grpc');
     await exportSpans(
       new ProtoExporter({ url: `http://${r.http}/v1/traces` }),
@@ -140,7 +140,7 @@ describe('otrace receive', () => {
   });
 
   it('refuses bad clients with the Collector answers, keeps serving, and writes only what it accepted', async () => {
-    const r = await startReceive('--until-idle', '1500ms', '--max-body', '20000');
+    const r = await startReceive('--until-idle', '3s', '--max-body', '20000');
     const json = { 'content-type': 'application/json' };
     expect(await post(r.http, '/v1/traces', 'not json', json)).toBe(400);
     expect(

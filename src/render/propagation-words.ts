@@ -28,7 +28,7 @@ export function propagationMessage(f: PropagationFinding): string {
     case 'hidden-hop':
       return `${span(f)} called ${s(f.peer)}, but ${s(f.peerService)} was reached at ${s(f.servedAt)}: an uninstrumented hop in between forwards the trace context (the trace stays whole)`;
     case 'clock-skew':
-      return `${plural(f.spans, 'span')} of ${s(f.peerService)} sit outside their ${s(f.service)} parents, by a median ${Math.abs(f.offsetMs)} ms: ${s(f.peerService)}'s clock looks ${f.offsetMs < 0 ? 'behind' : 'ahead'}; clock skew, not broken propagation`;
+      return `${plural(f.spans, 'span')} of ${s(f.peerService)} ${f.spans === 1 ? 'sits outside its' : 'sit outside their'} ${s(f.service)} ${f.spans === 1 ? 'parent' : 'parents'}, by ${f.spans === 1 ? '' : 'a median '}${Math.abs(f.offsetMs)} ms: ${s(f.peerService)}'s clock looks ${f.offsetMs < 0 ? 'behind' : 'ahead'}; clock skew, not broken propagation`;
   }
 }
 

@@ -116,6 +116,35 @@ describe('clock skew', () => {
   });
 });
 
+describe('clock skew at the end of a call', () => {
+  const call = (t: string, serverEndMs: number) =>
+    makeTrace([
+      makeSpan({
+        id: 'a',
+        trace: t,
+        kind: 'client',
+        service: 'web',
+        startMs: 0,
+        endMs: 50,
+        attributes: { 'server.address': 'api' },
+      }),
+      makeSpan({
+        id: 'b',
+        trace: t,
+        parent: 'a',
+        kind: 'server',
+        service: 'api',
+        startMs: 5,
+        endMs: serverEndMs,
+      }),
+    ]);
+
+  it('a server that flushes its answer a little late is not skew; one that ends long after is', () => {
+    expect(kinds([call('c1', 60)])).toEqual([]);
+    expect(check([call('c2', 90)]).findings).toMatchObject([{ kind: 'clock-skew', offsetMs: 40 }]);
+  });
+});
+
 describe('the synthetic benchmark export', () => {
   it('finds the split requests it holds, and nothing else (no alarms on database or external calls)', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'otrace-export-')), 'export.jsonl');

@@ -38,7 +38,8 @@ describe('the CI example', () => {
       GITHUB_STEP_SUMMARY: '',
     });
     expect(code).toBe(1);
-    expect(junit(join(reports, 'propagation.xml'))).toMatchObject({ tests: '1', failures: '1' });
+    // One failure: the broken edge (a warning such as clock skew under load would pass, with --fail-on error).
+    expect(junit(join(reports, 'propagation.xml'))).toMatchObject({ failures: '1' });
     expect(junit(join(reports, 'errors.xml'))).toMatchObject({ failures: '0' });
     expect(junit(join(reports, 'assert.xml'))).toMatchObject({ tests: '5', failures: '1' });
     // Run by GitHub Actions, the gates annotate the run.

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Rule } from '../analysis/assert-rules.js';
 import { UsageError } from '../errors.js';
@@ -59,7 +58,7 @@ export const RulesFileSchema = z.strictObject({
 
 const EXAMPLE = '{"rules": [{"type": "no-error-origins", "select": {"service": "user-service"}}]}';
 
-export function loadRules(path: string | undefined): { file: string; rules: Rule[] } {
+export async function loadRules(path: string | undefined): Promise<{ file: string; rules: Rule[] }> {
   const file = path ?? RULES_FILES.find((f) => existsSync(f));
   if (file === undefined)
     throw new UsageError('no rules file', `pass --rules FILE, or create ${RULES_FILES[0]}, e.g. ${EXAMPLE}`);
@@ -67,7 +66,8 @@ export function loadRules(path: string | undefined): { file: string; rules: Rule
   const text = readFileSync(file, 'utf8');
   let value: unknown;
   try {
-    value = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+    // yaml is loaded only for a YAML file.
+    value = /\.ya?ml$/i.test(file) ? (await import('yaml')).parse(text) : JSON.parse(text);
   } catch (error) {
     throw new UsageError(`${file}: cannot be read (${(error as Error).message.split('\n')[0]})`);
   }

@@ -1,5 +1,5 @@
 import type { LookupFunction } from 'node:net';
-import { Agent, type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { SourceError } from '../errors.js';
 
 /**
@@ -45,7 +45,8 @@ export class HttpClient {
   readonly hint: string;
   readonly #headers: Record<string, string>;
   readonly #options: HttpOptions;
-  readonly #agent: Dispatcher;
+  /** undici is loaded on the first request: commands that read files never pay for it. */
+  #agent: Promise<{ agent: Dispatcher; request: typeof import('undici').request }> | undefined;
 
   constructor(baseUrl: string, options: HttpOptions, hint: string) {
     let url: URL;
@@ -70,12 +71,6 @@ export class HttpClient {
     this.shownBase = url.toString().replace(/\/$/, '');
     this.#headers = headers;
     this.#options = options;
-    this.#agent = new Agent({
-      keepAliveTimeout: 10_000,
-      connect: { timeout: options.timeoutMs, ...(options.lookup ? { lookup: options.lookup } : {}) },
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-    });
   }
 
   /** `path` is relative to the base URL (which may carry a base path). */
@@ -109,11 +104,28 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
-    await this.#agent.close();
+    if (this.#agent) await (await this.#agent).agent.close();
+  }
+
+  #undici(): Promise<{ agent: Dispatcher; request: typeof import('undici').request }> {
+    this.#agent ??= import('undici').then(({ Agent, request }) => ({
+      request,
+      agent: new Agent({
+        keepAliveTimeout: 10_000,
+        connect: {
+          timeout: this.#options.timeoutMs,
+          ...(this.#options.lookup ? { lookup: this.#options.lookup } : {}),
+        },
+        headersTimeout: this.#options.timeoutMs,
+        bodyTimeout: this.#options.timeoutMs,
+      }),
+    }));
+    return this.#agent;
   }
 
   async #once(url: URL, shownUrl: string): Promise<OneResponse> {
-    const response = await request(url, { method: 'GET', headers: this.#headers, dispatcher: this.#agent });
+    const { agent, request } = await this.#undici();
+    const response = await request(url, { method: 'GET', headers: this.#headers, dispatcher: agent });
     const body = await response.body.text();
     const header = (name: string): string => {
       const value = response.headers[name];

@@ -28,7 +28,7 @@ export function assertCommand(ctx: CommandContext): Command {
 
 async function runAssert(ctx: CommandContext, options: AssertOptions): Promise<number> {
   const outputs = parseOutputs(options.output ?? []);
-  const { file, rules } = loadRules(options.rules);
+  const { file, rules } = await loadRules(options.rules);
   // Rules look across services (propagation), so every service's traces are read.
   // Attributes the rules read must survive the compaction of spans.
   const keepAttributes = rules.flatMap((r) => [

@@ -59,8 +59,12 @@ export function computeSpanFacts(tree: TraceTree, options: TimeoutOptions): Span
   const recoveredBy = findRecoveringAncestors(nodes, base);
   const slowBehind = findSlowSpansBehindTimeouts(nodes, base, hasFailingChild);
 
+  // Fields written out rather than spread: this runs once per span of every trace analysed.
   return base.map((facts, i) => ({
-    ...facts,
+    error: facts.error,
+    timeout: facts.timeout,
+    exceptions: facts.exceptions,
+    failed: facts.failed,
     role: facts.failed ? (hasFailingChild[i] ? 'propagated' : 'origin') : undefined,
     recoveredBy: facts.failed ? recoveredBy[i] : undefined,
     slowBehind: slowBehind.get(i),

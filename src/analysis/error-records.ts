@@ -177,3 +177,23 @@ function messageOf(node: SpanNode, f: SpanFacts, timedOut: SpanNode | undefined)
   if (exception && exception.message !== '') return exception.message;
   return node.span.status.message;
 }
+
+/** What `errors --fail-on` counts against the run. */
+export const FAIL_ON = ['any', 'origin'] as const;
+export type FailOn = (typeof FAIL_ON)[number];
+
+/**
+ * `any`: every failure that was not recovered. `origin`: failures that started where they are
+ * (origins and timeouts), of the service in view when there is one. Recovered failures are
+ * reported but never fail the run, as with `show`. Takes a record or a group of them alike.
+ */
+export function countsAgainstRun(
+  failure: { readonly errorClass: ErrorClass; readonly where: ErrorRecord['where'] },
+  failOn: FailOn,
+): boolean {
+  if (failure.errorClass === 'recovered') return false;
+  if (failOn === 'any') return true;
+  return (
+    (failure.errorClass === 'origin' || failure.errorClass === 'timeout') && failure.where !== 'downstream'
+  );
+}

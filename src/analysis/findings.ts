@@ -74,6 +74,13 @@ export type Finding =
 export type FindingKind = Finding['kind'];
 export type Severity = 'error' | 'warning' | 'info';
 
+const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const satisfies Record<Severity, number>;
+
+/** `error` is at or above `warning`, which is at or above `info`: what `--fail-on` compares. */
+export function atOrAbove(severity: Severity, threshold: Severity): boolean {
+  return SEVERITY_RANK[severity] <= SEVERITY_RANK[threshold];
+}
+
 export const FINDING_SEVERITY = {
   'error-origin': 'error',
   timeout: 'error',

@@ -58,17 +58,10 @@ export async function selectTraces(
     return { kind: 'traces', traces: searchLoaded(loaded.traces, selection) };
   }
   const query = parseSearch(options, true, now);
-  if (want.everyService) {
-    const progress = await startProgress(ctx.terminal, options.format, `searching ${backend.baseUrl}`);
-    try {
-      return { kind: 'traces', traces: await searchEveryService(backend, query, ctx, progress.update) };
-    } finally {
-      progress.stop();
-      await backend.close();
-    }
-  }
   const progress = await startProgress(ctx.terminal, options.format, `searching ${backend.baseUrl}`);
   try {
+    if (want.everyService)
+      return { kind: 'traces', traces: await searchEveryService(backend, query, ctx, progress.update) };
     await requireService(backend, query);
     const summaries = want.summaries ? await backend.traceSummaries(query) : undefined;
     if (summaries) return { kind: 'summaries', summaries: newestFirst(summaries).slice(0, query.limit) };

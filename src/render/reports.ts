@@ -1,3 +1,4 @@
+import { atOrAbove } from '../analysis/findings.js';
 import type { ErrorReport } from '../analysis/group-errors.js';
 import type { PropagationReport } from '../analysis/propagation/check-propagation.js';
 import { severityOf } from '../analysis/propagation/findings.js';
@@ -120,8 +121,6 @@ export function propagationReportOf(
   verdict: { failOn: 'error' | 'warning' | 'info'; failed: boolean },
 ): Report {
   const doc = buildPropagationDocument(report, verdict);
-  const rank = { error: 0, warning: 1, info: 2 } as const;
-  const fails = (severity: 'error' | 'warning' | 'info') => rank[severity] <= rank[verdict.failOn];
   const edgeKinds = new Set(['split-trace', 'unanswered-client']);
   const checks: ReportCheck[] = [
     ...report.edges.map((e): ReportCheck => {
@@ -145,7 +144,7 @@ export function propagationReportOf(
         const severity = severityOf(f);
         return {
           name: `${f.kind} ${sanitize(f.service)} › ${sanitize(f.operation)} ${f.spanId}`,
-          status: fails(severity) ? 'failed' : 'passed',
+          status: atOrAbove(severity, verdict.failOn) ? 'failed' : 'passed',
           severity: severity === 'info' ? 'notice' : severity,
           message: propagationMessage(f),
           traceId: f.traceId,

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import type { Severity } from '../../analysis/findings.js';
+import { atOrAbove, type Severity } from '../../analysis/findings.js';
 import { checkPropagation, focusReport } from '../../analysis/propagation/check-propagation.js';
 import { severityOf } from '../../analysis/propagation/findings.js';
 import { EXIT } from '../../errors.js';
@@ -18,7 +18,6 @@ const FAIL_ON_SEVERITY = { error: 'error', warn: 'warning', info: 'info' } as co
   FailOn,
   Severity
 >;
-const RANK = { error: 0, warning: 1, info: 2 } as const satisfies Record<Severity, number>;
 
 interface CheckOptions extends SelectOptions {
   format: OutputFormat;
@@ -62,7 +61,7 @@ async function runCheck(ctx: CommandContext, options: CheckOptions): Promise<num
   const trees: TraceTree[] = traces.map(buildTree);
   const report = focusReport(checkPropagation(trees, { external }), options.service);
   const failOn = FAIL_ON_SEVERITY[options.failOn];
-  const failed = report.findings.some((f) => RANK[severityOf(f)] <= RANK[failOn]);
+  const failed = report.findings.some((f) => atOrAbove(severityOf(f), failOn));
   emitReport(ctx, propagationReportOf(report, { failOn, failed }), options.format, outputs);
   return failed ? EXIT.findings : EXIT.ok;
 }

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { analyzeFailures } from '../../analysis/analyze-trace.js';
-import { collectErrorRecords, type ErrorRecord } from '../../analysis/error-records.js';
+import { collectErrorRecords, countsAgainstRun, FAIL_ON, type FailOn } from '../../analysis/error-records.js';
 import { ErrorAccumulator, GROUP_BY, type GroupBy } from '../../analysis/group-errors.js';
 import { EXIT } from '../../errors.js';
 import type { Nanos } from '../../model/types.js';
@@ -11,9 +11,6 @@ import { emitReport, parseOutputs } from '../emit-report.js';
 import { parseCount, parseDuration } from '../parse-options.js';
 import { type SelectOptions, selectTraces } from '../select-traces.js';
 import { acrossTracesCommand, type OutputFormat, timeoutOption } from './shared-options.js';
-
-export const FAIL_ON = ['any', 'origin'] as const;
-type FailOn = (typeof FAIL_ON)[number];
 
 interface ErrorsOptions extends SelectOptions {
   format: OutputFormat;
@@ -72,26 +69,12 @@ async function runErrors(ctx: CommandContext, options: ErrorsOptions): Promise<n
   eachTrace(traces, (trace) => {
     const records = collectErrorRecords(analyzeFailures(trace, { limits }), options.service);
     accumulator.addTrace(records);
-    failingSpans += records.filter((r) => atOrAbove(r, options.failOn)).length;
+    failingSpans += records.filter((r) => countsAgainstRun(r, options.failOn)).length;
   });
   const report = accumulator.report();
   const verdict = { failOn: options.failOn, maxErrors, failingSpans, failed: failingSpans > maxErrors };
-  // A group fails its check when its spans count against the run (see atOrAbove).
-  const counts = (group: (typeof report.groups)[number]) =>
-    group.errorClass !== 'recovered' &&
-    (options.failOn === 'any' ||
-      ((group.errorClass === 'origin' || group.errorClass === 'timeout') && group.where !== 'downstream'));
+  // A group fails its check when its spans count against the run.
+  const counts = (group: (typeof report.groups)[number]) => countsAgainstRun(group, options.failOn);
   emitReport(ctx, errorsReport(report, verdict, top, counts), options.format, outputs);
   return verdict.failed ? EXIT.findings : EXIT.ok;
-}
-
-/**
- * `any`: every failure that was not recovered. `origin`: failures that started where they are
- * (origins and timeouts), of the service in view when there is one. Recovered failures are
- * reported but never fail the run, as with `show`.
- */
-function atOrAbove(record: ErrorRecord, failOn: FailOn): boolean {
-  if (record.errorClass === 'recovered') return false;
-  if (failOn === 'any') return true;
-  return (record.errorClass === 'origin' || record.errorClass === 'timeout') && record.where !== 'downstream';
 }

@@ -3,7 +3,6 @@ import type { Span, Trace } from '../model/types.js';
 import { nanosToMillis } from '../model/units.js';
 import { detectError } from './span-errors.js';
 
-
 /** One line's worth for `otrace list`: a single pass, no tree. */
 export function summarizeTrace(trace: Trace): TraceSummary {
   let start = trace.spans[0]!.start as bigint;

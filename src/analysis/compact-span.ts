@@ -47,7 +47,7 @@ const NONE: readonly never[] = Object.freeze([]);
  * empty arrays, one unset status and one origin object per input document. Returns new spans; the
  * ones it is given are not changed.
  */
-export function spanCompactor(extraKeys: readonly string[] = []): (span: Span) => Span {
+export function spanCompactor(extraKeys: readonly string[] = []): SpanCompactor {
   const keep = new Set([...ATTRIBUTES_READ, ...extraKeys]);
   const strings = new Map<string, string>();
   const intern = <T extends string>(text: T): T => {
@@ -58,7 +58,7 @@ export function spanCompactor(extraKeys: readonly string[] = []): (span: Span) =
     return text;
   };
   let lastOrigin: Span['origin'] | undefined;
-  return (span) => {
+  const compact = (span: Span): Span => {
     const origin =
       lastOrigin && lastOrigin.file === span.origin.file && lastOrigin.line === span.origin.line
         ? lastOrigin
@@ -90,6 +90,13 @@ export function spanCompactor(extraKeys: readonly string[] = []): (span: Span) =
       origin,
     } satisfies Record<keyof Span, unknown>;
   };
+  return Object.assign(compact, { keep: keep as ReadonlySet<string> });
+}
+
+/** Makes a span compact; `keep` names the attributes it keeps, so a decoder can skip the rest. */
+export interface SpanCompactor {
+  (span: Span): Span;
+  readonly keep: ReadonlySet<string>;
 }
 
 /** Strings longer than this are rarely repeated (URLs with ids, messages): not worth a lookup. */

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { glob } from 'tinyglobby';
+import type { SpanCompactor } from '../analysis/compact-span.js';
 import { SourceError, UsageError } from '../errors.js';
 import { TraceCollector } from '../model/collect-traces.js';
-import type { Span, Trace } from '../model/types.js';
+import type { Trace } from '../model/types.js';
 import { decodeDocument, type InputFormat } from '../schema/decode.js';
 import { openFile, readDocuments, STDIN_NAME } from '../sources/file-source.js';
 
@@ -11,7 +12,7 @@ export interface InputOptions {
   readonly inputFormat: InputFormat;
   readonly stdinIsTTY: boolean;
   /** Trades each span for a smaller one as it is read (see analysis/compact-span.ts). */
-  readonly compact?: (span: Span) => Span;
+  readonly compact?: SpanCompactor;
 }
 
 export interface LoadedInput {

@@ -8,8 +8,17 @@ import type { Span, Trace, TraceId } from './types.js';
 export class TraceCollector implements SpanSink {
   private readonly byId = new Map<TraceId, { spans: Span[]; warnings: string[] }>();
 
-  /** `keep` may trade a span for a smaller one (commands over many traces keep less of each). */
-  constructor(private readonly keep: (span: Span) => Span = (span) => span) {}
+  readonly keepAttributes: ReadonlySet<string> | undefined;
+
+  /**
+   * `keep` may trade a span for a smaller one (commands over many traces keep less of each); its
+   * `keep` set, when it has one, tells decoders which attributes are worth decoding at all.
+   */
+  constructor(
+    private readonly keep: ((span: Span) => Span) & { readonly keep?: ReadonlySet<string> } = (span) => span,
+  ) {
+    this.keepAttributes = keep.keep;
+  }
 
   span(span: Span): void {
     this.entry(span.traceId).spans.push(this.keep(span));

@@ -62,19 +62,29 @@ function decodeIntValue(int: unknown, ctx: DecodeContext, path: () => PathPart[]
 
 const EMPTY: Attributes = Object.freeze({});
 
-/** `[{key, value: AnyValue}]` → `{key: value}`. A missing list is an empty object. */
-export function decodeAttributes(list: unknown, ctx: DecodeContext, path: () => PathPart[]): Attributes {
+/**
+ * `[{key, value: AnyValue}]` → `{key: value}`. A missing list is an empty object. With `keep`,
+ * only those keys are decoded (the others are still checked to be `{key, value}` entries).
+ */
+export function decodeAttributes(
+  list: unknown,
+  ctx: DecodeContext,
+  path: () => PathPart[],
+  keep?: ReadonlySet<string>,
+): Attributes {
   if (list === undefined || list === null) return EMPTY;
   if (!Array.isArray(list))
     throw decodeError(ctx, path(), 'expected an array of {"key", "value"} attributes');
   if (list.length === 0) return EMPTY;
-  const out: Record<string, AttributeValue> = {};
+  let out: Record<string, AttributeValue> | undefined;
   for (let i = 0; i < list.length; i++) {
     const kv = list[i];
     if (!isRecord(kv) || typeof kv.key !== 'string') {
       throw decodeError(ctx, [...path(), i], 'expected an attribute {"key": "…", "value": {…}}');
     }
+    if (keep !== undefined && !keep.has(kv.key)) continue;
+    out ??= {};
     out[kv.key] = decodeAnyValue(kv.value, ctx, () => [...path(), i, 'value']);
   }
-  return out;
+  return out ?? EMPTY;
 }

@@ -61,7 +61,11 @@ export function decodeOtlpDocument(doc: unknown, ctx: DecodeContext, sink: SpanS
   const { key, list } = envelope;
   if (list === null || list === undefined) return;
   if (!Array.isArray(list)) throw decodeError(ctx, [key], `expected an array, got ${describeValue(list)}`);
-  const state: DocumentState = { missingTimes: 0 };
+  const state: DocumentState = {
+    missingTimes: 0,
+    origin: { file: ctx.file, line: ctx.line },
+    keep: sink.keepAttributes,
+  };
   for (let r = 0; r < list.length; r++) decodeResourceSpans(list[r], ctx, sink, [key, r], state);
   if (state.missingTimes > 0) {
     ctx.warn(`${ctx.file}:${ctx.line}: ${state.missingTimes} span(s) have no start/end time; shown as 0 ms`);
@@ -70,6 +74,10 @@ export function decodeOtlpDocument(doc: unknown, ctx: DecodeContext, sink: SpanS
 
 interface DocumentState {
   missingTimes: number;
+  /** One origin object for every span of the document. */
+  readonly origin: Span['origin'];
+  /** The span attributes the sink keeps (see SpanSink.keepAttributes). */
+  readonly keep: ReadonlySet<string> | undefined;
 }
 
 const UNKNOWN_SERVICE = 'unknown_service';
@@ -115,7 +123,8 @@ function decodeResourceSpans(
       throw decodeError(ctx, [...scopePath, 'spans'], `expected an array, got ${describeValue(spans)}`);
     const shared: SharedFields = { service, resource, scope };
     for (let i = 0; i < spans.length; i++) {
-      sink.span(decodeSpan(spans[i], ctx, shared, [...scopePath, 'spans', i], state));
+      // The path is built only for an error message: this loop runs once per span.
+      sink.span(decodeSpan(spans[i], ctx, shared, () => [...scopePath, 'spans', i], state));
     }
   }
 }
@@ -130,10 +139,10 @@ function decodeSpan(
   raw: unknown,
   ctx: DecodeContext,
   shared: SharedFields,
-  path: PathPart[],
+  path: () => PathPart[],
   state: DocumentState,
 ): Span {
-  if (!isRecord(raw)) throw decodeError(ctx, path, `expected a span object, got ${describeValue(raw)}`);
+  if (!isRecord(raw)) throw decodeError(ctx, path(), `expected a span object, got ${describeValue(raw)}`);
   const traceIdRaw = raw.traceId ?? raw.trace_id;
   const spanIdRaw = raw.spanId ?? raw.span_id;
   const parentRaw = raw.parentSpanId ?? raw.parent_span_id;
@@ -148,15 +157,15 @@ function decodeSpan(
   let parentSpanId: Span['parentSpanId'];
   if (parentRaw !== undefined && parentRaw !== null) {
     const parent = decodeSpanId(asIdString(parentRaw, ctx, path, 'parentSpanId'));
-    if (!parent.ok) throw decodeError(ctx, [...path, 'parentSpanId'], parent.reason, parent.hint);
+    if (!parent.ok) throw decodeError(ctx, [...path(), 'parentSpanId'], parent.reason, parent.hint);
     parentSpanId = parent.id;
   }
 
   const startRaw = raw.startTimeUnixNano ?? raw.start_time_unix_nano;
   const endRaw = raw.endTimeUnixNano ?? raw.end_time_unix_nano;
   if (startRaw === undefined && endRaw === undefined) state.missingTimes++;
-  const start = decodeNanos(startRaw, ctx, () => [...path, 'startTimeUnixNano']);
-  const end = endRaw === undefined ? start : decodeNanos(endRaw, ctx, () => [...path, 'endTimeUnixNano']);
+  const start = decodeNanos(startRaw, ctx, () => [...path(), 'startTimeUnixNano']);
+  const end = endRaw === undefined ? start : decodeNanos(endRaw, ctx, () => [...path(), 'endTimeUnixNano']);
 
   const name = raw.name;
   return {
@@ -169,34 +178,34 @@ function decodeSpan(
     start,
     end,
     status: decodeStatus(raw.status, ctx, path),
-    attributes: decodeAttributes(raw.attributes, ctx, () => [...path, 'attributes']),
+    attributes: decodeAttributes(raw.attributes, ctx, () => [...path(), 'attributes'], state.keep),
     resource: shared.resource,
     scope: shared.scope,
     events: decodeEvents(raw.events, ctx, path),
     links: decodeLinks(raw.links, ctx, path),
     flags: typeof raw.flags === 'number' ? raw.flags : undefined,
-    warnings: [],
-    origin: { file: ctx.file, line: ctx.line },
+    warnings: NO_WARNINGS,
+    origin: state.origin,
   };
 }
 
-function asIdString(value: unknown, ctx: DecodeContext, path: PathPart[], field: string): string {
+function asIdString(value: unknown, ctx: DecodeContext, path: () => PathPart[], field: string): string {
   if (typeof value === 'string') return value;
   if (value === undefined || value === null) return '';
-  throw decodeError(ctx, [...path, field], `expected a hex string, got ${describeValue(value)}`);
+  throw decodeError(ctx, [...path(), field], `expected a hex string, got ${describeValue(value)}`);
 }
 
 function requireId<T>(
   result: { ok: true; id: T | undefined } | { ok: false; reason: string; hint?: string },
   ctx: DecodeContext,
-  path: PathPart[],
+  path: () => PathPart[],
   field: string,
 ): T {
-  if (!result.ok) throw decodeError(ctx, [...path, field], result.reason, result.hint);
+  if (!result.ok) throw decodeError(ctx, [...path(), field], result.reason, result.hint);
   if (result.id === undefined) {
     throw decodeError(
       ctx,
-      [...path, field],
+      [...path(), field],
       'missing, empty or all-zero id',
       'every span needs a trace id and a span id',
     );
@@ -249,7 +258,7 @@ const KIND_BY_NAME: Readonly<Record<string, SpanKind>> = {
   CONSUMER: 'consumer',
 };
 
-function decodeKind(value: unknown, ctx: DecodeContext, path: PathPart[]): SpanKind {
+function decodeKind(value: unknown, ctx: DecodeContext, path: () => PathPart[]): SpanKind {
   if (value === undefined || value === null) return 'internal';
   if (typeof value === 'number' && KIND_BY_NUMBER[value]) return KIND_BY_NUMBER[value];
   if (typeof value === 'string') {
@@ -259,7 +268,7 @@ function decodeKind(value: unknown, ctx: DecodeContext, path: PathPart[]): SpanK
   }
   throw decodeError(
     ctx,
-    [...path, 'kind'],
+    [...path(), 'kind'],
     `expected a SpanKind 0-5 or a name like "SPAN_KIND_SERVER", got ${describeValue(value)}`,
   );
 }
@@ -273,7 +282,7 @@ const STATUS_BY_NAME: Readonly<Record<string, StatusCode>> = {
   ERROR: 'error',
 };
 
-function decodeStatus(value: unknown, ctx: DecodeContext, path: PathPart[]): Span['status'] {
+function decodeStatus(value: unknown, ctx: DecodeContext, path: () => PathPart[]): Span['status'] {
   if (!isRecord(value)) return UNSET_STATUS;
   const message = typeof value.message === 'string' ? value.message : '';
   const code = value.code;
@@ -290,7 +299,7 @@ function decodeStatus(value: unknown, ctx: DecodeContext, path: PathPart[]): Spa
   if (status === undefined) {
     throw decodeError(
       ctx,
-      [...path, 'status', 'code'],
+      [...path(), 'status', 'code'],
       `expected a status code 0-2 or a name like "STATUS_CODE_ERROR", got ${describeValue(code)}`,
     );
   }
@@ -301,14 +310,15 @@ function decodeStatus(value: unknown, ctx: DecodeContext, path: PathPart[]): Spa
 const UNSET_STATUS: Span['status'] = Object.freeze({ code: 'unset', message: '' });
 const NO_EVENTS: readonly SpanEvent[] = Object.freeze([]);
 const NO_LINKS: readonly SpanLink[] = Object.freeze([]);
+const NO_WARNINGS: readonly string[] = Object.freeze([]);
 
-function decodeEvents(value: unknown, ctx: DecodeContext, path: PathPart[]): readonly SpanEvent[] {
+function decodeEvents(value: unknown, ctx: DecodeContext, path: () => PathPart[]): readonly SpanEvent[] {
   if (value === undefined || value === null) return NO_EVENTS;
   if (!Array.isArray(value))
-    throw decodeError(ctx, [...path, 'events'], `expected an array, got ${describeValue(value)}`);
+    throw decodeError(ctx, [...path(), 'events'], `expected an array, got ${describeValue(value)}`);
   if (value.length === 0) return NO_EVENTS;
   return value.map((event, i): SpanEvent => {
-    const eventPath = (): PathPart[] => [...path, 'events', i];
+    const eventPath = (): PathPart[] => [...path(), 'events', i];
     if (!isRecord(event))
       throw decodeError(ctx, eventPath(), `expected an event object, got ${describeValue(event)}`);
     return {
@@ -322,15 +332,15 @@ function decodeEvents(value: unknown, ctx: DecodeContext, path: PathPart[]): rea
   });
 }
 
-function decodeLinks(value: unknown, ctx: DecodeContext, path: PathPart[]): readonly SpanLink[] {
+function decodeLinks(value: unknown, ctx: DecodeContext, path: () => PathPart[]): readonly SpanLink[] {
   if (value === undefined || value === null) return NO_LINKS;
   if (!Array.isArray(value))
-    throw decodeError(ctx, [...path, 'links'], `expected an array, got ${describeValue(value)}`);
+    throw decodeError(ctx, [...path(), 'links'], `expected an array, got ${describeValue(value)}`);
   const links: SpanLink[] = [];
   for (let i = 0; i < value.length; i++) {
     const link = value[i];
     if (!isRecord(link))
-      throw decodeError(ctx, [...path, 'links', i], `expected a link object, got ${describeValue(link)}`);
+      throw decodeError(ctx, [...path(), 'links', i], `expected a link object, got ${describeValue(link)}`);
     const traceRaw = link.traceId ?? link.trace_id;
     const spanRaw = link.spanId ?? link.span_id;
     const traceId = typeof traceRaw === 'string' ? decodeTraceId(traceRaw) : undefined;
@@ -338,14 +348,14 @@ function decodeLinks(value: unknown, ctx: DecodeContext, path: PathPart[]): read
     // Real files carry placeholder links ("spanId": "spanId"); a link we cannot follow is dropped, not fatal.
     if (!traceId?.ok || !spanId?.ok || traceId.id === undefined || spanId.id === undefined) {
       ctx.warn(
-        `${ctx.file}:${ctx.line}: ${formatPath([...path, 'links', i])}: link ids are not usable ids; link ignored`,
+        `${ctx.file}:${ctx.line}: ${formatPath([...path(), 'links', i])}: link ids are not usable ids; link ignored`,
       );
       continue;
     }
     links.push({
       traceId: traceId.id,
       spanId: spanId.id,
-      attributes: decodeAttributes(link.attributes, ctx, () => [...path, 'links', i, 'attributes']),
+      attributes: decodeAttributes(link.attributes, ctx, () => [...path(), 'links', i, 'attributes']),
     });
   }
   return links;

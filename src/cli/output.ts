@@ -1,3 +1,5 @@
+import { sanitize } from '../render/sanitize.js';
+
 /**
  * Writing results. A reader that goes away (`otrace show … | head`) ends us quietly: EPIPE is not
  * an error worth a message. Large output to a pipe is never cut: we set exitCode and let Node
@@ -23,6 +25,11 @@ export function writeResult(text: string): void {
   process.stdout.write(text);
 }
 
+/**
+ * Diagnostics quote the input (a bad id, the start of a line, a file name), and JSON.stringify
+ * leaves C1 controls and bidi overrides raw: each line is escaped here, the one way to stderr.
+ */
 export function writeDiagnostic(text: string): void {
-  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = text.split('\n').map(sanitize).join('\n');
+  process.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }

@@ -61,8 +61,8 @@ export function ruleMessage(r: RuleResult): string {
       return `the largest of ${plural(r.matched, 'trace')} has ${plural(Number(m.largest), 'span')} (at most ${rule.max} wanted)`;
     case 'required-attributes':
       return n === 0
-        ? `all ${plural(r.matched, 'span')} carry ${rule.attributes.join(', ')}`
-        : `${n} of ${plural(r.matched, 'span')} lack ${rule.attributes.join(', ')}`;
+        ? `all ${plural(r.matched, 'span')} carry ${rule.attributes.map(sanitize).join(', ')}`
+        : `${n} of ${plural(r.matched, 'span')} lack ${rule.attributes.map(sanitize).join(', ')}`;
     case 'propagation':
       return `${sanitize(rule.to)} continued ${m.continued} of ${plural(Number(m.calls), 'call')} from ${sanitize(rule.from)}`;
     case 'no-orphans':
@@ -93,7 +93,7 @@ export function assertReport(results: readonly RuleResult[], rulesFile: string, 
   const summary = `${plural(results.length, 'rule')} over ${plural(traces, 'trace')}: ${failed === 0 ? 'all passed' : `${failed} failed`}.`;
   return {
     command: 'otrace assert',
-    title: `Trace assertions (${rulesFile})`,
+    title: `Trace assertions (${sanitize(rulesFile)})`,
     summary,
     json: doc,
     items: doc.rules,
@@ -108,15 +108,16 @@ export function assertReport(results: readonly RuleResult[], rulesFile: string, 
           return [head, ...evidence].join('\n');
         })
         .join('\n')}\n\n${summary}\n`,
+    // Checks reach Markdown, JUnit and GitHub annotations: span data in them is escaped as for text.
     checks: results.map((r) => ({
-      name: r.rule.name,
+      name: sanitize(r.rule.name),
       status: ruleFailed(r) ? 'failed' : 'passed',
       severity: 'error',
       message: ruleMessage(r),
       traceId: r.evidence[0]?.traceId,
       details:
         r.evidence
-          .map((e) => `trace ${e.traceId}${e.spanId ? ` span ${e.spanId}` : ''}: ${e.detail}`)
+          .map((e) => `trace ${e.traceId}${e.spanId ? ` span ${e.spanId}` : ''}: ${sanitize(e.detail)}`)
           .join('\n') || undefined,
     })),
   };

@@ -1,4 +1,4 @@
-import type { SpanNode, TraceTree } from '../../model/types.js';
+import type { SpanNode, TraceId, TraceTree } from '../../model/types.js';
 import type { PropagationFinding } from './findings.js';
 import { type CalledPeer, calledPeer, isDatabaseCall, peerLabel, servedAt } from './peers.js';
 import type { Located, TraceIndex } from './trace-index.js';
@@ -19,76 +19,83 @@ export interface Edge {
 /** A callee root may start this long before the client span (clocks, rounding). */
 const SLACK = 5_000_000n;
 
+/** A call with no answer in its own trace: judged once every trace is indexed. */
+interface PendingCall {
+  readonly pending: Located;
+  readonly peer: CalledPeer;
+}
+
 /**
  * Every CLIENT and PRODUCER span that calls a service: continued (a SERVER/CONSUMER child),
  * linked (a root elsewhere links to it), split (a root of the callee started inside the call in
  * another trace) or unanswered. Database calls, and calls to hosts that are not services in the
  * data (or are declared external), are none of these and are left alone.
+ *
+ * Trees are added one at a time: a continued call is judged at once, from its own tree; the
+ * others wait for `finish`, when every trace is indexed. Findings keep the order of the calls.
  */
-export function checkClientCalls(
-  trees: readonly TraceTree[],
-  index: TraceIndex,
-  external: ReadonlySet<string>,
-): { findings: PropagationFinding[]; edges: Edge[] } {
-  const findings: PropagationFinding[] = [];
-  const edges = new Map<string, Edge>();
-  const claimed = new Set<Located>();
-  const count = (
-    caller: string,
-    callee: string,
-    outcome: 'continued' | 'linked' | 'splitTrace' | 'unanswered',
-  ) => {
-    const key = `${caller}\u0000${callee}`;
-    let edge = edges.get(key);
-    if (!edge) {
-      edge = { caller, callee, calls: 0, continued: 0, linked: 0, splitTrace: 0, unanswered: 0 };
-      edges.set(key, edge);
-    }
-    edge.calls++;
-    edge[outcome]++;
-  };
+export class ClientCallCheck {
+  readonly #found: (PropagationFinding | PendingCall)[] = [];
+  readonly #edges = new Map<string, Edge>();
 
-  for (const tree of trees) {
+  constructor(private readonly external: ReadonlySet<string>) {}
+
+  add(tree: TraceTree): void {
     for (const node of tree.nodes) {
       const { span } = node;
       if ((span.kind !== 'client' && span.kind !== 'producer') || isDatabaseCall(span)) continue;
       const peer = calledPeer(span);
-      if (isExternal(peer, external)) continue;
+      if (isExternal(peer, this.external)) continue;
       const answer = node.children.find((c) => c.span.kind === 'server' || c.span.kind === 'consumer');
       if (answer) {
-        count(span.service, answer.span.service, 'continued');
-        const hop = hiddenHop(tree, node, answer, peer);
-        if (hop) findings.push(hop);
+        this.#count(span.service, answer.span.service, 'continued');
+        const hop = hiddenHop(tree.traceId, node, answer, peer);
+        if (hop) this.#found.push(hop);
         continue;
       }
-      const linker = index.linkedFrom.get(`${tree.traceId}/${span.spanId}`);
+      this.#found.push({ pending: { traceId: tree.traceId, span }, peer });
+    }
+  }
+
+  /** Judges the calls left waiting against the complete (sealed) index. */
+  finish(index: TraceIndex): { findings: PropagationFinding[]; edges: Edge[] } {
+    const claimed = new Set<Located>();
+    const findings: PropagationFinding[] = [];
+    for (const entry of this.#found) {
+      if (!('pending' in entry)) {
+        findings.push(entry);
+        continue;
+      }
+      const { pending, peer } = entry;
+      const { span, traceId } = pending;
+      const linker = index.linkedFrom.get(`${traceId}/${span.spanId}`);
       if (linker !== undefined) {
-        count(span.service, linker, 'linked');
+        this.#count(span.service, linker, 'linked');
         continue;
       }
       const peerService = serviceOf(peer, index);
-      const root = findCalleeRoot(tree, node, peer, peerService, index, claimed);
+      const root = findCalleeRoot(pending, peer, peerService, index, claimed);
       if (root) {
         claimed.add(root.located);
-        count(span.service, root.located.node.span.service, 'splitTrace');
+        this.#count(span.service, root.located.span.service, 'splitTrace');
         findings.push({
           kind: 'split-trace',
-          traceId: tree.traceId,
+          traceId,
           spanId: span.spanId,
           service: span.service,
           operation: span.name,
           peer: peerLabel(peer),
-          peerService: root.located.node.span.service,
-          relatedTraceId: root.located.tree.traceId,
-          relatedSpanId: root.located.node.span.spanId,
-          relatedOperation: root.located.node.span.name,
+          peerService: root.located.span.service,
+          relatedTraceId: root.located.traceId,
+          relatedSpanId: root.located.span.spanId,
+          relatedOperation: root.located.span.name,
           cause: root.cause,
         });
       } else if (peerService !== undefined && span.kind === 'client') {
-        count(span.service, peerService, 'unanswered');
+        this.#count(span.service, peerService, 'unanswered');
         findings.push({
           kind: 'unanswered-client',
-          traceId: tree.traceId,
+          traceId,
           spanId: span.spanId,
           service: span.service,
           operation: span.name,
@@ -97,8 +104,19 @@ export function checkClientCalls(
         });
       }
     }
+    return { findings, edges: [...this.#edges.values()] };
   }
-  return { findings, edges: [...edges.values()] };
+
+  #count(caller: string, callee: string, outcome: 'continued' | 'linked' | 'splitTrace' | 'unanswered') {
+    const key = `${caller}\u0000${callee}`;
+    let edge = this.#edges.get(key);
+    if (!edge) {
+      edge = { caller, callee, calls: 0, continued: 0, linked: 0, splitTrace: 0, unanswered: 0 };
+      this.#edges.set(key, edge);
+    }
+    edge.calls++;
+    edge[outcome]++;
+  }
 }
 
 function isExternal(peer: CalledPeer, external: ReadonlySet<string>): boolean {
@@ -129,27 +147,24 @@ function serviceOf(peer: CalledPeer, index: TraceIndex): string | undefined {
  * roots say nothing certain, and nothing is claimed.
  */
 function findCalleeRoot(
-  tree: TraceTree,
-  node: SpanNode,
+  call: Located,
   peer: CalledPeer,
   peerService: string | undefined,
   index: TraceIndex,
   claimed: ReadonlySet<Located>,
 ): { located: Located; cause: 'callee-did-not-extract' | 'hop-dropped-context' } | undefined {
-  const { span } = node;
+  const { span } = call;
   const candidates = index
     .calleeRootsStartingIn(span.start - SLACK, span.end + SLACK)
-    .filter((c) => c.tree !== tree && !claimed.has(c));
+    .filter((c) => c.traceId !== call.traceId && !claimed.has(c));
   const named = candidates.find(
     (c) =>
-      (peerService !== undefined && c.node.span.service === peerService) ||
-      (peer.address !== undefined && sameAddress(servedAt(c.node.span), peer.address)),
+      (peerService !== undefined && c.span.service === peerService) ||
+      (peer.address !== undefined && sameAddress(servedAt(c.span), peer.address)),
   );
   if (named) return { located: named, cause: 'callee-did-not-extract' };
   if (peerService !== undefined || span.kind !== 'client') return undefined;
-  const inside = candidates.filter(
-    (c) => c.node.span.service !== span.service && c.node.span.end <= span.end + SLACK,
-  );
+  const inside = candidates.filter((c) => c.span.service !== span.service && c.span.end <= span.end + SLACK);
   return inside.length === 1 ? { located: inside[0]!, cause: 'hop-dropped-context' } : undefined;
 }
 
@@ -158,7 +173,7 @@ function findCalleeRoot(
  * uninstrumented proxy in between that forwards the headers (worth knowing, not broken).
  */
 function hiddenHop(
-  tree: TraceTree,
+  traceId: TraceId,
   client: SpanNode,
   server: SpanNode,
   peer: CalledPeer,
@@ -168,7 +183,7 @@ function hiddenHop(
   if (peer.service === server.span.service || peer.host === server.span.service) return undefined;
   return {
     kind: 'hidden-hop',
-    traceId: tree.traceId,
+    traceId,
     spanId: client.span.spanId,
     service: client.span.service,
     operation: client.span.name,

@@ -1,4 +1,4 @@
-import type { SpanNode, TraceTree } from '../../model/types.js';
+import type { Span, SpanNode, TraceId, TraceTree } from '../../model/types.js';
 import { detectError } from '../span-errors.js';
 import type { PropagationFinding } from './findings.js';
 
@@ -12,7 +12,10 @@ const TOLERANCE = 1_000_000n;
 const END_TOLERANCE = 25_000_000n;
 
 interface Pair {
-  readonly example: { tree: TraceTree; node: SpanNode };
+  /** The first pair of spans seen: the finding names it. */
+  readonly traceId: TraceId;
+  readonly parent: Span;
+  readonly child: Span;
   readonly offsets: number[];
 }
 
@@ -20,39 +23,48 @@ interface Pair {
  * Children of another service that cannot be where they are unless the clocks disagree, per pair
  * of services with the median offset: a callee that starts before its caller did, or a SERVER
  * span that ends well after the CLIENT span that got its answer (a failed client may have given
- * up first). Real skew is then not mistaken for broken propagation.
+ * up first). Real skew is then not mistaken for broken propagation. Trees are added one at a time.
  *
  *   caller  |--CLIENT--------|
  *   callee |--SERVER--|            starts 1.2 ms early: the callee's clock is behind
  */
-export function findClockSkew(trees: readonly TraceTree[]): PropagationFinding[] {
-  const pairs = new Map<string, Pair>();
-  for (const tree of trees) {
+export class ClockSkewCheck {
+  readonly #pairs = new Map<string, Pair>();
+
+  add(tree: TraceTree): void {
     for (const node of tree.nodes) {
       const parent = node.parent;
       if (!parent || parent.span.service === node.span.service) continue;
       const offset = skewOf(parent, node);
       if (offset === undefined) continue;
       const key = `${parent.span.service}\u0000${node.span.service}`;
-      const pair = pairs.get(key);
+      const pair = this.#pairs.get(key);
       if (pair) pair.offsets.push(offset);
-      else pairs.set(key, { example: { tree, node }, offsets: [offset] });
+      else
+        this.#pairs.set(key, {
+          traceId: tree.traceId,
+          parent: parent.span,
+          child: node.span,
+          offsets: [offset],
+        });
     }
   }
-  return [...pairs.values()].map(({ example, offsets }) => {
-    const sorted = [...offsets].sort((a, b) => a - b);
-    const parent = example.node.parent!;
-    return {
-      kind: 'clock-skew',
-      traceId: example.tree.traceId,
-      spanId: parent.span.spanId,
-      service: parent.span.service,
-      operation: parent.span.name,
-      peerService: example.node.span.service,
-      spans: offsets.length,
-      offsetMs: Math.round(sorted[Math.floor(sorted.length / 2)]! * 1000) / 1000,
-    };
-  });
+
+  findings(): PropagationFinding[] {
+    return [...this.#pairs.values()].map(({ traceId, parent, child, offsets }) => {
+      const sorted = [...offsets].sort((a, b) => a - b);
+      return {
+        kind: 'clock-skew',
+        traceId,
+        spanId: parent.spanId,
+        service: parent.service,
+        operation: parent.name,
+        peerService: child.service,
+        spans: offsets.length,
+        offsetMs: Math.round(sorted[Math.floor(sorted.length / 2)]! * 1000) / 1000,
+      };
+    });
+  }
 }
 
 /** How far off the child's clock looks (ms; negative: behind), or undefined when it fits. */

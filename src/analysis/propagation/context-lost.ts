@@ -1,4 +1,4 @@
-import type { TraceTree } from '../../model/types.js';
+import type { TraceId } from '../../model/types.js';
 import type { PropagationFinding } from './findings.js';
 import type { TraceIndex } from './trace-index.js';
 
@@ -16,33 +16,30 @@ import type { TraceIndex } from './trace-index.js';
  */
 export function findLostContexts(index: TraceIndex): PropagationFinding[] {
   const out: PropagationFinding[] = [];
-  for (const { tree, node } of index.otherRoots) {
-    const { span } = node;
+  for (const { traceId, span } of index.otherRoots) {
     const running = index
       .spansOfServiceAround(span.service, span.start)
-      .filter((candidate) => candidate.tree !== tree);
+      .filter((candidate) => candidate.traceId !== traceId);
     // Only requests the service was serving: a load generator or a cron job starts every trace
     // with a root of its own, and those overlap without anything being lost.
-    const serving = new Set<TraceTree>(
-      running
-        .filter((r) => r.node.span.kind === 'server' || r.node.span.kind === 'consumer')
-        .map((r) => r.tree),
+    const serving = new Set<TraceId>(
+      running.filter((r) => r.span.kind === 'server' || r.span.kind === 'consumer').map((r) => r.traceId),
     );
     if (serving.size !== 1) continue;
-    const [servingTree] = serving;
+    const [servingTrace] = serving;
     // The innermost: the latest-starting span that still holds the instant.
     const holder = running
-      .filter((r) => r.tree === servingTree)
-      .reduce((best, r) => (r.node.span.start >= best.node.span.start ? r : best));
+      .filter((r) => r.traceId === servingTrace)
+      .reduce((best, r) => (r.span.start >= best.span.start ? r : best));
     out.push({
       kind: 'context-lost',
-      traceId: tree.traceId,
+      traceId,
       spanId: span.spanId,
       service: span.service,
       operation: span.name,
-      relatedTraceId: holder.tree.traceId,
-      relatedSpanId: holder.node.span.spanId,
-      relatedOperation: holder.node.span.name,
+      relatedTraceId: holder.traceId,
+      relatedSpanId: holder.span.spanId,
+      relatedOperation: holder.span.name,
     });
   }
   return out;

@@ -1,60 +1,69 @@
-import type { Nanos, SpanNode, TraceTree } from '../../model/types.js';
+import type { Nanos, Span, TraceId, TraceTree } from '../../model/types.js';
 import { servedAt } from './peers.js';
 
-/** A span with the tree it is in. */
+/** A span with the id of the trace it is in: all a check across traces keeps of a span. */
 export interface Located {
-  readonly tree: TraceTree;
-  readonly node: SpanNode;
+  readonly traceId: TraceId;
+  readonly span: Span;
 }
 
 /**
  * What the propagation checks look up across traces: the services in the data, which service
  * answers at which address, the roots that may be the far side of a broken call, which spans are
- * the target of a link, and each service's spans by start time.
+ * the target of a link, and each service's spans by start time. Trees are added one at a time
+ * and not kept: only spans are, so a check over an export holds its spans, never all its trees.
  */
 export class TraceIndex {
   readonly services = new Set<string>();
   /** `host:port` a SERVER span was reached at → its service (undefined: several services). */
   readonly serviceAt = new Map<string, string | undefined>();
-  /** Roots (no parent at all) of kind SERVER or CONSUMER without links, by start. */
+  /** Roots (no parent at all) of kind SERVER or CONSUMER without links, by start once sealed. */
   readonly calleeRoots: Located[] = [];
-  /** Roots of other kinds (INTERNAL, CLIENT, PRODUCER), alone in their trace, without links, by start. */
+  /** Roots of other kinds (INTERNAL, CLIENT, PRODUCER), alone in their trace, without links. */
   readonly otherRoots: Located[] = [];
   /** `traceId/spanId` → the service of a span that links to it. */
   readonly linkedFrom = new Map<string, string>();
   readonly #byService = new Map<string, { spans: Located[]; maxDuration: bigint }>();
+  #sealed = false;
 
-  constructor(trees: readonly TraceTree[]) {
-    for (const tree of trees) {
-      for (const node of tree.nodes) {
-        const { span } = node;
-        this.services.add(span.service);
-        if (span.kind === 'server') {
-          const at = servedAt(span);
-          if (at !== undefined && !this.serviceAt.has(at)) this.serviceAt.set(at, span.service);
-          else if (at !== undefined && this.serviceAt.get(at) !== span.service)
-            this.serviceAt.set(at, undefined);
-        }
-        for (const link of span.links) this.linkedFrom.set(`${link.traceId}/${link.spanId}`, span.service);
-        if (span.parentSpanId === undefined && span.links.length === 0) {
-          if (span.kind === 'server' || span.kind === 'consumer') this.calleeRoots.push({ tree, node });
-          // The root of a trace of its own; a second root inside one trace is another matter.
-          else if (tree.roots.length === 1) this.otherRoots.push({ tree, node });
-        }
-        let entry = this.#byService.get(span.service);
-        if (!entry) {
-          entry = { spans: [], maxDuration: 0n };
-          this.#byService.set(span.service, entry);
-        }
-        entry.spans.push({ tree, node });
-        const duration = span.end - span.start;
-        if (duration > entry.maxDuration) entry.maxDuration = duration;
+  add(tree: TraceTree): void {
+    if (this.#sealed) throw new Error('TraceIndex: add after seal');
+    const { traceId } = tree;
+    for (const { span } of tree.nodes) {
+      this.services.add(span.service);
+      if (span.kind === 'server') {
+        const at = servedAt(span);
+        if (at !== undefined && !this.serviceAt.has(at)) this.serviceAt.set(at, span.service);
+        else if (at !== undefined && this.serviceAt.get(at) !== span.service)
+          this.serviceAt.set(at, undefined);
       }
+      for (const link of span.links) this.linkedFrom.set(`${link.traceId}/${link.spanId}`, span.service);
+      const located: Located = { traceId, span };
+      if (span.parentSpanId === undefined && span.links.length === 0) {
+        if (span.kind === 'server' || span.kind === 'consumer') this.calleeRoots.push(located);
+        // The root of a trace of its own; a second root inside one trace is another matter.
+        else if (tree.roots.length === 1) this.otherRoots.push(located);
+      }
+      let entry = this.#byService.get(span.service);
+      if (!entry) {
+        entry = { spans: [], maxDuration: 0n };
+        this.#byService.set(span.service, entry);
+      }
+      entry.spans.push(located);
+      const duration = span.end - span.start;
+      if (duration > entry.maxDuration) entry.maxDuration = duration;
     }
-    const byStart = (a: Located, b: Located) => compare(a.node.span.start, b.node.span.start);
+  }
+
+  /** Sorts what the lookups search; called once, after the last tree. */
+  seal(): this {
+    if (this.#sealed) return this;
+    this.#sealed = true;
+    const byStart = (a: Located, b: Located) => compare(a.span.start, b.span.start);
     this.calleeRoots.sort(byStart);
     this.otherRoots.sort(byStart);
     for (const entry of this.#byService.values()) entry.spans.sort(byStart);
+    return this;
   }
 
   /** Callee roots that started in [from, to]. */
@@ -62,7 +71,7 @@ export class TraceIndex {
     const out: Located[] = [];
     for (let i = firstAtOrAfter(this.calleeRoots, from); i < this.calleeRoots.length; i++) {
       const located = this.calleeRoots[i]!;
-      if (located.node.span.start > to) break;
+      if (located.span.start > to) break;
       out.push(located);
     }
     return out;
@@ -75,7 +84,7 @@ export class TraceIndex {
     const out: Located[] = [];
     // Only spans that started within the longest duration before `at` can still be running.
     for (let i = firstAtOrAfter(entry.spans, at - entry.maxDuration); i < entry.spans.length; i++) {
-      const { span } = entry.spans[i]!.node;
+      const { span } = entry.spans[i]!;
       if (span.start > at) break;
       if (span.end >= at) out.push(entry.spans[i]!);
     }
@@ -93,7 +102,7 @@ function firstAtOrAfter(list: readonly Located[], at: bigint): number {
   let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (list[mid]!.node.span.start < at) lo = mid + 1;
+    if (list[mid]!.span.start < at) lo = mid + 1;
     else hi = mid;
   }
   return lo;

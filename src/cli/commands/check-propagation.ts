@@ -1,13 +1,13 @@
 import { type Command, Option } from 'commander';
 import { atOrAbove, type Severity } from '../../analysis/findings.js';
-import { checkPropagation, focusReport } from '../../analysis/propagation/check-propagation.js';
+import { focusReport, PropagationCheck } from '../../analysis/propagation/check-propagation.js';
 import { severityOf } from '../../analysis/propagation/findings.js';
 import { EXIT } from '../../errors.js';
 import { buildTree } from '../../model/build-tree.js';
-import type { TraceTree } from '../../model/types.js';
 import { propagationReportOf } from '../../render/reports.js';
 import { loadConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
+import { eachTrace } from '../each-trace.js';
 import { emitReport, parseOutputs } from '../emit-report.js';
 import { type SelectOptions, selectTraces } from '../select-traces.js';
 import { acrossTracesCommand, type OutputFormat } from './shared-options.js';
@@ -55,11 +55,12 @@ async function runCheck(ctx: CommandContext, options: CheckOptions): Promise<num
   const external = new Set(
     [...(config.external ?? []), ...(options.external ?? [])].map((p) => p.toLowerCase()),
   );
-  // The checks look across traces, so every tree is needed at once; spans are kept compact.
+  // The checks look across traces: every span is kept (compact) until the end, but each tree is
+  // built, added and let go.
   const selected = await selectTraces(ctx, options, { summaries: false, everyService: true });
-  const traces = selected.kind === 'traces' ? selected.traces : [];
-  const trees: TraceTree[] = traces.map(buildTree);
-  const report = focusReport(checkPropagation(trees, { external }), options.service);
+  const check = new PropagationCheck({ external });
+  eachTrace(selected.kind === 'traces' ? selected.traces : [], (trace) => check.add(buildTree(trace)));
+  const report = focusReport(check.report(), options.service);
   const failOn = FAIL_ON_SEVERITY[options.failOn];
   const failed = report.findings.some((f) => atOrAbove(severityOf(f), failOn));
   emitReport(ctx, propagationReportOf(report, { failOn, failed }), options.format, outputs);

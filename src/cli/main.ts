@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, OtraceError } from '../errors.js';
-import { assertCommand } from './commands/assert.js';
-import { checkPropagationCommand } from './commands/check-propagation.js';
-import { errorsCommand } from './commands/errors.js';
-import { listCommand } from './commands/list.js';
-import { receiveCommand } from './commands/receive.js';
-import { showCommand } from './commands/show.js';
-import { createContext } from './context.js';
+import { type CommandContext, createContext } from './context.js';
 import { installPipeHandling, writeDiagnostic } from './output.js';
 
 const EXIT_CODES_HELP = `
@@ -29,7 +23,39 @@ function readVersion(): string {
   return pkg.version;
 }
 
-export function buildProgram(argv: readonly string[]): Command {
+type CommandDefinition = (ctx: CommandContext) => Command;
+
+/**
+ * Each command's module, loaded only when that command runs: every invocation pays for loading
+ * what it uses and nothing else (`receive` alone needs HTTP/2 and protobuf, `assert` a YAML
+ * parser, `show` none of the checks across traces). Help and unknown commands load them all.
+ */
+const COMMANDS = {
+  show: async () => (await import('./commands/show.js')).showCommand,
+  list: async () => (await import('./commands/list.js')).listCommand,
+  errors: async () => (await import('./commands/errors.js')).errorsCommand,
+  'check-propagation': async () => (await import('./commands/check-propagation.js')).checkPropagationCommand,
+  assert: async () => (await import('./commands/assert.js')).assertCommand,
+  receive: async () => (await import('./commands/receive.js')).receiveCommand,
+} as const satisfies Record<string, () => Promise<CommandDefinition>>;
+
+type CommandName = keyof typeof COMMANDS;
+
+/** The commands argv needs: the one it names, none for a bare --version, else all (help, typos). */
+function commandsFor(argv: readonly string[]): CommandName[] {
+  const args = argv.slice(2);
+  const first = args.find((arg) => !arg.startsWith('-'));
+  if (first !== undefined && first in COMMANDS) return [first as CommandName];
+  if (
+    first === undefined &&
+    args.length > 0 &&
+    args.every((a) => ['-V', '--version', '--no-color'].includes(a))
+  )
+    return [];
+  return Object.keys(COMMANDS) as CommandName[];
+}
+
+export async function buildProgram(argv: readonly string[]): Promise<Command> {
   // Read up front so that `--no-color` works before or after the command name.
   const ctx = createContext(writeDiagnostic, argv.includes('--no-color'));
   const program = new Command('otrace')
@@ -39,14 +65,9 @@ export function buildProgram(argv: readonly string[]): Command {
     .showHelpAfterError('(otrace --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride();
-  for (const command of [
-    showCommand(ctx),
-    listCommand(ctx),
-    errorsCommand(ctx),
-    checkPropagationCommand(ctx),
-    assertCommand(ctx),
-    receiveCommand(ctx),
-  ]) {
+  const definitions = await Promise.all(commandsFor(argv).map((name) => COMMANDS[name]()));
+  for (const define of definitions) {
+    const command = define(ctx);
     command.addHelpText('after', EXIT_CODES_HELP).exitOverride();
     command.option('--no-color', 'no colour, even on a terminal');
     program.addCommand(command);
@@ -58,7 +79,7 @@ export function buildProgram(argv: readonly string[]): Command {
 export async function main(argv: readonly string[]): Promise<void> {
   installPipeHandling();
   try {
-    await buildProgram(argv).parseAsync([...argv]);
+    await (await buildProgram(argv)).parseAsync([...argv]);
   } catch (error) {
     process.exitCode = reportError(error);
   }

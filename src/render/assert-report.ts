@@ -1,31 +1,10 @@
-import { z } from 'zod';
 import type { RuleResult } from '../analysis/assert-rules.js';
+import type { AssertDocument } from './contracts/assert.js';
 import { formatDuration, plural } from './format.js';
 import type { Report } from './report.js';
 import { sanitize } from './sanitize.js';
 
 export const ASSERT_SCHEMA_VERSION = 1;
-
-/** `otrace assert --format json`: additive changes keep the version, anything else bumps it. */
-export const AssertDocumentSchema = z.object({
-  schemaVersion: z.literal(ASSERT_SCHEMA_VERSION),
-  rulesFile: z.string(),
-  tracesAnalysed: z.number().int().nonnegative(),
-  passed: z.number().int().nonnegative(),
-  failed: z.number().int().nonnegative(),
-  rules: z.array(
-    z.object({
-      name: z.string(),
-      type: z.string(),
-      status: z.enum(['passed', 'failed']),
-      message: z.string(),
-      matched: z.number().int().nonnegative(),
-      measured: z.record(z.string(), z.union([z.number(), z.string()])),
-      evidence: z.array(z.object({ traceId: z.string(), spanId: z.string().nullable(), detail: z.string() })),
-    }),
-  ),
-});
-export type AssertDocument = z.infer<typeof AssertDocumentSchema>;
 
 /** A rule that matched nothing fails: a misspelt service must not pass in silence. */
 export function ruleFailed(r: RuleResult): boolean {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { AssertDocumentSchema } from './assert-report.js';
-import { ErrorsDocumentSchema } from './errors-json.js';
-import { ListDocumentSchema } from './list.js';
-import { PropagationDocumentSchema } from './propagation-json.js';
-import { ShowDocumentSchema } from './show-json.js';
+import { AssertDocumentSchema } from './contracts/assert.js';
+import { ErrorsDocumentSchema } from './contracts/errors.js';
+import { ListDocumentSchema } from './contracts/list.js';
+import { PropagationDocumentSchema } from './contracts/propagation.js';
+import { ShowDocumentSchema } from './contracts/show.js';
 
 /**
  * The JSON contracts, by the file name of their JSON Schema in `schemas/`. The zod schemas are the

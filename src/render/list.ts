@@ -1,30 +1,11 @@
 import Table from 'cli-table3';
-import { z } from 'zod';
 import type { TraceSummary } from '../model/summary.js';
+import type { ListDocument } from './contracts/list.js';
 import { formatDuration, isoTime, roundMillis } from './format.js';
 import { sanitize } from './sanitize.js';
 import type { Style } from './style.js';
 
 export const LIST_SCHEMA_VERSION = 1;
-
-export const ListDocumentSchema = z.object({
-  schemaVersion: z.literal(LIST_SCHEMA_VERSION),
-  traces: z.array(
-    z.object({
-      traceId: z.string().regex(/^[0-9a-f]{32}$/),
-      startTime: z.string(),
-      durationMs: z.number().nonnegative(),
-      spanCount: z.number().int().positive(),
-      errorCount: z.number().int().nonnegative(),
-      rootService: z.string(),
-      rootName: z.string(),
-      rootMissing: z.boolean(),
-      services: z.array(z.string()),
-    }),
-  ),
-});
-
-export type ListDocument = z.infer<typeof ListDocumentSchema>;
 
 export function buildListDocument(summaries: readonly TraceSummary[]): ListDocument {
   return {

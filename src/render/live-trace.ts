@@ -6,7 +6,7 @@ import type { Trace } from '../model/types.js';
 import { diagnosisText } from './finding-text.js';
 import { formatDuration } from './format.js';
 import { propagationMessage } from './propagation-words.js';
-import { sanitize } from './sanitize.js';
+import { escapeJsonControls, sanitize } from './sanitize.js';
 import type { Style } from './style.js';
 
 /**
@@ -51,19 +51,21 @@ export function renderLiveTraceJson(
   findings: readonly PropagationFinding[],
 ): string {
   const summary = summarizeTrace(trace);
-  return `${JSON.stringify({
-    traceId: summary.traceId,
-    rootService: summary.rootService,
-    rootName: summary.rootName,
-    rootMissing: summary.rootMissing,
-    durationMs: summary.durationMs,
-    spanCount: summary.spanCount,
-    errorCount: summary.errorCount,
-    diagnosis: { kind: analysis.diagnosis.kind, text: diagnosisText(analysis.diagnosis).join(' ') },
-    findings: findings.map((f) => ({
-      kind: f.kind,
-      severity: severityOf(f),
-      message: propagationMessage(f),
-    })),
-  })}\n`;
+  return `${escapeJsonControls(
+    JSON.stringify({
+      traceId: summary.traceId,
+      rootService: summary.rootService,
+      rootName: summary.rootName,
+      rootMissing: summary.rootMissing,
+      durationMs: summary.durationMs,
+      spanCount: summary.spanCount,
+      errorCount: summary.errorCount,
+      diagnosis: { kind: analysis.diagnosis.kind, text: diagnosisText(analysis.diagnosis).join(' ') },
+      findings: findings.map((f) => ({
+        kind: f.kind,
+        severity: severityOf(f),
+        message: propagationMessage(f),
+      })),
+    }),
+  )}\n`;
 }

@@ -1,54 +1,10 @@
-import { z } from 'zod';
 import type { PropagationReport } from '../analysis/propagation/check-propagation.js';
-import { PROPAGATION_SEVERITY, severityOf } from '../analysis/propagation/findings.js';
+import { severityOf } from '../analysis/propagation/findings.js';
+import type { PropagationDocument } from './contracts/propagation.js';
 import { propagationSummary } from './propagation-text.js';
 import { propagationMessage } from './propagation-words.js';
 
 export const PROPAGATION_SCHEMA_VERSION = 1;
-
-const kinds = Object.keys(PROPAGATION_SEVERITY) as [
-  keyof typeof PROPAGATION_SEVERITY,
-  ...(keyof typeof PROPAGATION_SEVERITY)[],
-];
-
-/** `check-propagation --format json`: additive changes keep the version, anything else bumps it. */
-export const PropagationDocumentSchema = z.object({
-  schemaVersion: z.literal(PROPAGATION_SCHEMA_VERSION),
-  tracesAnalysed: z.number().int().nonnegative(),
-  spansAnalysed: z.number().int().nonnegative(),
-  failOn: z.enum(['error', 'warning', 'info']),
-  failed: z.boolean(),
-  summary: z.string(),
-  edges: z.array(
-    z.object({
-      caller: z.string(),
-      callee: z.string(),
-      calls: z.number().int().positive(),
-      continued: z.number().int().nonnegative(),
-      linked: z.number().int().nonnegative(),
-      splitTrace: z.number().int().nonnegative(),
-      unanswered: z.number().int().nonnegative(),
-      continuedShare: z.number().min(0).max(1),
-    }),
-  ),
-  findings: z.array(
-    z
-      .object({
-        kind: z.enum(kinds),
-        severity: z.enum(['error', 'warning', 'info']),
-        traceId: z.string().regex(/^[0-9a-f]{32}$/),
-        spanId: z.string().regex(/^[0-9a-f]{16}$/),
-        service: z.string(),
-        operation: z.string(),
-        peerService: z.string().nullable(),
-        relatedTraceId: z.string().nullable(),
-        relatedSpanId: z.string().nullable(),
-        message: z.string(),
-      })
-      .loose(),
-  ),
-});
-export type PropagationDocument = z.infer<typeof PropagationDocumentSchema>;
 
 export function buildPropagationDocument(
   report: PropagationReport,

@@ -15,3 +15,14 @@ export function sanitize(text: string): string {
 export function sanitizeLines(text: string): string[] {
   return text.split(/\r?\n/).map(sanitize);
 }
+
+/**
+ * JSON for a terminal or a log: JSON.stringify escapes C0 controls but leaves DEL, C1 and bidi
+ * controls raw. Outside strings JSON has none of them, so `\uXXXX` keeps the document valid and
+ * the data exact, and nothing raw reaches the reader.
+ */
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+export function escapeJsonControls(json: string): string {
+  return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,3 +1,4 @@
+import { constants as bufferConstants } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -47,8 +48,22 @@ function fileError(path: string, error: unknown): Error {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT')
     return new SourceError(`${path}: no such file`, 'check the path, or pass - to read standard input');
-  if (code === 'EACCES' || code === 'EPERM') return new SourceError(`${path}: permission denied`);
+  if (code === 'EACCES' || code === 'EPERM')
+    return new SourceError(
+      `${path}: permission denied`,
+      'check its permissions (ls -l), or read it as its owner',
+    );
   return new SourceError(`${path}: cannot read (${code ?? (error as Error)?.message ?? 'unknown error'})`);
+}
+
+/** The longest string V8 makes (about 512 MiB): a JSON text longer than that cannot be parsed at all. */
+const MAX_TEXT = bufferConstants.MAX_STRING_LENGTH;
+
+function tooLong(file: string, line: number, what: 'a line' | 'a document'): InputError {
+  return new InputError(
+    `${file}:${line}: ${what} of more than ${Math.floor(MAX_TEXT / 2 ** 20)} MiB: too long to parse as one JSON text`,
+    "split it into smaller documents, one per line, e.g. jq -c '.resourceSpans[] | {resourceSpans: [.]}'",
+  );
 }
 
 const GZIP_MAGIC_0 = 0x1f;
@@ -56,13 +71,16 @@ const GZIP_MAGIC_1 = 0x8b;
 
 /** Yields each JSON document of a stream with the line it starts on. */
 export async function* readDocuments(stream: Readable, file: string): AsyncGenerator<RawDocument> {
-  const lines = splitLines(decodeStream(stream, file));
+  const lines = splitLines(decodeStream(stream, file), file);
   let mode: 'undecided' | 'lines' | 'whole' = 'undecided';
   const whole: string[] = [];
   let wholeStart = 0;
+  let wholeLength = 0;
   let sawContent = false;
   for await (const { text, line } of lines) {
     if (mode === 'whole') {
+      wholeLength += text.length + 1;
+      if (wholeLength > MAX_TEXT) throw tooLong(file, wholeStart, 'a document');
       whole.push(text);
       continue;
     }
@@ -81,6 +99,7 @@ export async function* readDocuments(stream: Readable, file: string): AsyncGener
       } else {
         mode = 'whole';
         wholeStart = line;
+        wholeLength = text.length;
         whole.push(text);
       }
       continue;
@@ -202,7 +221,10 @@ async function* decodeStream(stream: Readable, file: string): AsyncGenerator<str
     try {
       for await (const chunk of source) yield decoder.decode(chunk, { stream: true });
     } catch (error) {
-      throw new InputError(`${file}: gzip data is corrupt or cut short (${(error as Error).message})`);
+      throw new InputError(
+        `${file}: gzip data is corrupt or cut short (${(error as Error).message})`,
+        'was the download or copy interrupted? gzip -t checks the file',
+      );
     }
     yield decoder.decode();
     return;
@@ -223,23 +245,34 @@ async function* decodeStream(stream: Readable, file: string): AsyncGenerator<str
  * once and the pieces of a long line are joined once, so a single line of hundreds of MB costs
  * linear time.
  */
-async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator<{ text: string; line: number }> {
+async function* splitLines(
+  chunks: AsyncIterable<string>,
+  file: string,
+): AsyncGenerator<{ text: string; line: number }> {
   let parts: string[] = [];
+  let partsLength = 0;
   let line = 0;
+  // Refused before the join, which would otherwise die with V8's "Invalid string length".
+  const push = (piece: string): void => {
+    partsLength += piece.length;
+    if (partsLength > MAX_TEXT) throw tooLong(file, line + 1, 'a line');
+    parts.push(piece);
+  };
   const take = (): string => {
     const text = parts.length === 1 ? parts[0]! : parts.join('');
     parts = [];
+    partsLength = 0;
     return text.endsWith('\r') ? text.slice(0, -1) : text;
   };
   for await (const chunk of chunks) {
     let start = 0;
     for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', start)) {
-      parts.push(chunk.slice(start, nl));
+      push(chunk.slice(start, nl));
       line++;
       yield { text: take(), line };
       start = nl + 1;
     }
-    if (start < chunk.length) parts.push(chunk.slice(start));
+    if (start < chunk.length) push(chunk.slice(start));
   }
   if (parts.length > 0) {
     line++;

@@ -1,7 +1,6 @@
 import type { TraceQuery } from '../model/query.js';
 import type { TraceSummary } from '../model/summary.js';
 import type { Nanos, TraceId } from '../model/types.js';
-import { decodeJaegerServices, decodeJaegerSummaries } from '../schema/search-answers.js';
 import { backendMessage, looksLikeHtml, parseJsonBody, statusError } from './backend-response.js';
 import type { FetchedTrace, SearchAnswer, TraceBackend } from './backends.js';
 import type { HttpClient, HttpResponse } from './http-client.js';
@@ -59,7 +58,10 @@ export class JaegerBackend implements TraceBackend {
     const response = await this.client.get('api/v3/trace-summaries', v3Params(query));
     if (response.status === 200 && !looksLikeHtml(response)) {
       this.#hasSummaries = true;
-      return decodeJaegerSummaries(parseJsonBody(response, this.client.hint), response.shownUrl);
+      return (await searchAnswers()).decodeJaegerSummaries(
+        parseJsonBody(response, this.client.hint),
+        response.shownUrl,
+      );
     }
     if (response.status === 404 && hasV3ErrorEnvelope(response)) return [];
     if (response.status !== 404 && response.status !== 200) throw statusError(response, V3);
@@ -71,7 +73,10 @@ export class JaegerBackend implements TraceBackend {
     const v3 = await this.#askV3('api/v3/services');
     const response = v3 ?? (await this.client.get('api/services'));
     if (response.status !== 200) throw statusError(response, v3 ? V3 : V1);
-    return decodeJaegerServices(parseJsonBody(response, this.client.hint), response.shownUrl);
+    return (await searchAnswers()).decodeJaegerServices(
+      parseJsonBody(response, this.client.hint),
+      response.shownUrl,
+    );
   }
 
   close(): Promise<void> {
@@ -161,4 +166,9 @@ function isEmptyV1(document: unknown): boolean {
   if (typeof document !== 'object' || document === null || !('data' in document)) return false;
   const data = (document as { data: unknown }).data;
   return data === null || (Array.isArray(data) && data.length === 0);
+}
+
+/** The search answers' schemas (zod) load with the first search, not with every command. */
+function searchAnswers(): Promise<typeof import('../schema/search-answers.js')> {
+  return import('../schema/search-answers.js');
 }

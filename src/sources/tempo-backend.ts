@@ -1,7 +1,6 @@
 import type { TraceQuery } from '../model/query.js';
 import type { TraceSummary } from '../model/summary.js';
 import type { TraceId } from '../model/types.js';
-import { decodeTempoSearch } from '../schema/search-answers.js';
 import { parseJsonBody, statusError } from './backend-response.js';
 import type { FetchedTrace, SearchAnswer, TraceBackend } from './backends.js';
 import type { HttpClient, HttpResponse } from './http-client.js';
@@ -44,6 +43,8 @@ export class TempoBackend implements TraceBackend {
       limit: String(query.limit),
     });
     if (response.status !== 200) throw statusError(response, 'Tempo api/search');
+    // The search answers' schemas (zod) load with the first search, not with every command.
+    const { decodeTempoSearch } = await import('../schema/search-answers.js');
     const ids = decodeTempoSearch(parseJsonBody(response, this.client.hint), response.shownUrl);
     return { kind: 'ids', ids, url: response.shownUrl };
   }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { globToRegExp } from '../../src/analysis/assert-rules.js';
-import { AssertDocumentSchema } from '../../src/render/assert-report.js';
+import { AssertDocumentSchema } from '../../src/render/contracts/assert.js';
 import { REPO_ROOT, runCli } from '../helpers/run-cli.js';
 import { SEED_SCENARIOS, seedFile } from '../helpers/seed.js';
 

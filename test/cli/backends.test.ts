@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { ListDocumentSchema } from '../../src/render/list.js';
-import { ShowDocumentSchema } from '../../src/render/show-json.js';
+import { ListDocumentSchema } from '../../src/render/contracts/list.js';
+import { ShowDocumentSchema } from '../../src/render/contracts/show.js';
 import { json, useFakeBackend } from '../helpers/fake-backend.js';
 import { runCli } from '../helpers/run-cli.js';
 

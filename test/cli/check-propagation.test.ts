@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PropagationDocumentSchema } from '../../src/render/propagation-json.js';
+import { PropagationDocumentSchema } from '../../src/render/contracts/propagation.js';
 import { json, startFakeBackend } from '../helpers/fake-backend.js';
 import { REPO_ROOT, runCli } from '../helpers/run-cli.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorsDocumentSchema } from '../../src/render/errors-json.js';
+import { ErrorsDocumentSchema } from '../../src/render/contracts/errors.js';
 import { type FakeBackend, json, startFakeBackend } from '../helpers/fake-backend.js';
 import { runCli } from '../helpers/run-cli.js';
 import { SEED_SCENARIOS, seedFile } from '../helpers/seed.js';

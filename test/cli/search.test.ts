@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { ListDocumentSchema } from '../../src/render/list.js';
+import { ListDocumentSchema } from '../../src/render/contracts/list.js';
 import { json, useFakeBackend } from '../helpers/fake-backend.js';
 import { runCli } from '../helpers/run-cli.js';
 import { SEED_SCENARIOS } from '../helpers/seed.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ShowDocumentSchema } from '../../src/render/show-json.js';
+import { ShowDocumentSchema } from '../../src/render/contracts/show.js';
 import { runCli } from '../helpers/run-cli.js';
 
 /** Our own fixtures from the real OpenTelemetry JS SDK (fixtures/seed/README.md draws each one). */

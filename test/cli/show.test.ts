@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ShowDocumentSchema } from '../../src/render/show-json.js';
+import { ShowDocumentSchema } from '../../src/render/contracts/show.js';
 import { type DocSpan, otlpDocument } from '../helpers/otlp-doc.js';
 import { runCli, tempFile } from '../helpers/run-cli.js';
 

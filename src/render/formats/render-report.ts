@@ -1,4 +1,5 @@
 import type { Report, ReportFormat } from '../report.js';
+import { escapeJsonControls } from '../sanitize.js';
 import type { Style } from '../style.js';
 import { renderGithub } from './github.js';
 import { renderJunit } from './junit.js';
@@ -8,8 +9,8 @@ import { renderMarkdown } from './markdown.js';
 export function renderReport(report: Report, format: ReportFormat, style: Style, width: number): string {
   const formats = {
     text: () => report.text(style, width),
-    json: () => `${JSON.stringify(report.json, null, 2)}\n`,
-    ndjson: () => report.items.map((item) => `${JSON.stringify(item)}\n`).join(''),
+    json: () => `${escapeJsonControls(JSON.stringify(report.json, null, 2))}\n`,
+    ndjson: () => report.items.map((item) => `${escapeJsonControls(JSON.stringify(item))}\n`).join(''),
     markdown: () => renderMarkdown(report),
     junit: () => renderJunit(report),
     github: () => renderGithub(report),

@@ -3,7 +3,7 @@ import { glob } from 'tinyglobby';
 import type { SpanCompactor } from '../analysis/compact-span.js';
 import { SourceError, UsageError } from '../errors.js';
 import { TraceCollector } from '../model/collect-traces.js';
-import type { Trace } from '../model/types.js';
+import type { Trace, TraceId } from '../model/types.js';
 import { decodeDocument, type InputFormat } from '../schema/decode.js';
 import { openFile, readDocuments, STDIN_NAME } from '../sources/file-source.js';
 
@@ -13,12 +13,16 @@ export interface InputOptions {
   readonly stdinIsTTY: boolean;
   /** Trades each span for a smaller one as it is read (see analysis/compact-span.ts). */
   readonly compact?: SpanCompactor;
+  /** Only these traces are held; the others are counted (`otherTraces`) and let go. */
+  readonly onlyTraces?: (traceId: TraceId) => boolean;
 }
 
 export interface LoadedInput {
   readonly traces: Trace[];
   readonly inputNames: readonly string[];
   readonly skippedDocuments: number;
+  /** Traces in the input that `onlyTraces` left out. */
+  readonly otherTraces: number;
 }
 
 const GLOB_CHARS = /[*?[\]{}]/;
@@ -54,7 +58,7 @@ export async function loadTraces(
   warn: (message: string) => void,
 ): Promise<LoadedInput> {
   const inputs = await resolveInputs(options.files, options.stdinIsTTY);
-  const collector = new TraceCollector(options.compact);
+  const collector = new TraceCollector(options.compact, options.onlyTraces);
   let skippedDocuments = 0;
   for (const input of inputs) {
     const name = input === '-' ? STDIN_NAME : input;
@@ -68,5 +72,6 @@ export async function loadTraces(
     traces: collector.traces(),
     inputNames: inputs.map((i) => (i === '-' ? STDIN_NAME : i)),
     skippedDocuments,
+    otherTraces: collector.tracesTurnedAway,
   };
 }

@@ -9,19 +9,32 @@ export class TraceCollector implements SpanSink {
   private readonly byId = new Map<TraceId, { spans: Span[]; warnings: string[] }>();
 
   readonly keepAttributes: ReadonlySet<string> | undefined;
+  /** Ids of the traces whose spans `accept` turned away. */
+  readonly #turnedAway = new Set<TraceId>();
 
   /**
    * `keep` may trade a span for a smaller one (commands over many traces keep less of each); its
    * `keep` set, when it has one, tells decoders which attributes are worth decoding at all.
+   * `accept` says which traces to hold at all (show <id> on a big export holds one).
    */
   constructor(
     private readonly keep: ((span: Span) => Span) & { readonly keep?: ReadonlySet<string> } = (span) => span,
+    private readonly accept: (traceId: TraceId) => boolean = () => true,
   ) {
     this.keepAttributes = keep.keep;
   }
 
   span(span: Span): void {
+    if (!this.accept(span.traceId)) {
+      this.#turnedAway.add(span.traceId);
+      return;
+    }
     this.entry(span.traceId).spans.push(this.keep(span));
+  }
+
+  /** Traces seen but not held, because `accept` turned them away. */
+  get tracesTurnedAway(): number {
+    return this.#turnedAway.size;
   }
 
   traceWarning(traceId: TraceId, message: string): void {

@@ -115,11 +115,18 @@ async function readTrace(
 ): Promise<Trace> {
   const backend = chooseBackend(options, files, ctx);
   if (!backend) {
+    // With an id, only the traces it can name are held: one trace out of a big export.
+    const wanted = traceId?.toLowerCase();
     const loaded = await loadTraces(
-      { files, inputFormat: options.inputFormat, stdinIsTTY: ctx.terminal.stdinIsTTY },
+      {
+        files,
+        inputFormat: options.inputFormat,
+        stdinIsTTY: ctx.terminal.stdinIsTTY,
+        onlyTraces: wanted === undefined ? undefined : (id) => namedBy(wanted, id),
+      },
       ctx.warn,
     );
-    return pickTrace(loaded.traces, traceId, loaded.inputNames, ctx.width);
+    return pickTrace(loaded.traces, wanted, loaded.inputNames, ctx.width, loaded.otherTraces);
   }
   const id = traceId === undefined ? undefined : parseHexTraceId(traceId);
   if (id === undefined) {
@@ -149,9 +156,10 @@ function pickTrace(
   wanted: string | undefined,
   inputs: readonly string[],
   width: number,
+  otherTraces: number,
 ): Trace {
   const where = inputs.length === 1 ? inputs[0] : `${inputs.length} inputs`;
-  if (traces.length === 0) {
+  if (traces.length === 0 && otherTraces === 0) {
     throw new SourceError(
       `${where}: no spans found`,
       'the input holds no trace data (metrics or logs only?)',
@@ -169,7 +177,7 @@ function pickTrace(
   const id = wanted.toLowerCase();
   const exact = traces.find((t) => t.traceId === id || t.traceId === id.padStart(32, '0'));
   if (exact) return exact;
-  const matches = id.length >= 4 ? traces.filter((t) => t.traceId.startsWith(id)) : [];
+  const matches = traces.filter((t) => namedBy(id, t.traceId));
   if (matches.length === 1) return matches[0]!;
   if (matches.length > 1) {
     throw new UsageError(
@@ -178,7 +186,16 @@ function pickTrace(
     );
   }
   throw new SourceError(
-    `trace ${id} not found in ${where} (${traces.length} trace(s))`,
+    `trace ${id} not found in ${where} (${traces.length + otherTraces} trace(s))`,
     'list them with: otrace list -f …',
+  );
+}
+
+/** The trace id `wanted` (lowercase) names: the whole id, padded or not, or a prefix of 4+ chars. */
+function namedBy(wanted: string, traceId: string): boolean {
+  return (
+    traceId === wanted ||
+    traceId === wanted.padStart(32, '0') ||
+    (wanted.length >= 4 && traceId.startsWith(wanted))
   );
 }

@@ -1,0 +1,312 @@
+import { spawn } from 'node:child_process';
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { afterAll, describe, expect, it } from 'vitest';
+import { decodeTraceRequest } from '../../src/schema/otlp-protobuf.js';
+import { type CliResult, REPO_ROOT, runCli } from '../helpers/run-cli.js';
+import { seedFile } from '../helpers/seed.js';
+
+/**
+ * What otrace does with inputs at the edges, end to end through the built binary: every case is run
+ * through `show` and `errors`. Either the trace loads and the output is the one the plain file gives,
+ * or the user gets one line on stderr (`otrace: <file>: <what> — <what next>`), the documented exit
+ * code and no stack trace. Inputs are written to a scratch directory removed at the end.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'otrace-limits-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const scratch = (name: string, content: string | Buffer): string => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+
+const COMMANDS = ['show', 'errors'] as const;
+const runBoth = (input: readonly string[], options: { input?: Buffer } = {}) =>
+  Promise.all(COMMANDS.map((command) => runCli([command, ...input], options)));
+
+/** One line naming the input, what went wrong and what to do next; nothing on stdout, no stack. */
+function expectOneLineError(result: CliResult, exitCode: number, file: string, what: RegExp): void {
+  expect(result.code).toBe(exitCode);
+  expect(result.stdout).toBe('');
+  expect(result.stderr.endsWith('\n')).toBe(true);
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]!.startsWith(`otrace: ${file}`)).toBe(true);
+  expect(lines[0]).toMatch(what);
+  expect(lines[0]).toMatch(/ — \S/);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+  expect(result.stderr).not.toMatch(/\b[A-Z]\w*Error\b|internal error/);
+}
+
+/** The same stdout and exit code as the plain fixture gives, and no warning. */
+async function expectSameAsPlain(
+  plainFile: string,
+  input: readonly string[],
+  options: { input?: Buffer } = {},
+) {
+  const [plain, other] = await Promise.all([runBoth(['-f', plainFile]), runBoth(input, options)]);
+  for (const [i, command] of COMMANDS.entries()) {
+    // Both name the trace: show in its header, errors in its examples.
+    expect(plain[i]!.stdout, command).toContain(DOWN_TRACE_ID);
+    expect(other[i]!.stdout, command).toBe(plain[i]!.stdout);
+    expect(other[i]!.code, command).toBe(plain[i]!.code);
+    expect(other[i]!.stderr, command).toBe('');
+  }
+}
+
+/** order-service-down: user-service's call is refused; one trace. */
+const DOWN_TRACE_ID = '3cbc29e5cc8dbb8bc33bfc66a9a02f4c';
+const JSONL = seedFile('order-service-down', 'otlp.jsonl');
+const PRETTY = seedFile('order-service-down');
+const jsonlBytes = readFileSync(join(REPO_ROOT, JSONL));
+const prettyBytes = readFileSync(join(REPO_ROOT, PRETTY));
+
+describe('one JSON line of about 200 MB', () => {
+  const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+  // Five spans in a chain, each carrying a 40 MiB attribute: the line is written piece by piece so
+  // that the test never holds more than one copy of the payload.
+  const writeBigLine = (path: string): void => {
+    const spans = [1, 2, 3, 4, 5].map((i) => ({
+      traceId: TRACE_ID,
+      spanId: i.toString(16).padStart(16, '0'),
+      parentSpanId: i === 1 ? '' : (i - 1).toString(16).padStart(16, '0'),
+      name: `step-${i}`,
+      kind: 1,
+      startTimeUnixNano: String(1_700_000_000_000_000_000n + BigInt(i) * 1_000_000n),
+      endTimeUnixNano: String(1_700_000_000_100_000_000n - BigInt(i) * 1_000_000n),
+      attributes: [{ key: 'payload', value: { stringValue: '@PAYLOAD@' } }],
+      status: i === 5 ? { code: 2, message: 'disk full' } : {},
+    }));
+    const doc = {
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'bulk' } }] },
+          scopeSpans: [{ spans }],
+        },
+      ],
+    };
+    const pieces = JSON.stringify(doc).split('@PAYLOAD@');
+    const payload = 'x'.repeat(40 * 1024 * 1024);
+    const fd = openSync(path, 'w');
+    pieces.forEach((piece, i) => {
+      writeSync(fd, piece);
+      if (i < pieces.length - 1) writeSync(fd, payload);
+    });
+    writeSync(fd, '\n');
+    closeSync(fd);
+  };
+
+  it('loads: show and errors report the trace, its five spans and the failing one', {
+    timeout: 60_000,
+  }, async () => {
+    const path = join(dir, 'big.jsonl');
+    writeBigLine(path);
+    expect(statSync(path).size).toBeGreaterThan(200_000_000);
+    const [show, errors] = await Promise.all([
+      runCli(['show', '-f', path, '--format', 'json']),
+      runCli(['errors', '-f', path, '--format', 'json']),
+    ]);
+    rmSync(path);
+    expect(show.stderr).toBe('');
+    expect(show.code).toBe(1);
+    const doc = JSON.parse(show.stdout);
+    expect(doc).toMatchObject({ traceId: TRACE_ID, spanCount: 5, errorCount: 1, services: ['bulk'] });
+    expect(doc.spans.map((s: { name: string }) => s.name)).toEqual([
+      'step-1',
+      'step-2',
+      'step-3',
+      'step-4',
+      'step-5',
+    ]);
+    expect(errors.stderr).toBe('');
+    expect(errors.code).toBe(1);
+    const report = JSON.parse(errors.stdout);
+    expect(report).toMatchObject({ tracesAnalysed: 1, errorSpans: 1 });
+    expect(report.groups[0]).toMatchObject({ service: 'bulk', operation: 'step-5', examples: [TRACE_ID] });
+  });
+
+  it('a line past what one string can hold (512 MiB) is refused in one line, not a crash', {
+    timeout: 60_000,
+  }, async () => {
+    // 600 MiB of one line as 600 identical gzip members: a 600 KB file that gunzips to the real thing.
+    const mebibyte = gzipSync('x'.repeat(1024 * 1024));
+    const members = [gzipSync('{"resourceSpans":[{"x":"'), ...Array(600).fill(mebibyte), gzipSync('"}]}\n')];
+    const path = scratch('huge-line.jsonl', Buffer.concat(members));
+    for (const result of await runBoth(['-f', path]))
+      expectOneLineError(result, 2, path, /:1: a line of more than 511 MiB: too long to parse/);
+  });
+});
+
+describe('gzip', () => {
+  it('reads a gzip export named .gz and one without the extension (magic bytes) as the plain file', async () => {
+    const gz = gzipSync(jsonlBytes);
+    await expectSameAsPlain(JSONL, ['-f', scratch('down.jsonl.gz', gz)]);
+    await expectSameAsPlain(JSONL, ['-f', scratch('down-no-extension.jsonl', gz)]);
+  });
+
+  it('refuses gzip data cut short with one line, exit 2', async () => {
+    const gz = gzipSync(jsonlBytes);
+    const path = scratch('cut.jsonl.gz', gz.subarray(0, Math.floor(gz.length / 2)));
+    for (const result of await runBoth(['-f', path]))
+      expectOneLineError(result, 2, path, /: gzip data is corrupt or cut short/);
+  });
+});
+
+describe('empty input', () => {
+  it.each([
+    ['an empty file', ''],
+    ['blank lines and whitespace', '\n   \n\t\r\n  \r\n'],
+  ])('refuses %s: "is empty", exit 2', async (_title, content) => {
+    const path = scratch(`empty-${content.length}.json`, content);
+    for (const result of await runBoth(['-f', path])) expectOneLineError(result, 2, path, /: is empty — /);
+  });
+
+  it('refuses empty standard input, saying what to pipe in', async () => {
+    for (const result of await runBoth(['-f', '-'], { input: Buffer.alloc(0) }))
+      expectOneLineError(result, 2, '<stdin>', /: is empty — nothing was piped in/);
+  });
+});
+
+describe('not a readable file', () => {
+  it('refuses a directory with a hint to pass its files or a glob, exit 2', async () => {
+    const path = join(dir, 'a-directory');
+    mkdirSync(path);
+    for (const result of await runBoth(['-f', path]))
+      expectOneLineError(result, 2, path, /: is a directory — pass the files in it, or a quoted glob/);
+  });
+
+  it('reports a missing file as source unavailable, exit 3', async () => {
+    const path = join(dir, 'no-such-file.json');
+    for (const result of await runBoth(['-f', path]))
+      expectOneLineError(result, 3, path, /: no such file — /);
+  });
+
+  const isRoot = process.getuid?.() === 0;
+  const unreadable = (): string => {
+    const path = scratch('unreadable.json', prettyBytes);
+    chmodSync(path, 0o000);
+    return path;
+  };
+
+  it.skipIf(isRoot)(
+    'reports an unreadable file (mode 000) as permission denied, exit 3 (skipped as root: root reads it)',
+    async () => {
+      const path = unreadable();
+      for (const result of await runBoth(['-f', path]))
+        expectOneLineError(result, 3, path, /: permission denied — /);
+    },
+  );
+
+  it.runIf(isRoot)(
+    'reports an unreadable file (mode 000) as permission denied, exit 3, run as nobody since root reads it',
+    async () => {
+      const path = unreadable();
+      chmodSync(dir, 0o755); // mkdtemp makes it 0700: nobody must reach the file to be refused by it
+      for (const command of COMMANDS) {
+        const result = await runAsNobody([command, '-f', path]);
+        expectOneLineError(result, 3, path, /: permission denied — /);
+      }
+    },
+  );
+});
+
+/** The built CLI as uid/gid 65534 (nobody), for the one check that root cannot make. */
+function runAsNobody(args: readonly string[]): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/otrace.js'), ...args], {
+      cwd: REPO_ROOT,
+      uid: 65534,
+      gid: 65534,
+      env: { PATH: process.env.PATH, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('a binary length-prefixed protobuf export', () => {
+  it('is recognised and refused with a hint to export JSON, exit 2', async () => {
+    const exporter = new InMemorySpanExporter();
+    const provider = new BasicTracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'checkout' }),
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
+    const span = provider.getTracer('limits').startSpan('charge', { kind: SpanKind.SERVER });
+    span.setStatus({ code: SpanStatusCode.ERROR, message: 'declined' });
+    span.end();
+    await provider.forceFlush();
+    const request = ProtobufTraceSerializer.serializeRequest(exporter.getFinishedSpans())!;
+    // Real protobuf: otrace's own reader finds the span in it.
+    expect(JSON.stringify(decodeTraceRequest(request, 'test'))).toContain('"name":"charge"');
+    const prefix = Buffer.alloc(4);
+    prefix.writeUInt32BE(request.length);
+    const path = scratch('export.binpb', Buffer.concat([prefix, request, prefix, request]));
+    for (const result of await runBoth(['-f', path]))
+      expectOneLineError(
+        result,
+        2,
+        path,
+        /:1: binary data, not JSON \(a length-prefixed protobuf export\?\) — .*JSON/,
+      );
+  });
+});
+
+describe('line endings and byte order mark', () => {
+  const crlf = (bytes: Buffer) => Buffer.from(bytes.toString('utf8').replace(/\n/g, '\r\n'));
+  const bom = (bytes: Buffer) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]);
+
+  it('reads CRLF JSON Lines as the plain file', async () => {
+    await expectSameAsPlain(JSONL, ['-f', scratch('crlf.jsonl', crlf(jsonlBytes))]);
+  });
+
+  it('reads a CRLF pretty-printed document as the plain file', async () => {
+    expect(prettyBytes.toString('utf8').split('\n').length).toBeGreaterThan(100);
+    await expectSameAsPlain(PRETTY, ['-f', scratch('crlf.json', crlf(prettyBytes))]);
+  });
+
+  it('skips a UTF-8 BOM before a document and before JSON Lines', async () => {
+    await expectSameAsPlain(PRETTY, ['-f', scratch('bom.json', bom(prettyBytes))]);
+    await expectSameAsPlain(JSONL, ['-f', scratch('bom.jsonl', bom(crlf(jsonlBytes)))]);
+  });
+});
+
+describe('standard input', () => {
+  it('reads a piped trace, with -f - or with no -f at all, as the file', async () => {
+    await expectSameAsPlain(JSONL, ['-f', '-'], { input: jsonlBytes });
+    await expectSameAsPlain(PRETTY, [], { input: prettyBytes });
+  });
+
+  it('gunzips piped gzip', async () => {
+    await expectSameAsPlain(JSONL, ['-f', '-'], { input: gzipSync(jsonlBytes) });
+  });
+});

@@ -1,30 +1,50 @@
-// npm run bench: otrace against a baseline run side by side on the same synthetic Collector
-// exports, reporting wall time and peak memory and their ratios to the baseline. The baseline
-// streams the file and parses every line, keeping nothing: what reading the input costs at least.
-//   node bench/run.mjs [--spans 600000] [--runs 3]
+// npm run bench: otrace against baselines run side by side, on inputs written here from a seed.
+//   node bench/run.mjs [--sizes 10,400] [--runs 3] [--skip exports,traces,startup]
+// Exports: a synthetic Collector file export (OTLP JSON Lines) of each size in MB. Each otrace
+// command is timed against the floor, a bare script that streams the same file, parses every line
+// and visits every span (what reading the input costs at least), and against jq running the
+// simplest error filter, when jq is installed. Traces: `show` on one trace of 10,000 and 100,000
+// spans, wide and deep (a 100,000-level chain): the growth should be linear. Start-up:
+// `otrace --version` against `node -e 0`. Wall time is the median of the runs; peak memory the
+// highest resident set size seen. The targets are checked at the end.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { EXPORT_VERSION, makeExport } from './make-export.mjs';
+import { makeTrace } from './make-trace.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1] : fallback;
 };
-const SIZES = args.includes('--spans') ? [option('--spans', 600_000)] : [60_000, 600_000];
-const RUNS = option('--runs', 3);
+const SIZES_MB = option('--sizes', '10,400').split(',').map(Number);
+const RUNS = Number(option('--runs', '3'));
+const SKIP = new Set(option('--skip', '').split(',').filter(Boolean));
+/** Bytes per span of the synthetic export, to turn a size in MB into a span count. */
+const BYTES_PER_SPAN = 805;
 
-/** Runs node with `command` (peak RSS read through the preload), or another program (time only). */
+// jq is measured through GNU time where it exists; node children report their own peak.
+const GNU_TIME = '/usr/bin/time';
+const hasGnuTime = existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-f', '%M', 'true']).status === 0;
+const hasJq = spawnSync('jq', ['--version']).status === 0;
+if (!hasJq) process.stderr.write('jq is not installed: its rows are left out\n');
+
+/** Runs node with `command` (peak RSS through the preload), or another program (through GNU time). */
 function measure(command, program = process.execPath) {
+  const isNode = program === process.execPath;
+  const [file, argv] = isNode
+    ? [program, ['--import', join(ROOT, 'bench/peak-rss.mjs'), ...command]]
+    : hasGnuTime
+      ? [GNU_TIME, ['-f', 'bench:maxRSS=%M', program, ...command]]
+      : [program, command];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const args =
-      program === process.execPath ? ['--import', join(ROOT, 'bench/peak-rss.mjs'), ...command] : command;
-    const child = spawn(program, args, {
+    const child = spawn(file, argv, {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1' },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -37,7 +57,7 @@ function measure(command, program = process.execPath) {
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const rss = Number(stderr.match(/bench:maxRSS=(\d+)/)?.[1] ?? Number.NaN) / 1024;
-      // otrace errors exits 1 when it finds errors: that is a result, not a failure.
+      // otrace exits 1 when it finds errors: that is a result, not a failure.
       if (code !== 0 && code !== 1)
         reject(new Error(`${command.join(' ')} exited ${code}: ${stderr.slice(0, 500)}`));
       else resolve({ ms, rss });
@@ -47,71 +67,150 @@ function measure(command, program = process.execPath) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function bench(label, command, runs, program) {
+async function bench(label, command, program) {
   const results = [];
-  for (let i = 0; i < runs; i++) results.push(await measure(command, program));
+  for (let i = 0; i < RUNS; i++) results.push(await measure(command, program));
   return { label, ms: median(results.map((r) => r.ms)), rss: Math.max(...results.map((r) => r.rss)) };
 }
 
-const hasJq = spawnSync('jq', ['--version']).status === 0;
-if (!hasJq) process.stderr.write('jq is not installed: its row is left out\n');
+/** The id of the first trace in an export: what `show <id>` is asked for. */
+async function firstTraceId(file) {
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of lines) {
+    lines.close();
+    return JSON.parse(line).resourceSpans[0].scopeSpans[0].spans[0].traceId;
+  }
+  throw new Error(`${file} is empty`);
+}
 
 const dir = join(tmpdir(), 'otrace-bench');
 mkdirSync(dir, { recursive: true });
+const otrace = (...rest) => ['bin/otrace.js', ...rest];
 const rows = [];
-for (const spans of SIZES) {
-  const file = join(dir, `export-v${EXPORT_VERSION}-${spans}.jsonl`);
-  if (!existsSync(file)) {
-    process.stderr.write(`writing ${file}…\n`);
-    await makeExport(file, spans);
-  }
-  const mb = statSync(file).size / 1e6;
-  const runs = spans > 100_000 ? 1 : RUNS;
-  const otrace = (...rest) => ['bin/otrace.js', ...rest];
-  const baseline = await bench('baseline: parse every line', ['bench/parse-only.mjs', file], runs);
-  const cases = [
-    baseline,
-    await bench('otrace list', otrace('list', '-f', file, '--format', 'json'), runs),
-    await bench('otrace errors', otrace('errors', '-f', file, '--format', 'json'), runs),
-    await bench(
-      'otrace check-propagation',
-      otrace('check-propagation', '-f', file, '--format', 'json'),
-      runs,
-    ),
-    ...(hasJq
-      ? [
-          await bench(
+const results = {};
+const row = (input, c, base, spans) => {
+  rows.push({
+    input,
+    case: c.label,
+    'time (s)': (c.ms / 1000).toFixed(c.ms < 1000 ? 3 : 2),
+    'time ×': base ? (c.ms / base.ms).toFixed(2) : '',
+    'peak RSS (MB)': Number.isNaN(c.rss) ? 'n/a' : c.rss.toFixed(0),
+    'RSS ×': base && !Number.isNaN(c.rss) ? (c.rss / base.rss).toFixed(2) : '',
+    'µs/span': spans ? ((c.ms * 1000) / spans).toFixed(1) : '',
+  });
+};
+
+if (!SKIP.has('exports')) {
+  for (const mb of SIZES_MB) {
+    const spans = Math.round((mb * 1e6) / BYTES_PER_SPAN / 20) * 20;
+    const file = join(dir, `export-v${EXPORT_VERSION}-${spans}.jsonl`);
+    if (!existsSync(file)) {
+      process.stderr.write(`writing ${file}…\n`);
+      await makeExport(file, spans);
+    }
+    const input = `export: ${spans.toLocaleString('en')} spans, ${(statSync(file).size / 1e6).toFixed(0)} MB`;
+    process.stderr.write(`${input}\n`);
+    const floor = await bench('floor: parse every line, visit every span', ['bench/parse-only.mjs', file]);
+    const cases = {
+      floor,
+      errors: await bench('otrace errors', otrace('errors', '-f', file, '--format', 'json')),
+      checkPropagation: await bench(
+        'otrace check-propagation',
+        otrace('check-propagation', '-f', file, '--format', 'json'),
+      ),
+      list: await bench('otrace list', otrace('list', '-f', file, '--format', 'json')),
+      show: await bench(
+        'otrace show <id> --format json',
+        otrace('show', await firstTraceId(file), '-f', file, '--format', 'json'),
+      ),
+      jq: hasJq
+        ? await bench(
             'jq: the error spans',
             ['-c', '.resourceSpans[]?.scopeSpans[].spans[] | select(.status.code == 2) | .traceId', file],
-            runs,
             'jq',
-          ),
-        ]
-      : []),
-  ];
-  for (const c of cases)
-    rows.push({
-      input: `${spans.toLocaleString('en')} spans, ${mb.toFixed(0)} MB`,
-      case: c.label,
-      'time (s)': (c.ms / 1000).toFixed(2),
-      'time ×': (c.ms / baseline.ms).toFixed(2),
-      // jq's memory is not measured: only node children report theirs.
-      'peak RSS (MB)': Number.isNaN(c.rss) ? 'n/a' : c.rss.toFixed(0),
-      'RSS ×': Number.isNaN(c.rss) ? 'n/a' : (c.rss / baseline.rss).toFixed(2),
-      'µs/span': ((c.ms * 1000) / spans).toFixed(1),
-    });
+          )
+        : undefined,
+    };
+    for (const c of Object.values(cases)) if (c) row(input, c, floor, spans);
+    results[mb] = cases;
+  }
 }
-// Start-up: what every invocation pays before reading anything.
-const bare = await bench('node -e 0', ['-e', '0'], 5);
-const version = await bench('otrace --version', ['bin/otrace.js', '--version'], 5);
-for (const c of [bare, version])
-  rows.push({
-    input: 'start-up',
-    case: c.label,
-    'time (s)': (c.ms / 1000).toFixed(3),
-    'time ×': (c.ms / bare.ms).toFixed(2),
-    'peak RSS (MB)': c.rss.toFixed(0),
-    'RSS ×': (c.rss / bare.rss).toFixed(2),
-    'µs/span': '',
-  });
+
+if (!SKIP.has('traces')) {
+  for (const shape of ['wide', 'deep']) {
+    for (const spans of [10_000, 100_000]) {
+      const file = join(dir, `trace-${shape}-${spans}.json`);
+      if (!existsSync(file)) await makeTrace(file, spans, shape);
+      const input = `one ${shape} trace, ${spans.toLocaleString('en')} spans`;
+      const json = await bench('otrace show --format json', otrace('show', '-f', file, '--format', 'json'));
+      const text = await bench('otrace show', otrace('show', '-f', file));
+      row(input, json, undefined, spans);
+      row(input, text, undefined, spans);
+      results[`${shape}-${spans}`] = { json, text };
+    }
+  }
+}
+
+if (!SKIP.has('startup')) {
+  const bare = await bench('node -e 0', ['-e', '0']);
+  const version = await bench('otrace --version', otrace('--version'));
+  row('start-up', bare, bare);
+  row('start-up', version, bare);
+  results.startup = { bare, version };
+}
+
 console.table(rows);
+
+// The targets, each with what was measured.
+const checks = [];
+const check = (target, measured, met) => checks.push({ target, measured, met: met ? 'yes' : 'NO' });
+const largest = results[Math.max(...SIZES_MB)];
+if (largest) {
+  const { floor, errors, checkPropagation, list, show, jq } = largest;
+  check(
+    'errors within 1.25× of the floor',
+    `${(errors.ms / floor.ms).toFixed(2)}×`,
+    errors.ms <= 1.25 * floor.ms,
+  );
+  check(
+    'check-propagation within 1.25× of the floor',
+    `${(checkPropagation.ms / floor.ms).toFixed(2)}×`,
+    checkPropagation.ms <= 1.25 * floor.ms,
+  );
+  if (jq) {
+    check('errors at least 2× faster than jq', `${(jq.ms / errors.ms).toFixed(2)}×`, jq.ms >= 2 * errors.ms);
+    check(
+      'check-propagation at least 2× faster than jq',
+      `${(jq.ms / checkPropagation.ms).toFixed(2)}×`,
+      jq.ms >= 2 * checkPropagation.ms,
+    );
+  }
+  for (const [name, c] of Object.entries({ errors, 'check-propagation': checkPropagation, list, show }))
+    check(
+      `${name}: peak memory under 350 MB (${Math.max(...SIZES_MB)} MB export)`,
+      `${c.rss.toFixed(0)} MB`,
+      c.rss < 350,
+    );
+}
+for (const shape of ['wide', 'deep']) {
+  const small = results[`${shape}-10000`];
+  const big = results[`${shape}-100000`];
+  if (!small || !big) continue;
+  check(
+    `show --format json, ${shape} 100,000 spans, under 2 s`,
+    `${(big.json.ms / 1000).toFixed(2)} s`,
+    big.json.ms < 2000,
+  );
+  // Linear: ten times the spans take at most ten times as long (start-up makes it less).
+  const growth = big.json.ms / small.json.ms;
+  check(`show, ${shape}: 10× the spans, at most 10× the time`, `${growth.toFixed(1)}×`, growth <= 10);
+}
+if (results.startup) {
+  const { bare, version } = results.startup;
+  check(
+    'start-up within 2× of bare node',
+    `${(version.ms / bare.ms).toFixed(2)}×`,
+    version.ms <= 2 * bare.ms,
+  );
+}
+console.table(checks);

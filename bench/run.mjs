@@ -35,7 +35,7 @@ const hasJq = spawnSync('jq', ['--version']).status === 0;
 if (!hasJq) process.stderr.write('jq is not installed: its rows are left out\n');
 
 /** Runs node with `command` (peak RSS through the preload), or another program (through GNU time). */
-function measure(command, program = process.execPath) {
+function measure(command, program = process.execPath, env = {}) {
   const isNode = program === process.execPath;
   const [file, argv] = isNode
     ? [program, ['--import', join(ROOT, 'bench/peak-rss.mjs'), ...command]]
@@ -46,7 +46,7 @@ function measure(command, program = process.execPath) {
     const started = process.hrtime.bigint();
     const child = spawn(file, argv, {
       cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1', ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -67,9 +67,9 @@ function measure(command, program = process.execPath) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function bench(label, command, program) {
+async function bench(label, command, program, env) {
   const results = [];
-  for (let i = 0; i < RUNS; i++) results.push(await measure(command, program));
+  for (let i = 0; i < RUNS; i++) results.push(await measure(command, program, env));
   return { label, ms: median(results.map((r) => r.ms)), rss: Math.max(...results.map((r) => r.rss)) };
 }
 
@@ -114,6 +114,13 @@ if (!SKIP.has('exports')) {
     const cases = {
       floor,
       errors: await bench('otrace errors', otrace('errors', '-f', file, '--format', 'json')),
+      // Opt-in: worker threads read the file (see src/cli/parallel/).
+      errorsThreads: await bench(
+        'otrace errors, OTRACE_THREADS=2',
+        otrace('errors', '-f', file, '--format', 'json'),
+        undefined,
+        { OTRACE_THREADS: '2' },
+      ),
       checkPropagation: await bench(
         'otrace check-propagation',
         otrace('check-propagation', '-f', file, '--format', 'json'),

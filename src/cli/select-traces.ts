@@ -7,6 +7,7 @@ import type { InputFormat } from '../schema/decode.js';
 import type { CommandContext } from './context.js';
 import { type BackendOptions, chooseBackend } from './fetch-trace.js';
 import { loadTraces } from './load-input.js';
+import type { TaskResults, TraceResult, TraceTask } from './parallel/tasks.js';
 import { startProgress } from './progress.js';
 import {
   parseSearch,
@@ -72,8 +73,37 @@ export async function selectTraces(
   }
 }
 
+/**
+ * The result of `task` for each selected trace of one big export file, worked out by parallel
+ * readers (see parallel/read-in-parallel.ts), in the order and number `selectTraces` gives; or
+ * undefined where the input is not such a file: then select the traces themselves.
+ */
+export async function selectInParallel<K extends TraceTask['kind']>(
+  ctx: CommandContext,
+  options: SelectOptions,
+  task: Extract<TraceTask, { kind: K }>,
+): Promise<TraceResult<TaskResults[K]>[] | undefined> {
+  const files = options.file ?? [];
+  if (files.length === 0 || chooseBackend(options, files, ctx)) return undefined;
+  const query = parseSearch(options, false, (BigInt(Date.now()) * 1_000_000n) as Nanos);
+  const { readInParallel } = await import('./parallel/read-in-parallel.js');
+  return readInParallel(
+    {
+      files,
+      inputFormat: options.inputFormat,
+      stdinIsTTY: ctx.terminal.stdinIsTTY,
+      keepAttributes: query.tags.map(([key]) => key),
+    },
+    query,
+    task,
+    ctx.warn,
+  );
+}
+
 /** One line per trace, from summaries when the backend gave them. */
 export async function selectSummaries(ctx: CommandContext, options: SelectOptions): Promise<TraceSummary[]> {
+  const parallel = await selectInParallel(ctx, options, { kind: 'summaries' });
+  if (parallel) return parallel.map((r) => r.result);
   const selected = await selectTraces(ctx, options, { summaries: true });
   return selected.kind === 'summaries' ? selected.summaries : selected.traces.map(summarizeTrace);
 }

@@ -124,6 +124,27 @@ export async function* readDocuments(stream: Readable, file: string): AsyncGener
   }
 }
 
+/**
+ * The documents of the JSON Lines in bytes [start, end) of a file, where `start` is the start of a
+ * line: what one worker reads when a big export is read in parallel (see cli/parallel/). Lines
+ * are numbered from 1 within the range; the caller knows how many came before.
+ */
+export async function* readLineRange(
+  path: string,
+  file: string,
+  range: { readonly start: number; readonly end: number },
+): AsyncGenerator<RawDocument> {
+  if (range.end <= range.start) return;
+  const stream = createReadStream(path, { start: range.start, end: range.end - 1, highWaterMark: 1 << 20 });
+  for await (const { text, line } of splitLines(decodeStream(stream, file, false), file)) {
+    const trimmed = text.trim();
+    if (trimmed === '') continue;
+    const parsed = tryParse(trimmed);
+    if (!parsed.ok) throw jsonError(file, line, trimmed, parsed.error, 'lines');
+    yield { value: parsed.value, file, line };
+  }
+}
+
 type ParseResult = { ok: true; value: unknown } | { ok: false; error: Error };
 
 function tryParse(text: string): ParseResult {
@@ -192,7 +213,7 @@ function jsonError(
 }
 
 /** Buffers → strings, gunzipping when the stream starts with the gzip magic bytes. */
-async function* decodeStream(stream: Readable, file: string): AsyncGenerator<string> {
+async function* decodeStream(stream: Readable, file: string, detectGzip = true): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
   let source: AsyncIterable<Buffer> = stream;
   const iterator = stream[Symbol.asyncIterator]();
@@ -204,7 +225,7 @@ async function* decodeStream(stream: Readable, file: string): AsyncGenerator<str
   }
   if (first.done) return;
   const head: Buffer = first.value;
-  if (head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) {
+  if (detectGzip && head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) {
     const gunzip = createGunzip();
     (async () => {
       try {

@@ -1,6 +1,12 @@
 import { type Command, Option } from 'commander';
 import { analyzeFailures } from '../../analysis/analyze-trace.js';
-import { collectErrorRecords, countsAgainstRun, FAIL_ON, type FailOn } from '../../analysis/error-records.js';
+import {
+  collectErrorRecords,
+  countsAgainstRun,
+  type ErrorRecord,
+  FAIL_ON,
+  type FailOn,
+} from '../../analysis/error-records.js';
 import { ErrorAccumulator, GROUP_BY, type GroupBy } from '../../analysis/group-errors.js';
 import { EXIT } from '../../errors.js';
 import type { Nanos } from '../../model/types.js';
@@ -9,7 +15,7 @@ import type { CommandContext } from '../context.js';
 import { eachTrace } from '../each-trace.js';
 import { emitReport, parseOutputs } from '../emit-report.js';
 import { parseCount, parseDuration } from '../parse-options.js';
-import { type SelectOptions, selectTraces } from '../select-traces.js';
+import { type SelectOptions, selectInParallel, selectTraces } from '../select-traces.js';
 import { acrossTracesCommand, type OutputFormat, timeoutOption } from './shared-options.js';
 
 interface ErrorsOptions extends SelectOptions {
@@ -61,16 +67,22 @@ async function runErrors(ctx: CommandContext, options: ErrorsOptions): Promise<n
       : parseCount(options.top, '--top', 1);
   const maxErrors = parseCount(options.maxErrors, '--max-errors');
   const outputs = parseOutputs(options.output ?? []);
-  const selected = await selectTraces(ctx, options, { summaries: false });
-  const traces = selected.kind === 'traces' ? selected.traces : [];
   const accumulator = new ErrorAccumulator(options.groupBy, options.service);
   let failingSpans = 0;
-  // Trace by trace: each trace and its analysis are let go once their records are taken.
-  eachTrace(traces, (trace) => {
-    const records = collectErrorRecords(analyzeFailures(trace, { limits }), options.service);
+  const add = (records: readonly ErrorRecord[]) => {
     accumulator.addTrace(records);
     failingSpans += records.filter((r) => countsAgainstRun(r, options.failOn)).length;
-  });
+  };
+  // A big export file: worker threads read it and send back each trace's records.
+  const parallel = await selectInParallel(ctx, options, { kind: 'errors', limits, service: options.service });
+  if (parallel) for (const { result } of parallel) add(result);
+  else {
+    const selected = await selectTraces(ctx, options, { summaries: false });
+    // Trace by trace: each trace and its analysis are let go once their records are taken.
+    eachTrace(selected.kind === 'traces' ? selected.traces : [], (trace) =>
+      add(collectErrorRecords(analyzeFailures(trace, { limits }), options.service)),
+    );
+  }
   const report = accumulator.report();
   const verdict = { failOn: options.failOn, maxErrors, failingSpans, failed: failingSpans > maxErrors };
   // A group fails its check when its spans count against the run.

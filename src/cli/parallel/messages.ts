@@ -1,0 +1,42 @@
+import type { TraceQuery } from '../../model/query.js';
+import type { Trace, TraceId } from '../../model/types.js';
+import type { InputFormat } from '../../schema/decode.js';
+import type { LineRange } from '../../sources/file-ranges.js';
+import type { TraceResult, TraceTask } from './tasks.js';
+
+/** What a worker is started with. */
+export interface WorkerJob {
+  readonly path: string;
+  /** The input's name in messages. */
+  readonly file: string;
+  readonly range: LineRange;
+  readonly inputFormat: InputFormat;
+  /** Span attributes to keep beyond those the analysis reads (search tags, rules). */
+  readonly keepAttributes: readonly string[];
+  readonly query: TraceQuery;
+  readonly task: TraceTask;
+}
+
+/** A typed error, flattened to cross threads; line numbers in `message` count from the range. */
+export interface FlatError {
+  readonly exitCode: number | undefined;
+  readonly message: string;
+  readonly hint: string | undefined;
+}
+
+/**
+ * The conversation, in order: the worker reads its range (`warn`…, then `loaded` or `failed`);
+ * the main thread says which traces go elsewhere (`exchange`), the worker hands them over
+ * (`given`); the main thread passes on the parts of the traces the worker is to complete
+ * (`take`); the worker analyses every trace it holds and answers (`results`).
+ */
+export type FromWorker =
+  | { readonly type: 'warn'; readonly message: string }
+  | { readonly type: 'failed'; readonly error: FlatError }
+  | { readonly type: 'loaded'; readonly traceIds: readonly TraceId[] }
+  | { readonly type: 'given'; readonly traces: readonly Trace[] }
+  | { readonly type: 'results'; readonly results: readonly TraceResult<unknown>[] };
+
+export type ToWorker =
+  | { readonly type: 'exchange'; readonly give: readonly TraceId[] }
+  | { readonly type: 'take'; readonly traces: readonly Trace[] };

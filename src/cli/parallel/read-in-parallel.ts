@@ -1,0 +1,210 @@
+import { stat } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import { InputError, SourceError, UsageError } from '../../errors.js';
+import type { TraceQuery } from '../../model/query.js';
+import type { Trace, TraceId } from '../../model/types.js';
+import type { InputFormat } from '../../schema/decode.js';
+import { countLinesBefore, splitIntoLineRanges } from '../../sources/file-ranges.js';
+import { resolveInputs } from '../load-input.js';
+import type { FlatError, FromWorker, ToWorker, WorkerJob } from './messages.js';
+import { byStartThenId, type TaskResults, type TraceResult, type TraceTask } from './tasks.js';
+
+/**
+ * A big JSON Lines export read by several threads at once. Parsing JSON is most of the work of
+ * `errors` and `list` on a file, and one thread does it at one core's speed. Here the file is cut
+ * into byte ranges at line starts; each worker decodes its range, the traces that cross a cut are
+ * handed to one worker (the one that read their first part), each worker works out every trace's
+ * result (error records, a summary) and only those results come back.
+ *
+ *   file    |----range 0----|----range 1----|
+ *   trace A  ···········A·A·|·A··                 spans on both sides: completed by worker 0
+ *
+ * The results are ordered by trace start, then id, and cut to the search's limit, so the report
+ * is the one a single thread gives. Warnings and errors carry the file's own line numbers.
+ * Inputs this does not fit (stdin, several files, gzip, one big document, small files) return
+ * undefined: the caller reads them the ordinary way.
+ */
+export async function readInParallel<K extends TraceTask['kind']>(
+  input: {
+    readonly files: readonly string[];
+    readonly inputFormat: InputFormat;
+    readonly stdinIsTTY: boolean;
+    readonly keepAttributes: readonly string[];
+  },
+  query: TraceQuery,
+  task: Extract<TraceTask, { kind: K }>,
+  warn: (message: string) => void,
+): Promise<TraceResult<TaskResults[K]>[] | undefined> {
+  const threads = threadsWanted();
+  if (threads < 2 || input.files.length !== 1) return undefined;
+  const inputs = await resolveInputs(input.files, input.stdinIsTTY);
+  if (inputs.length !== 1 || inputs[0] === '-') return undefined;
+  const path = inputs[0]!;
+  const size = await fileSize(path);
+  if (size === undefined || size < minBytes()) return undefined;
+  const ranges = await splitIntoLineRanges(path, threads);
+  if (!ranges || ranges.length < 2) return undefined;
+  if (query.traceQL !== undefined)
+    throw new UsageError(
+      '--query is TraceQL, which only Tempo runs',
+      'pass --tempo URL, or use --service/--tag on files',
+    );
+
+  const jobs = ranges.map(
+    (range): WorkerJob => ({
+      path,
+      file: path,
+      range,
+      inputFormat: input.inputFormat,
+      keepAttributes: input.keepAttributes,
+      query,
+      task,
+    }),
+  );
+  if (process.env.OTRACE_DEBUG)
+    process.stderr.write(`otrace: debug: reading ${path} with ${jobs.length} threads\n`);
+  const results = await converse(jobs, warn);
+  if (results.length === 0 && results.totalTraces === 0)
+    throw new SourceError(`${path}: no spans found`, 'the input holds no trace data');
+  const ordered = (results as TraceResult<TaskResults[K]>[]).sort(byStartThenId);
+  return Number.isFinite(query.limit) ? ordered.slice(0, query.limit) : ordered;
+}
+
+/** Below this a file is read by one thread: starting workers costs more than it saves. */
+const DEFAULT_MIN_BYTES = 64 * 2 ** 20;
+const MAX_THREADS = 4;
+
+/**
+ * OTRACE_THREADS=N reads big files with N worker threads (at most 4); unset or 1,
+ * one thread does it all. Off by default: on a 2-core machine two workers were only 13% faster
+ * (the single thread's garbage collector already runs on the other core) and held twice the
+ * memory (each worker's heap keeps its own headroom); see the README's performance section.
+ */
+function threadsWanted(): number {
+  const set = Number(process.env.OTRACE_THREADS);
+  return Number.isInteger(set) && set >= 1 ? Math.min(set, MAX_THREADS) : 1;
+}
+
+/** OTRACE_PARALLEL_MIN_BYTES lowers the size from which a file is read in parallel (tests use it). */
+function minBytes(): number {
+  const set = Number(process.env.OTRACE_PARALLEL_MIN_BYTES);
+  return Number.isInteger(set) && set >= 0 ? set : DEFAULT_MIN_BYTES;
+}
+
+async function fileSize(path: string): Promise<number | undefined> {
+  try {
+    const info = await stat(path);
+    return info.isFile() ? info.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface WorkerState {
+  readonly job: WorkerJob;
+  readonly worker: Worker;
+  readonly warnings: string[];
+  /** Lines before the worker's range, counted once, when a message needs them. */
+  linesBefore?: Promise<number>;
+  loaded?: readonly TraceId[];
+  failed?: FlatError;
+  given?: readonly Trace[];
+  results?: readonly TraceResult<unknown>[];
+}
+
+/** Runs the workers through the conversation in messages.ts; every wait ends with a message or an exit. */
+async function converse(
+  jobs: readonly WorkerJob[],
+  warn: (message: string) => void,
+): Promise<TraceResult<unknown>[] & { totalTraces: number }> {
+  const states: WorkerState[] = jobs.map((job) => ({
+    job,
+    worker: new Worker(new URL('./worker.js', import.meta.url), { workerData: job }),
+    warnings: [],
+  }));
+  const send = (state: WorkerState, message: ToWorker) => state.worker.postMessage(message);
+  try {
+    await Promise.all(
+      states.map((state) => listen(state, (s) => s.loaded !== undefined || s.failed !== undefined)),
+    );
+    const failed = states.find((s) => s.failed);
+    if (failed) {
+      await flushWarnings(states.slice(0, states.indexOf(failed) + 1), warn);
+      throw await relocatedError(failed);
+    }
+    // Each trace read by several workers goes to the first of them, which read its first part.
+    const owner = new Map<TraceId, number>();
+    const give: TraceId[][] = states.map(() => []);
+    states.forEach((state, i) => {
+      for (const id of state.loaded!) {
+        const first = owner.get(id);
+        if (first === undefined) owner.set(id, i);
+        else give[i]!.push(id);
+      }
+    });
+    states.forEach((state, i) => send(state, { type: 'exchange', give: give[i]! }));
+    await Promise.all(states.map((state) => listen(state, (s) => s.given !== undefined)));
+    const take: Trace[][] = states.map(() => []);
+    for (const state of states)
+      for (const trace of state.given!) take[owner.get(trace.traceId)!]!.push(trace);
+    states.forEach((state, i) => send(state, { type: 'take', traces: take[i]! }));
+    await Promise.all(
+      states.map((state) => listen(state, (s) => s.results !== undefined || s.failed !== undefined)),
+    );
+    const late = states.find((s) => s.failed);
+    if (late) throw await relocatedError(late);
+    await flushWarnings(states, warn);
+    const results = states.flatMap((s) => s.results!) as TraceResult<unknown>[] & { totalTraces: number };
+    results.totalTraces = owner.size;
+    return results;
+  } finally {
+    await Promise.all(states.map((s) => s.worker.terminate()));
+  }
+}
+
+/** Resolves once `done(state)` holds after a message; a worker that dies first is an internal error. */
+function listen(state: WorkerState, done: (state: WorkerState) => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (done(state)) return resolve();
+    const onMessage = (message: FromWorker) => {
+      if (message.type === 'warn') state.warnings.push(message.message);
+      else if (message.type === 'failed') state.failed = message.error;
+      else if (message.type === 'loaded') state.loaded = message.traceIds;
+      else if (message.type === 'given') state.given = message.traces;
+      else state.results = message.results;
+      if (done(state)) finish(resolve);
+    };
+    const onError = (error: Error) => finish(() => reject(error));
+    const onExit = (code: number) =>
+      finish(() => reject(new Error(`a parallel reader stopped (exit code ${code}) before it was done`)));
+    const finish = (then: () => void) => {
+      state.worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+      then();
+    };
+    state.worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+  });
+}
+
+/** A worker numbers lines from its range's start; messages name the file's own lines. */
+async function relocate(message: string, state: WorkerState): Promise<string> {
+  const { job } = state;
+  const prefix = `${job.file}:`;
+  if (job.range.start === 0 || !message.startsWith(prefix)) return message;
+  const match = /^(\d+)/.exec(message.slice(prefix.length));
+  if (!match) return message;
+  state.linesBefore ??= countLinesBefore(job.path, job.range.start);
+  const before = await state.linesBefore;
+  return `${prefix}${Number(match[1]) + before}${message.slice(prefix.length + match[1]!.length)}`;
+}
+
+async function flushWarnings(states: readonly WorkerState[], warn: (message: string) => void): Promise<void> {
+  for (const state of states) for (const message of state.warnings) warn(await relocate(message, state));
+}
+
+async function relocatedError(state: WorkerState): Promise<Error> {
+  const { exitCode, message, hint } = state.failed!;
+  const text = await relocate(message, state);
+  if (exitCode === 2) return new InputError(text, hint);
+  if (exitCode === 3) return new SourceError(text, hint);
+  return new Error(text);
+}

@@ -1,0 +1,95 @@
+import { type FileHandle, open } from 'node:fs/promises';
+
+/** A byte range [start, end) of a file that starts at the start of a line. */
+export interface LineRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** How far the first line is looked for: a longer first line is one big document, not JSON Lines. */
+const FIRST_LINE_LIMIT = 16 * 2 ** 20;
+const WINDOW = 2 ** 16;
+
+/**
+ * Cuts a JSON Lines file into `parts` ranges of about equal size, each starting at a line, or
+ * returns undefined when the file is not plainly JSON Lines: gzip, empty, or a first line that is
+ * not a JSON document of its own (a pretty-printed or single huge document). Those are read the
+ * ordinary way, which also gives any error its one-line message.
+ */
+export async function splitIntoLineRanges(path: string, parts: number): Promise<LineRange[] | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (!(await startsWithJsonLine(handle, size))) return undefined;
+    const cuts = [0];
+    for (let k = 1; k < parts; k++) {
+      const cut = await nextLineStart(handle, Math.floor((k * size) / parts), size);
+      if (cut > cuts[cuts.length - 1]! && cut < size) cuts.push(cut);
+    }
+    cuts.push(size);
+    return cuts.slice(1).map((end, i) => ({ start: cuts[i]!, end }));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The first non-blank line parses as a JSON object on its own (and the file is not gzip). */
+async function startsWithJsonLine(handle: FileHandle, size: number): Promise<boolean> {
+  const head = Buffer.alloc(Math.min(size, FIRST_LINE_LIMIT));
+  const { bytesRead } = await handle.read(head, 0, head.length, 0);
+  const bytes = head.subarray(0, bytesRead);
+  if (bytes.length < 2 || (bytes[0] === 0x1f && bytes[1] === 0x8b)) return false;
+  let from = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  // Bounded: each pass moves `from` past one line.
+  while (from < bytes.length) {
+    const newline = bytes.indexOf(0x0a, from);
+    if (newline === -1) return false;
+    const line = bytes.toString('utf8', from, newline).trim();
+    if (line !== '') {
+      try {
+        const value: unknown = JSON.parse(line);
+        return typeof value === 'object' && value !== null;
+      } catch {
+        return false;
+      }
+    }
+    from = newline + 1;
+  }
+  return false;
+}
+
+/** The offset just past the first newline at or after `from` (the file's size if there is none). */
+async function nextLineStart(handle: FileHandle, from: number, size: number): Promise<number> {
+  const window = Buffer.alloc(WINDOW);
+  // Bounded: each pass reads further into the file, which ends.
+  for (let at = from; at < size; at += WINDOW) {
+    const { bytesRead } = await handle.read(window, 0, WINDOW, at);
+    if (bytesRead === 0) break;
+    const newline = window.subarray(0, bytesRead).indexOf(0x0a);
+    if (newline !== -1) return at + newline + 1;
+  }
+  return size;
+}
+
+/** Newlines in [0, end): the line number a range that starts at `end` begins after. */
+export async function countLinesBefore(path: string, end: number): Promise<number> {
+  const handle = await open(path, 'r');
+  try {
+    const chunk = Buffer.alloc(4 * 2 ** 20);
+    let lines = 0;
+    for (let at = 0; at < end; at += chunk.length) {
+      const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, end - at), at);
+      if (bytesRead === 0) break;
+      // Bounded by the bytes read: each indexOf moves past one newline.
+      for (let i = chunk.indexOf(0x0a); i !== -1 && i < bytesRead; i = chunk.indexOf(0x0a, i + 1)) lines++;
+    }
+    return lines;
+  } finally {
+    await handle.close();
+  }
+}

@@ -122,7 +122,9 @@ async function converse(
     worker: new Worker(new URL('./worker.js', import.meta.url), { workerData: job }),
     warnings: [],
   }));
-  const send = (state: WorkerState, message: ToWorker) => state.worker.postMessage(message);
+  const send = (state: WorkerState, message: ToWorker): void => {
+    state.worker.postMessage(message);
+  };
   try {
     await Promise.all(
       states.map((state) => listen(state, (s) => s.loaded !== undefined || s.failed !== undefined)),

@@ -144,12 +144,12 @@ async function converse(
         else give[i]!.push(id);
       }
     });
-    states.forEach((state, i) => send(state, { type: 'exchange', give: give[i]! }));
+    for (const [i, state] of states.entries()) send(state, { type: 'exchange', give: give[i]! });
     await Promise.all(states.map((state) => listen(state, (s) => s.given !== undefined)));
     const take: Trace[][] = states.map(() => []);
     for (const state of states)
       for (const trace of state.given!) take[owner.get(trace.traceId)!]!.push(trace);
-    states.forEach((state, i) => send(state, { type: 'take', traces: take[i]! }));
+    for (const [i, state] of states.entries()) send(state, { type: 'take', traces: take[i]! });
     await Promise.all(
       states.map((state) => listen(state, (s) => s.results !== undefined || s.failed !== undefined)),
     );

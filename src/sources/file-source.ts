@@ -2,6 +2,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { InputError, SourceError } from '../errors.js';
 import { locateJsonError } from './locate-json-error.js';
@@ -214,7 +215,18 @@ function jsonError(
 
 /** Buffers → strings, gunzipping when the stream starts with the gzip magic bytes. */
 async function* decodeStream(stream: Readable, file: string, detectGzip = true): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: false });
+  let start = true;
+  for await (const text of decodeBytes(stream, file, detectGzip)) {
+    // A UTF-8 byte order mark is not part of the JSON.
+    if (start && text !== '') {
+      start = false;
+      yield text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    } else yield text;
+  }
+}
+
+async function* decodeBytes(stream: Readable, file: string, detectGzip: boolean): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
   let source: AsyncIterable<Buffer> = stream;
   const iterator = stream[Symbol.asyncIterator]();
   let first: IteratorResult<Buffer>;
@@ -240,25 +252,25 @@ async function* decodeStream(stream: Readable, file: string, detectGzip = true):
     })();
     source = gunzip;
     try {
-      for await (const chunk of source) yield decoder.decode(chunk, { stream: true });
+      for await (const chunk of source) yield decoder.write(chunk);
     } catch (error) {
       throw new InputError(
         `${file}: gzip data is corrupt or cut short (${(error as Error).message})`,
         'was the download or copy interrupted? gzip -t checks the file',
       );
     }
-    yield decoder.decode();
+    yield decoder.end();
     return;
   }
-  yield decoder.decode(head, { stream: true });
+  yield decoder.write(head);
   try {
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      yield decoder.decode(next.value, { stream: true });
+      yield decoder.write(next.value);
     }
   } catch (error) {
     throw fileError(file, error);
   }
-  yield decoder.decode();
+  yield decoder.end();
 }
 
 /**

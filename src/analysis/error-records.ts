@@ -1,8 +1,8 @@
-import type { Nanos, Span, SpanId, SpanNode, TraceId } from '../model/types.js';
+import type { Nanos, Span, SpanId, SpanNode, Trace, TraceId } from '../model/types.js';
 import { spanDuration } from '../model/units.js';
-import type { TraceAnalysis } from './analyze-trace.js';
+import { type AnalysisOptions, analyzeFailures, type TraceAnalysis } from './analyze-trace.js';
 import { httpStatusCode, peerOf } from './attributes.js';
-import type { SpanFacts } from './span-facts.js';
+import { mayHaveFailures, type SpanFacts } from './span-facts.js';
 
 /**
  * `origin`: the span's failure is its own (no failing descendant explains it).
@@ -196,4 +196,18 @@ export function countsAgainstRun(
   return (
     (failure.errorClass === 'origin' || failure.errorClass === 'timeout') && failure.where !== 'downstream'
   );
+}
+
+/**
+ * The error records of one trace, from the trace itself: a trace in which no span can fail has
+ * none, and its tree is not built (see mayHaveFailures).
+ */
+export function errorRecordsOf(
+  trace: Trace,
+  options: AnalysisOptions,
+  service: string | undefined,
+): ErrorRecord[] {
+  return mayHaveFailures(trace.spans, options)
+    ? collectErrorRecords(analyzeFailures(trace, options), service)
+    : [];
 }

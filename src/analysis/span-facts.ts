@@ -31,6 +31,21 @@ export interface SpanFacts {
   readonly slowBehind: SpanNode | undefined;
 }
 
+/**
+ * Whether any span of the trace can fail: one with an error or a stated timeout, or any span at
+ * all when limits are given (a span may run into one). Where none can, every span's facts are
+ * "did not fail" and a command that only wants failures need not build the tree: most traces of
+ * an export are like that. `computeSpanFacts` decides failure from the same two tests.
+ */
+export function mayHaveFailures(spans: readonly Span[], options: TimeoutOptions): boolean {
+  if (options.limits.length > 0) return spans.length > 0;
+  for (const span of spans) {
+    if (detectError(span) !== undefined) return true;
+    if (detectStatedTimeout(span, extractExceptions(span)) !== undefined) return true;
+  }
+  return false;
+}
+
 export function computeSpanFacts(tree: TraceTree, options: TimeoutOptions): SpanFacts[] {
   const nodes = tree.nodes;
   const base = nodes.map((node) => {

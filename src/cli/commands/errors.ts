@@ -1,9 +1,8 @@
 import { type Command, Option } from 'commander';
-import { analyzeFailures } from '../../analysis/analyze-trace.js';
 import {
-  collectErrorRecords,
   countsAgainstRun,
   type ErrorRecord,
+  errorRecordsOf,
   FAIL_ON,
   type FailOn,
 } from '../../analysis/error-records.js';
@@ -80,7 +79,7 @@ async function runErrors(ctx: CommandContext, options: ErrorsOptions): Promise<n
     const selected = await selectTraces(ctx, options, { summaries: false });
     // Trace by trace: each trace and its analysis are let go once their records are taken.
     eachTrace(selected.kind === 'traces' ? selected.traces : [], (trace) =>
-      add(collectErrorRecords(analyzeFailures(trace, { limits }), options.service)),
+      add(errorRecordsOf(trace, { limits }, options.service)),
     );
   }
   const report = accumulator.report();

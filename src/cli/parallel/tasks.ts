@@ -1,5 +1,4 @@
-import { analyzeFailures } from '../../analysis/analyze-trace.js';
-import { collectErrorRecords, type ErrorRecord } from '../../analysis/error-records.js';
+import { type ErrorRecord, errorRecordsOf } from '../../analysis/error-records.js';
 import { summarizeTrace } from '../../analysis/summarize-trace.js';
 import type { TraceSummary } from '../../model/summary.js';
 import type { Nanos, Trace, TraceId } from '../../model/types.js';
@@ -18,8 +17,7 @@ export interface TaskResults {
 }
 
 export const TASKS = {
-  errors: (trace, task) =>
-    collectErrorRecords(analyzeFailures(trace, { limits: task.limits as Nanos[] }), task.service),
+  errors: (trace, task) => errorRecordsOf(trace, { limits: task.limits }, task.service),
   summaries: (trace) => summarizeTrace(trace),
 } satisfies {
   [K in TraceTask['kind']]: (trace: Trace, task: Extract<TraceTask, { kind: K }>) => TaskResults[K];

@@ -1,6 +1,11 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { computeSpanFacts, mayHaveFailures } from '../../src/analysis/span-facts.js';
+import { buildTree } from '../../src/model/build-tree.js';
 import { millisToNanos } from '../../src/model/units.js';
 import { analyzeSpans } from '../helpers/analyze-doc.js';
+import { loadFile } from '../helpers/load-file.js';
+import { SEED_SCENARIOS, seedFile } from '../helpers/seed.js';
 
 const CLIENT = 3;
 const SERVER = 2;
@@ -207,5 +212,41 @@ describe('timeouts', () => {
     expect(factsOf(4).slowBehind?.span.name).toBe('POST');
     expect(factsOf(4).slowBehind?.span.service).toBe('frontend-proxy');
     expect(analysis.diagnosis).toMatchObject({ kind: 'timed-out', from: 'load-generator', to: 'frontend' });
+  });
+});
+
+describe('mayHaveFailures', () => {
+  const FIXTURES = [
+    ...SEED_SCENARIOS.map((name) => seedFile(name)),
+    ...readdirSync('fixtures/propagation')
+      .filter((f) => f.endsWith('.otlp.json'))
+      .map((f) => `fixtures/propagation/${f}`),
+  ];
+
+  it.each(FIXTURES)('says a trace can fail exactly when one of its spans fails: %s', async (file) => {
+    const { traces } = await loadFile(new URL(`../../${file}`, import.meta.url));
+    for (const limits of [[], [millisToNanos(100)]]) {
+      for (const trace of traces) {
+        const facts = computeSpanFacts(buildTree(trace), { limits });
+        const anyFailed = facts.some((f) => f.failed);
+        // No false "cannot fail": a failing span is never skipped. Without limits, no false "can" either.
+        if (anyFailed) expect(mayHaveFailures(trace.spans, { limits })).toBe(true);
+        if (limits.length === 0) expect(mayHaveFailures(trace.spans, { limits })).toBe(anyFailed);
+      }
+    }
+  });
+
+  it('counts a timeout stated only in the status message, with no error status', () => {
+    const { trace, factsOf } = analyzeSpans([
+      { id: 1, name: 'call', startMs: 0, endMs: 10, status: { code: 0, message: 'deadline exceeded' } },
+    ]);
+    expect(factsOf(1).failed).toBe(true);
+    expect(mayHaveFailures(trace.spans, { limits: [] })).toBe(true);
+  });
+
+  it('says a healthy trace cannot fail, unless a limit is given', () => {
+    const { trace } = analyzeSpans([{ id: 1, name: 'ok', startMs: 0, endMs: 10 }]);
+    expect(mayHaveFailures(trace.spans, { limits: [] })).toBe(false);
+    expect(mayHaveFailures(trace.spans, { limits: [millisToNanos(10)] })).toBe(true);
   });
 });

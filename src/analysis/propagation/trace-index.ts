@@ -23,6 +23,8 @@ export class TraceIndex {
   readonly otherRoots: Located[] = [];
   /** `traceId/spanId` → the service of a span that links to it. */
   readonly linkedFrom = new Map<string, string>();
+  /** Each trace's spans in tree order, for the per-service lists built at `seal`. */
+  readonly #traces: { readonly traceId: TraceId; readonly spans: readonly Span[] }[] = [];
   readonly #byService = new Map<string, { spans: Located[]; maxDuration: bigint }>();
   #sealed = false;
 
@@ -38,30 +40,42 @@ export class TraceIndex {
           this.serviceAt.set(at, undefined);
       }
       for (const link of span.links) this.linkedFrom.set(`${link.traceId}/${link.spanId}`, span.service);
-      const located: Located = { traceId, span };
       if (span.parentSpanId === undefined && span.links.length === 0) {
-        if (span.kind === 'server' || span.kind === 'consumer') this.calleeRoots.push(located);
+        if (span.kind === 'server' || span.kind === 'consumer') this.calleeRoots.push({ traceId, span });
         // The root of a trace of its own; a second root inside one trace is another matter.
-        else if (tree.roots.length === 1) this.otherRoots.push(located);
+        else if (tree.roots.length === 1) this.otherRoots.push({ traceId, span });
       }
-      let entry = this.#byService.get(span.service);
-      if (!entry) {
-        entry = { spans: [], maxDuration: 0n };
-        this.#byService.set(span.service, entry);
-      }
-      entry.spans.push(located);
-      const duration = span.end - span.start;
-      if (duration > entry.maxDuration) entry.maxDuration = duration;
     }
+    this.#traces.push({ traceId, spans: tree.nodes.map((node) => node.span) });
   }
 
-  /** Sorts what the lookups search; called once, after the last tree. */
+  /**
+   * Sorts what the lookups search; called once, after the last tree. Spans by service are listed
+   * only for the services `spansOfServiceAround` is asked about (those of `otherRoots`): most
+   * exports have few or none, and listing every span cost a tenth of check-propagation.
+   */
   seal(): this {
     if (this.#sealed) return this;
     this.#sealed = true;
     const byStart = (a: Located, b: Located) => compare(a.span.start, b.span.start);
     this.calleeRoots.sort(byStart);
     this.otherRoots.sort(byStart);
+    const wanted = new Set(this.otherRoots.map((root) => root.span.service));
+    if (wanted.size > 0) {
+      for (const { traceId, spans } of this.#traces) {
+        for (const span of spans) {
+          if (!wanted.has(span.service)) continue;
+          let entry = this.#byService.get(span.service);
+          if (!entry) {
+            entry = { spans: [], maxDuration: 0n };
+            this.#byService.set(span.service, entry);
+          }
+          entry.spans.push({ traceId, span });
+          const duration = span.end - span.start;
+          if (duration > entry.maxDuration) entry.maxDuration = duration;
+        }
+      }
+    }
     for (const entry of this.#byService.values()) entry.spans.sort(byStart);
     return this;
   }
@@ -77,7 +91,7 @@ export class TraceIndex {
     return out;
   }
 
-  /** Spans of `service` whose interval holds the instant `at`. */
+  /** Spans of `service` whose interval holds the instant `at`; `service` is one of an `otherRoots` span. */
   spansOfServiceAround(service: string, at: Nanos): Located[] {
     const entry = this.#byService.get(service);
     if (!entry) return [];

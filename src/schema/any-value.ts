@@ -34,11 +34,12 @@ export function decodeAnyValue(value: unknown, ctx: DecodeContext, path: () => P
   }
   const kv = value.kvlistValue ?? value.kvlist_value;
   if (kv !== undefined) {
-    return decodeAttributes(isRecord(kv) ? kv.values : undefined, ctx, () => [
-      ...path(),
-      'kvlistValue',
+    return decodeAttributes(
+      isRecord(kv) ? kv.values : undefined,
+      ctx,
+      () => [...path(), 'kvlistValue'],
       'values',
-    ]);
+    );
   }
   const bytes = value.bytesValue ?? value.bytes_value;
   if (bytes !== undefined) return String(bytes);
@@ -64,27 +65,50 @@ const EMPTY: Attributes = Object.freeze({});
 
 /**
  * `[{key, value: AnyValue}]` → `{key: value}`. A missing list is an empty object. With `keep`,
- * only those keys are decoded (the others are still checked to be `{key, value}` entries).
+ * only those keys are decoded (the others are still checked to be `{key, value}` entries). The
+ * list's path is `[...path(), field]`, built only for an error: this runs for every span.
  */
 export function decodeAttributes(
   list: unknown,
   ctx: DecodeContext,
   path: () => PathPart[],
+  field: PathPart,
   keep?: ReadonlySet<string>,
 ): Attributes {
   if (list === undefined || list === null) return EMPTY;
   if (!Array.isArray(list))
-    throw decodeError(ctx, path(), 'expected an array of {"key", "value"} attributes');
+    throw decodeError(ctx, [...path(), field], 'expected an array of {"key", "value"} attributes');
   if (list.length === 0) return EMPTY;
   let out: Record<string, AttributeValue> | undefined;
   for (let i = 0; i < list.length; i++) {
     const kv = list[i];
     if (!isRecord(kv) || typeof kv.key !== 'string') {
-      throw decodeError(ctx, [...path(), i], 'expected an attribute {"key": "…", "value": {…}}');
+      throw decodeError(ctx, [...path(), field, i], 'expected an attribute {"key": "…", "value": {…}}');
     }
     if (keep !== undefined && !keep.has(kv.key)) continue;
     out ??= {};
-    out[kv.key] = decodeAnyValue(kv.value, ctx, () => [...path(), i, 'value']);
+    out[kv.key] =
+      decodeCommonValue(kv.value) ?? decodeAnyValue(kv.value, ctx, () => [...path(), field, i, 'value']);
   }
   return out ?? EMPTY;
+}
+
+/**
+ * The usual AnyValues, decoded without building a path for an error that cannot happen:
+ * a string, a boolean, an int as a number or a decimal string. Anything else: undefined.
+ */
+function decodeCommonValue(value: unknown): AttributeValue | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  const str = record.stringValue;
+  if (typeof str === 'string') return str;
+  const int = record.intValue;
+  if (typeof int === 'number') return int;
+  if (typeof int === 'string' && INTEGER.test(int)) {
+    const n = Number(int);
+    return Number.isSafeInteger(n) ? n : int;
+  }
+  const bool = record.boolValue;
+  if (typeof bool === 'boolean') return bool;
+  return undefined;
 }

@@ -12,13 +12,38 @@ const HEX = /^[0-9a-fA-F]+$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const ZEROS = /^0+$/;
 
+const NOT_HEX = 0;
+const LOWER = 1;
+const MIXED = 2;
+const ALL_ZERO = 3;
+
+/** One pass over an id of the right length (the common case, for every span): no regex, no copy. */
+function hexKind(raw: string): number {
+  let upper = false;
+  let nonZero = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      if (c !== 0x30) nonZero = true;
+    } else if (c >= 0x61 && c <= 0x66) nonZero = true;
+    else if (c >= 0x41 && c <= 0x46) {
+      nonZero = true;
+      upper = true;
+    } else return NOT_HEX;
+  }
+  return !nonZero ? ALL_ZERO : upper ? MIXED : LOWER;
+}
+
 export type IdResult<T> = { ok: true; id: T | undefined } | { ok: false; reason: string; hint?: string };
 
 function decodeId(raw: string, bytes: number, allowShortHex: boolean): IdResult<string> {
   const hexLength = bytes * 2;
   if (raw === '') return { ok: true, id: undefined };
-  if (raw.length === hexLength && HEX.test(raw)) {
-    return { ok: true, id: ZEROS.test(raw) ? undefined : raw.toLowerCase() };
+  if (raw.length === hexLength) {
+    const kind = hexKind(raw);
+    if (kind === LOWER) return { ok: true, id: raw };
+    if (kind === ALL_ZERO) return { ok: true, id: undefined };
+    if (kind === MIXED) return { ok: true, id: raw.toLowerCase() };
   }
   // base64 of `bytes` raw bytes: 12 chars for 8 bytes, 24 for 16.
   const base64Length = Math.ceil(bytes / 3) * 4;

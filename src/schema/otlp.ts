@@ -92,7 +92,7 @@ function decodeResourceSpans(
   if (!isRecord(rs)) throw decodeError(ctx, path, `expected an object, got ${describeValue(rs)}`);
   const resourceRaw = rs.resource;
   const resource: Attributes = isRecord(resourceRaw)
-    ? decodeAttributes(resourceRaw.attributes, ctx, () => [...path, 'resource', 'attributes'])
+    ? decodeAttributes(resourceRaw.attributes, ctx, () => [...path, 'resource'], 'attributes')
     : {};
   const serviceName = resource['service.name'];
   const service = typeof serviceName === 'string' && serviceName !== '' ? serviceName : UNKNOWN_SERVICE;
@@ -164,8 +164,8 @@ function decodeSpan(
   const startRaw = raw.startTimeUnixNano ?? raw.start_time_unix_nano;
   const endRaw = raw.endTimeUnixNano ?? raw.end_time_unix_nano;
   if (startRaw === undefined && endRaw === undefined) state.missingTimes++;
-  const start = decodeNanos(startRaw, ctx, () => [...path(), 'startTimeUnixNano']);
-  const end = endRaw === undefined ? start : decodeNanos(endRaw, ctx, () => [...path(), 'endTimeUnixNano']);
+  const start = decodeNanos(startRaw, ctx, path, 'startTimeUnixNano');
+  const end = endRaw === undefined ? start : decodeNanos(endRaw, ctx, path, 'endTimeUnixNano');
 
   const name = raw.name;
   return {
@@ -178,7 +178,7 @@ function decodeSpan(
     start,
     end,
     status: decodeStatus(raw.status, ctx, path),
-    attributes: decodeAttributes(raw.attributes, ctx, () => [...path(), 'attributes'], state.keep),
+    attributes: decodeAttributes(raw.attributes, ctx, path, 'attributes', state.keep),
     resource: shared.resource,
     scope: shared.scope,
     events: decodeEvents(raw.events, ctx, path),
@@ -216,7 +216,12 @@ function requireId<T>(
 const DECIMAL = /^\d+$/;
 
 /** int64 nanoseconds: decimal string (spec), JSON number (loses < 256 ns past 2^53), or {low, high}. */
-export function decodeNanos(value: unknown, ctx: DecodeContext, path: () => PathPart[]): Nanos {
+export function decodeNanos(
+  value: unknown,
+  ctx: DecodeContext,
+  path: () => PathPart[],
+  field: PathPart,
+): Nanos {
   if (typeof value === 'string') {
     if (DECIMAL.test(value)) return BigInt(value) as Nanos;
     if (value === '') return 0n as Nanos;
@@ -230,7 +235,7 @@ export function decodeNanos(value: unknown, ctx: DecodeContext, path: () => Path
   }
   throw decodeError(
     ctx,
-    path(),
+    [...path(), field],
     `expected nanoseconds since the epoch as a decimal string, got ${describeValue(value)}`,
   );
 }
@@ -323,11 +328,8 @@ function decodeEvents(value: unknown, ctx: DecodeContext, path: () => PathPart[]
       throw decodeError(ctx, eventPath(), `expected an event object, got ${describeValue(event)}`);
     return {
       name: typeof event.name === 'string' ? event.name : '',
-      time: decodeNanos(event.timeUnixNano ?? event.time_unix_nano, ctx, () => [
-        ...eventPath(),
-        'timeUnixNano',
-      ]),
-      attributes: decodeAttributes(event.attributes, ctx, () => [...eventPath(), 'attributes']),
+      time: decodeNanos(event.timeUnixNano ?? event.time_unix_nano, ctx, eventPath, 'timeUnixNano'),
+      attributes: decodeAttributes(event.attributes, ctx, eventPath, 'attributes'),
     };
   });
 }
@@ -355,7 +357,7 @@ function decodeLinks(value: unknown, ctx: DecodeContext, path: () => PathPart[])
     links.push({
       traceId: traceId.id,
       spanId: spanId.id,
-      attributes: decodeAttributes(link.attributes, ctx, () => [...path(), 'links', i, 'attributes']),
+      attributes: decodeAttributes(link.attributes, ctx, () => [...path(), 'links', i], 'attributes'),
     });
   }
   return links;

@@ -67,10 +67,25 @@ function measure(command, program = process.execPath, env = {}) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function bench(label, command, program, env) {
-  const results = [];
-  for (let i = 0; i < RUNS; i++) results.push(await measure(command, program, env));
-  return { label, ms: median(results.map((r) => r.ms)), rss: Math.max(...results.map((r) => r.rss)) };
+/**
+ * Measures cases side by side: each run goes once through every case, so that a machine that
+ * slows down or speeds up during the bench does so for all of them alike.
+ */
+async function benchAll(cases) {
+  const results = Object.fromEntries(Object.keys(cases).map((key) => [key, []]));
+  for (let i = 0; i < RUNS; i++)
+    for (const [key, c] of Object.entries(cases))
+      results[key].push(await measure(c.command, c.program, c.env));
+  return Object.fromEntries(
+    Object.entries(cases).map(([key, c]) => [
+      key,
+      {
+        label: c.label,
+        ms: median(results[key].map((r) => r.ms)),
+        rss: Math.max(...results[key].map((r) => r.rss)),
+      },
+    ]),
+  );
 }
 
 /** The id of the first trace in an export: what `show <id>` is asked for. */
@@ -110,34 +125,39 @@ if (!SKIP.has('exports')) {
     }
     const input = `export: ${spans.toLocaleString('en')} spans, ${(statSync(file).size / 1e6).toFixed(0)} MB`;
     process.stderr.write(`${input}\n`);
-    const floor = await bench('floor: parse every line, visit every span', ['bench/parse-only.mjs', file]);
-    const cases = {
-      floor,
-      errors: await bench('otrace errors', otrace('errors', '-f', file, '--format', 'json')),
+    const cases = await benchAll({
+      floor: { label: 'floor: parse every line, visit every span', command: ['bench/parse-only.mjs', file] },
+      errors: { label: 'otrace errors', command: otrace('errors', '-f', file, '--format', 'json') },
       // Opt-in: worker threads read the file (see src/cli/parallel/).
-      errorsThreads: await bench(
-        'otrace errors, OTRACE_THREADS=2',
-        otrace('errors', '-f', file, '--format', 'json'),
-        undefined,
-        { OTRACE_THREADS: '2' },
-      ),
-      checkPropagation: await bench(
-        'otrace check-propagation',
-        otrace('check-propagation', '-f', file, '--format', 'json'),
-      ),
-      list: await bench('otrace list', otrace('list', '-f', file, '--format', 'json')),
-      show: await bench(
-        'otrace show <id> --format json',
-        otrace('show', await firstTraceId(file), '-f', file, '--format', 'json'),
-      ),
-      jq: hasJq
-        ? await bench(
-            'jq: the error spans',
-            ['-c', '.resourceSpans[]?.scopeSpans[].spans[] | select(.status.code == 2) | .traceId', file],
-            'jq',
-          )
-        : undefined,
-    };
+      errorsThreads: {
+        label: 'otrace errors, OTRACE_THREADS=2',
+        command: otrace('errors', '-f', file, '--format', 'json'),
+        env: { OTRACE_THREADS: '2' },
+      },
+      checkPropagation: {
+        label: 'otrace check-propagation',
+        command: otrace('check-propagation', '-f', file, '--format', 'json'),
+      },
+      list: { label: 'otrace list', command: otrace('list', '-f', file, '--format', 'json') },
+      show: {
+        label: 'otrace show <id> --format json',
+        command: otrace('show', await firstTraceId(file), '-f', file, '--format', 'json'),
+      },
+      ...(hasJq
+        ? {
+            jq: {
+              label: 'jq: the error spans',
+              command: [
+                '-c',
+                '.resourceSpans[]?.scopeSpans[].spans[] | select(.status.code == 2) | .traceId',
+                file,
+              ],
+              program: 'jq',
+            },
+          }
+        : {}),
+    });
+    const { floor } = cases;
     for (const c of Object.values(cases)) if (c) row(input, c, floor, spans);
     results[mb] = cases;
   }
@@ -149,8 +169,10 @@ if (!SKIP.has('traces')) {
       const file = join(dir, `trace-${shape}-${spans}.json`);
       if (!existsSync(file)) await makeTrace(file, spans, shape);
       const input = `one ${shape} trace, ${spans.toLocaleString('en')} spans`;
-      const json = await bench('otrace show --format json', otrace('show', '-f', file, '--format', 'json'));
-      const text = await bench('otrace show', otrace('show', '-f', file));
+      const { json, text } = await benchAll({
+        json: { label: 'otrace show --format json', command: otrace('show', '-f', file, '--format', 'json') },
+        text: { label: 'otrace show', command: otrace('show', '-f', file) },
+      });
       row(input, json, undefined, spans);
       row(input, text, undefined, spans);
       results[`${shape}-${spans}`] = { json, text };
@@ -159,8 +181,10 @@ if (!SKIP.has('traces')) {
 }
 
 if (!SKIP.has('startup')) {
-  const bare = await bench('node -e 0', ['-e', '0']);
-  const version = await bench('otrace --version', otrace('--version'));
+  const { bare, version } = await benchAll({
+    bare: { label: 'node -e 0', command: ['-e', '0'] },
+    version: { label: 'otrace --version', command: otrace('--version') },
+  });
   row('start-up', bare, bare);
   row('start-up', version, bare);
   results.startup = { bare, version };

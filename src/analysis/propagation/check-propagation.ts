@@ -1,10 +1,10 @@
-import type { Span, TraceId, TraceTree } from '../../model/types.js';
-import { type CallPart, ClientCallCheck, type Edge } from './client-calls.js';
-import { ClockSkewCheck, type SkewPart } from './clock-skew.js';
+import type { TraceTree } from '../../model/types.js';
+import { ClientCallCheck, type Edge } from './client-calls.js';
+import { ClockSkewCheck } from './clock-skew.js';
 import { findLostContexts } from './context-lost.js';
 import type { PropagationFinding } from './findings.js';
 import { findOrphans } from './orphans.js';
-import { type IndexPart, TraceIndex } from './trace-index.js';
+import { TraceIndex } from './trace-index.js';
 
 export interface PropagationReport {
   readonly traces: number;
@@ -20,67 +20,33 @@ export interface PropagationOptions {
 }
 
 /**
- * What one trace brings to the checks across traces, worked out from its tree alone. Plain data,
- * so that a worker thread can work it out and send it over (see cli/parallel/); without its
- * spans (`withSpans` false) it stays small, and `report` is then given those it needs.
- */
-export interface TracePart {
-  readonly traceId: TraceId;
-  readonly spans: number;
-  readonly index: IndexPart;
-  readonly calls: readonly CallPart[];
-  readonly skew: readonly SkewPart[];
-  readonly orphans: readonly PropagationFinding[];
-}
-
-export function tracePart(tree: TraceTree, options: PropagationOptions, withSpans: boolean): TracePart {
-  return {
-    traceId: tree.traceId,
-    spans: tree.nodes.length,
-    index: TraceIndex.partOf(tree, withSpans),
-    calls: ClientCallCheck.partOf(tree, options.external),
-    skew: ClockSkewCheck.partOf(tree),
-    orphans: findOrphans(tree),
-  };
-}
-
-/**
  * Every propagation check over a set of traces; each looks across traces, not only within one.
  * Trees are added one at a time and need not be kept: what the checks look up later holds spans,
- * not trees, so a check over a big export can build each tree, add it and let it go. Parts must
- * be added in the order of their traces (earliest start, then id) for the report to be the same.
+ * not trees, so a check over a big export can build each tree, add it and let it go.
  */
 export class PropagationCheck {
   readonly #index = new TraceIndex();
-  readonly #calls = new ClientCallCheck();
+  readonly #calls: ClientCallCheck;
   readonly #skew = new ClockSkewCheck();
   readonly #orphans: PropagationFinding[] = [];
   #traces = 0;
   #spans = 0;
 
-  constructor(private readonly options: PropagationOptions) {}
+  constructor(options: PropagationOptions) {
+    this.#calls = new ClientCallCheck(options.external);
+  }
 
   add(tree: TraceTree): void {
-    this.addPart(tracePart(tree, this.options, true));
-  }
-
-  addPart(part: TracePart): void {
     this.#traces++;
-    this.#spans += part.spans;
-    this.#index.add(part.traceId, part.index);
-    this.#calls.add(part.traceId, part.calls);
-    this.#skew.add(part.traceId, part.skew);
-    for (const finding of part.orphans) this.#orphans.push(finding);
+    this.#spans += tree.nodes.length;
+    this.#index.add(tree);
+    this.#calls.add(tree);
+    this.#skew.add(tree);
+    for (const finding of findOrphans(tree)) this.#orphans.push(finding);
   }
 
-  /** Services whose spans `report` needs, for parts added without their spans. */
-  servicesToList(): ReadonlySet<string> {
-    return this.#index.servicesToList();
-  }
-
-  /** `spansOf`: for parts added without spans, their spans of `servicesToList()`, in tree order. */
-  report(spansOf?: ReadonlyMap<TraceId, readonly Span[]>): PropagationReport {
-    const index = this.#index.seal(spansOf);
+  report(): PropagationReport {
+    const index = this.#index.seal();
     const calls = this.#calls.finish(index);
     const findings = [
       ...calls.findings,

@@ -1,4 +1,4 @@
-import type { Span, SpanNode, TraceId, TraceTree } from '../../model/types.js';
+import type { SpanNode, TraceId, TraceTree } from '../../model/types.js';
 import type { PropagationFinding } from './findings.js';
 import { type CalledPeer, calledPeer, isDatabaseCall, peerLabel, servedAt } from './peers.js';
 import type { Located, TraceIndex } from './trace-index.js';
@@ -19,16 +19,6 @@ export interface Edge {
 /** A callee root may start this long before the client span (clocks, rounding). */
 const SLACK = 5_000_000n;
 
-/** One call of a tree: answered in it, or waiting for the other traces. */
-export type CallPart =
-  | {
-      readonly kind: 'continued';
-      readonly caller: string;
-      readonly callee: string;
-      readonly hop: PropagationFinding | undefined;
-    }
-  | { readonly kind: 'pending'; readonly span: Span; readonly peer: CalledPeer };
-
 /** A call with no answer in its own trace: judged once every trace is indexed. */
 interface PendingCall {
   readonly pending: Located;
@@ -41,37 +31,29 @@ interface PendingCall {
  * another trace) or unanswered. Database calls, and calls to hosts that are not services in the
  * data (or are declared external), are none of these and are left alone.
  *
- * Trees are added one at a time, as parts: a continued call is judged at once, from its own
- * tree; the others wait for `finish`, when every trace is indexed. Findings keep the calls' order.
+ * Trees are added one at a time: a continued call is judged at once, from its own tree; the
+ * others wait for `finish`, when every trace is indexed. Findings keep the order of the calls.
  */
 export class ClientCallCheck {
   readonly #found: (PropagationFinding | PendingCall)[] = [];
   readonly #edges = new Map<string, Edge>();
 
-  /** What a tree's calls bring, in tree order: plain data (see PropagationCheck). */
-  static partOf(tree: TraceTree, external: ReadonlySet<string>): CallPart[] {
-    const out: CallPart[] = [];
+  constructor(private readonly external: ReadonlySet<string>) {}
+
+  add(tree: TraceTree): void {
     for (const node of tree.nodes) {
       const { span } = node;
       if ((span.kind !== 'client' && span.kind !== 'producer') || isDatabaseCall(span)) continue;
       const peer = calledPeer(span);
-      if (isExternal(peer, external)) continue;
+      if (isExternal(peer, this.external)) continue;
       const answer = node.children.find((c) => c.span.kind === 'server' || c.span.kind === 'consumer');
       if (answer) {
+        this.#count(span.service, answer.span.service, 'continued');
         const hop = hiddenHop(tree.traceId, node, answer, peer);
-        out.push({ kind: 'continued', caller: span.service, callee: answer.span.service, hop });
-      } else out.push({ kind: 'pending', span, peer });
-    }
-    return out;
-  }
-
-  /** A continued call is judged at once, from its own tree; the others wait for `finish`. */
-  add(traceId: TraceId, parts: readonly CallPart[]): void {
-    for (const part of parts) {
-      if (part.kind === 'continued') {
-        this.#count(part.caller, part.callee, 'continued');
-        if (part.hop) this.#found.push(part.hop);
-      } else this.#found.push({ pending: { traceId, span: part.span }, peer: part.peer });
+        if (hop) this.#found.push(hop);
+        continue;
+      }
+      this.#found.push({ pending: { traceId: tree.traceId, span }, peer });
     }
   }
 

@@ -7,20 +7,6 @@ export interface Located {
   readonly span: Span;
 }
 
-/** What one tree brings to the index (TraceIndex.partOf). */
-export interface IndexPart {
-  /** Distinct services. */
-  readonly services: readonly string[];
-  /** `[host:port, service]` of each SERVER span that says where it was reached. */
-  readonly servers: readonly (readonly [string, string])[];
-  /** `[traceId/spanId linked to, service of the linking span]`, in tree order. */
-  readonly links: readonly (readonly [string, string])[];
-  readonly calleeRoots: readonly Span[];
-  readonly otherRoots: readonly Span[];
-  /** Every span in tree order; left out where the part crosses threads (see `seal`). */
-  readonly spans: readonly Span[] | undefined;
-}
-
 /**
  * What the propagation checks look up across traces: the services in the data, which service
  * answers at which address, the roots that may be the far side of a broken call, which spans are
@@ -37,75 +23,47 @@ export class TraceIndex {
   readonly otherRoots: Located[] = [];
   /** `traceId/spanId` → the service of a span that links to it. */
   readonly linkedFrom = new Map<string, string>();
-  /** Each trace's spans in tree order (undefined: given to `seal` instead), for the per-service lists. */
-  readonly #traces: { readonly traceId: TraceId; readonly spans: readonly Span[] | undefined }[] = [];
+  /** Each trace's spans in tree order, for the per-service lists built at `seal`. */
+  readonly #traces: { readonly traceId: TraceId; readonly spans: readonly Span[] }[] = [];
   readonly #byService = new Map<string, { spans: Located[]; maxDuration: bigint }>();
   #sealed = false;
 
-  /** What a tree brings to the index: plain data (see PropagationCheck). */
-  static partOf(tree: TraceTree, withSpans: boolean): IndexPart {
-    const services = new Set<string>();
-    const servers: (readonly [string, string])[] = [];
-    const links: (readonly [string, string])[] = [];
-    const calleeRoots: Span[] = [];
-    const otherRoots: Span[] = [];
+  add(tree: TraceTree): void {
+    if (this.#sealed) throw new Error('TraceIndex: add after seal');
+    const { traceId } = tree;
     for (const { span } of tree.nodes) {
-      services.add(span.service);
+      this.services.add(span.service);
       if (span.kind === 'server') {
         const at = servedAt(span);
-        if (at !== undefined) servers.push([at, span.service]);
+        if (at !== undefined && !this.serviceAt.has(at)) this.serviceAt.set(at, span.service);
+        else if (at !== undefined && this.serviceAt.get(at) !== span.service)
+          this.serviceAt.set(at, undefined);
       }
-      for (const link of span.links) links.push([`${link.traceId}/${link.spanId}`, span.service]);
+      for (const link of span.links) this.linkedFrom.set(`${link.traceId}/${link.spanId}`, span.service);
       if (span.parentSpanId === undefined && span.links.length === 0) {
-        if (span.kind === 'server' || span.kind === 'consumer') calleeRoots.push(span);
+        if (span.kind === 'server' || span.kind === 'consumer') this.calleeRoots.push({ traceId, span });
         // The root of a trace of its own; a second root inside one trace is another matter.
-        else if (tree.roots.length === 1) otherRoots.push(span);
+        else if (tree.roots.length === 1) this.otherRoots.push({ traceId, span });
       }
     }
-    return {
-      services: [...services],
-      servers,
-      links,
-      calleeRoots,
-      otherRoots,
-      spans: withSpans ? tree.nodes.map((node) => node.span) : undefined,
-    };
-  }
-
-  add(traceId: TraceId, part: IndexPart): void {
-    if (this.#sealed) throw new Error('TraceIndex: add after seal');
-    for (const service of part.services) this.services.add(service);
-    for (const [at, service] of part.servers) {
-      if (!this.serviceAt.has(at)) this.serviceAt.set(at, service);
-      else if (this.serviceAt.get(at) !== service) this.serviceAt.set(at, undefined);
-    }
-    for (const [target, service] of part.links) this.linkedFrom.set(target, service);
-    for (const span of part.calleeRoots) this.calleeRoots.push({ traceId, span });
-    for (const span of part.otherRoots) this.otherRoots.push({ traceId, span });
-    this.#traces.push({ traceId, spans: part.spans });
-  }
-
-  /** The services whose spans `seal` lists: those of the roots context-lost looks into. */
-  servicesToList(): Set<string> {
-    return new Set(this.otherRoots.map((root) => root.span.service));
+    this.#traces.push({ traceId, spans: tree.nodes.map((node) => node.span) });
   }
 
   /**
    * Sorts what the lookups search; called once, after the last tree. Spans by service are listed
    * only for the services `spansOfServiceAround` is asked about (those of `otherRoots`): most
-   * exports have few or none, and listing every span cost a tenth of check-propagation. Parts
-   * added without their spans have them in `spansOf` (those of the services to list, tree order).
+   * exports have few or none, and listing every span cost a tenth of check-propagation.
    */
-  seal(spansOf?: ReadonlyMap<TraceId, readonly Span[]>): this {
+  seal(): this {
     if (this.#sealed) return this;
     this.#sealed = true;
     const byStart = (a: Located, b: Located) => compare(a.span.start, b.span.start);
-    const wanted = this.servicesToList();
     this.calleeRoots.sort(byStart);
     this.otherRoots.sort(byStart);
+    const wanted = new Set(this.otherRoots.map((root) => root.span.service));
     if (wanted.size > 0) {
       for (const { traceId, spans } of this.#traces) {
-        for (const span of spans ?? spansOf?.get(traceId) ?? []) {
+        for (const span of spans) {
           if (!wanted.has(span.service)) continue;
           let entry = this.#byService.get(span.service);
           if (!entry) {

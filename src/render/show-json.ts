@@ -79,7 +79,3 @@ function spanEntry(view: AnalysisView, node: SpanNode, offset: (t: bigint) => nu
     markers,
   };
 }
-
-export function renderShowJson(view: AnalysisView): string {
-  return `${JSON.stringify(buildShowDocument(view), null, 2)}\n`;
-}

@@ -150,6 +150,27 @@ describe('otrace show', () => {
     expect(picked.stdout).toContain('Trace 11111111111111111111111111111111');
   });
 
+  it('holds only the traces an id or prefix names, and still counts the others', async () => {
+    const three = otlpDocument([
+      { id: 1, name: 'a', startMs: 0, endMs: 5, traceId: 'abcd1111111111111111111111111111' },
+      { id: 2, name: 'b', startMs: 10, endMs: 15, traceId: 'abcd2222222222222222222222222222' },
+      { id: 3, name: 'c', startMs: 20, endMs: 25, traceId: '33333333333333333333333333333333' },
+    ]);
+    const file = tempFile('three.json', JSON.stringify(three));
+    const ambiguous = await runCli(['show', 'ABCD', '-f', file]);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toMatch(/^otrace: trace id prefix abcd matches 2 traces — /);
+    const picked = await runCli(['show', 'abcd2', '-f', file, '--format', 'json']);
+    expect(picked.code).toBe(0);
+    expect(JSON.parse(picked.stdout)).toMatchObject({
+      traceId: 'abcd2222222222222222222222222222',
+      spanCount: 1,
+    });
+    const missing = await runCli(['show', 'ffff', '-f', file]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/not found in .*three\.json \(3 trace\(s\)\)/);
+  });
+
   it('exits 3 when the trace is not there or the file is missing', async () => {
     const missingTrace = await runCli(['show', 'abcdef12', '-f', seedFile()]);
     expect(missingTrace.code).toBe(3);

@@ -19,13 +19,23 @@ export interface CliResult {
  */
 export function runCli(
   args: readonly string[],
-  options: { input?: string | Buffer; env?: Record<string, string | undefined>; cwd?: string } = {},
+  options: {
+    input?: string | Buffer;
+    env?: Record<string, string | undefined>;
+    cwd?: string;
+    /** Run as this user and group (a test that needs what root may not be refused). */
+    user?: { uid: number; gid: number };
+  } = {},
 ): Promise<CliResult> {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined };
   for (const [key, value] of Object.entries(options.env ?? {})) env[key] = value;
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO_ROOT, env });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? REPO_ROOT,
+      env,
+      ...(options.user ?? {}),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {

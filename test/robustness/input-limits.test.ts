@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import {
   chmodSync,
   closeSync,
@@ -233,25 +232,7 @@ describe('not a readable file', () => {
 
 /** The built CLI as uid/gid 65534 (nobody), for the one check that root cannot make. */
 function runAsNobody(args: readonly string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/otrace.js'), ...args], {
-      cwd: REPO_ROOT,
-      uid: 65534,
-      gid: 65534,
-      env: { PATH: process.env.PATH, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(args, { user: { uid: 65534, gid: 65534 } });
 }
 
 describe('a binary length-prefixed protobuf export', () => {

@@ -64,8 +64,8 @@ export async function readInParallel<K extends TraceTask['kind']>(
   );
   if (process.env.OTRACE_DEBUG)
     process.stderr.write(`otrace: debug: reading ${path} with ${jobs.length} threads\n`);
-  const results = await converse(jobs, warn);
-  if (results.length === 0 && results.totalTraces === 0)
+  const { results, totalTraces } = await converse(jobs, warn);
+  if (results.length === 0 && totalTraces === 0)
     throw new SourceError(`${path}: no spans found`, 'the input holds no trace data');
   const ordered = (results as TraceResult<TaskResults[K]>[]).sort(byStartThenId);
   return Number.isFinite(query.limit) ? ordered.slice(0, query.limit) : ordered;
@@ -120,7 +120,7 @@ interface WorkerState {
 async function converse(
   jobs: readonly WorkerJob[],
   warn: (message: string) => void,
-): Promise<TraceResult<unknown>[] & { totalTraces: number }> {
+): Promise<{ results: TraceResult<unknown>[]; totalTraces: number }> {
   const states: WorkerState[] = jobs.map((job) => ({
     job,
     worker: new Worker(new URL('./worker.js', import.meta.url), {
@@ -165,9 +165,7 @@ async function converse(
     const late = states.find((s) => s.failed);
     if (late) throw await relocatedError(late);
     await flushWarnings(states, warn);
-    const results = states.flatMap((s) => s.results!) as TraceResult<unknown>[] & { totalTraces: number };
-    results.totalTraces = owner.size;
-    return results;
+    return { results: states.flatMap((s) => s.results!), totalTraces: owner.size };
   } finally {
     await Promise.all(states.map((s) => s.worker.terminate()));
   }

@@ -21,17 +21,13 @@ const post = (message: FromWorker) => port.postMessage(message);
 const inbox = messages();
 
 async function run(): Promise<void> {
-  const collector = new TraceCollector(spanCompactor([...job.keepAttributes]));
-  const warn = (message: string) => post({ type: 'warn', message });
+  let traces: Trace[];
   try {
-    for await (const doc of readLineRange(job.path, job.file, job.range)) {
-      decodeDocument(doc.value, { file: doc.file, line: doc.line, warn }, collector, job.inputFormat);
-    }
+    traces = await readRange();
   } catch (error) {
     post({ type: 'failed', error: flatten(error) });
     return;
   }
-  let traces = collector.traces();
   post({ type: 'loaded', traceIds: traces.map((t) => t.traceId) });
 
   const exchange = await next('exchange');
@@ -48,6 +44,19 @@ async function run(): Promise<void> {
     results.push({ traceId: trace.traceId, start: earliestStart(trace), result });
   });
   post({ type: 'results', results });
+}
+
+/**
+ * The range's traces. The collector is let go on return: its map would otherwise hold every span
+ * while the traces are analysed and let go one by one.
+ */
+async function readRange(): Promise<Trace[]> {
+  const collector = new TraceCollector(spanCompactor([...job.keepAttributes]));
+  const warn = (message: string) => post({ type: 'warn', message });
+  for await (const doc of readLineRange(job.path, job.file, job.range)) {
+    decodeDocument(doc.value, { file: doc.file, line: doc.line, warn }, collector, job.inputFormat);
+  }
+  return collector.traces();
 }
 
 /** Own traces with the parts that other workers read appended, in file order. */

@@ -35,7 +35,7 @@ export async function selectTraces(
   want: { summaries: boolean; everyService?: boolean; keepAttributes?: readonly string[] },
 ): Promise<{ kind: 'traces'; traces: Trace[] } | { kind: 'summaries'; summaries: TraceSummary[] }> {
   const files = options.file ?? [];
-  const now = (BigInt(Date.now()) * 1_000_000n) as Nanos;
+  const now = nowNanos();
   const backend = chooseBackend(options, files, ctx);
   if (!backend) {
     const query = parseSearch(options, false, now);
@@ -85,7 +85,7 @@ export async function selectInParallel<K extends TraceTask['kind']>(
 ): Promise<TraceResult<TaskResults[K]>[] | undefined> {
   const files = options.file ?? [];
   if (files.length === 0 || chooseBackend(options, files, ctx)) return undefined;
-  const query = parseSearch(options, false, (BigInt(Date.now()) * 1_000_000n) as Nanos);
+  const query = parseSearch(options, false, nowNanos());
   const { readInParallel } = await import('./parallel/read-in-parallel.js');
   return readInParallel(
     {
@@ -110,4 +110,9 @@ export async function selectSummaries(ctx: CommandContext, options: SelectOption
 
 function newestFirst(summaries: readonly TraceSummary[]): TraceSummary[] {
   return [...summaries].sort((a, b) => (a.start > b.start ? -1 : a.start < b.start ? 1 : 0));
+}
+
+/** The present, for the search flags relative to it (`--since`, `--end` by default). */
+function nowNanos(): Nanos {
+  return (BigInt(Date.now()) * 1_000_000n) as Nanos;
 }

@@ -1,4 +1,4 @@
-import { sanitize } from '../render/sanitize.js';
+import { sanitizeLines } from '../render/sanitize.js';
 
 /**
  * Writing results. A reader that goes away (`otrace show … | head`) ends us quietly: EPIPE is not
@@ -30,6 +30,6 @@ export function writeResult(text: string): void {
  * leaves C1 controls and bidi overrides raw: each line is escaped here, the one way to stderr.
  */
 export function writeDiagnostic(text: string): void {
-  const safe = text.split('\n').map(sanitize).join('\n');
+  const safe = sanitizeLines(text).join('\n');
   process.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }

@@ -16,15 +16,19 @@ const SPANS_PER_COLLECTION = 250_000;
  * every 250,000, check-propagation peaks at 316 MB instead of 343 MB without any. `gc` is reached
  * through `--expose-gc` set at run time; where that is refused, nothing is collected early.
  */
-export function eachTrace(traces: Trace[], visit: (trace: Trace) => void): void {
-  const collect = spans(traces) > SPANS_PER_COLLECTION ? fullCollection() : undefined;
+export function eachTrace(
+  traces: Trace[],
+  visit: (trace: Trace) => void,
+  spansPerCollection = SPANS_PER_COLLECTION,
+): void {
+  const collect = spans(traces) > spansPerCollection ? fullCollection() : undefined;
   let sinceCollection = 0;
   for (let i = 0; i < traces.length; i++) {
     const trace = traces[i]!;
     traces[i] = undefined as never;
     visit(trace);
     sinceCollection += trace.spans.length;
-    if (collect && sinceCollection >= SPANS_PER_COLLECTION) {
+    if (collect && sinceCollection >= spansPerCollection) {
       collect();
       sinceCollection = 0;
     }

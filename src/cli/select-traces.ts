@@ -7,7 +7,8 @@ import type { InputFormat } from '../schema/decode.js';
 import type { CommandContext } from './context.js';
 import { type BackendOptions, chooseBackend } from './fetch-trace.js';
 import { loadTraces } from './load-input.js';
-import type { TaskResults, TraceResult, TraceTask } from './parallel/tasks.js';
+import type { ParallelRead } from './parallel/read-in-parallel.js';
+import type { TaskResults, TraceTask } from './parallel/tasks.js';
 import { startProgress } from './progress.js';
 import {
   parseSearch,
@@ -82,7 +83,8 @@ export async function selectInParallel<K extends TraceTask['kind']>(
   ctx: CommandContext,
   options: SelectOptions,
   task: Extract<TraceTask, { kind: K }>,
-): Promise<TraceResult<TaskResults[K]>[] | undefined> {
+  want: { everyService?: boolean } = {},
+): Promise<ParallelRead<TaskResults[K]> | undefined> {
   const files = options.file ?? [];
   if (files.length === 0 || chooseBackend(options, files, ctx)) return undefined;
   const query = parseSearch(options, false, nowNanos());
@@ -94,7 +96,8 @@ export async function selectInParallel<K extends TraceTask['kind']>(
       stdinIsTTY: ctx.terminal.stdinIsTTY,
       keepAttributes: query.tags.map(([key]) => key),
     },
-    query,
+    // As in selectTraces: a check across services keeps every service's traces.
+    want.everyService ? { ...query, service: undefined } : query,
     task,
     ctx.warn,
   );
@@ -103,7 +106,7 @@ export async function selectInParallel<K extends TraceTask['kind']>(
 /** One line per trace, from summaries when the backend gave them. */
 export async function selectSummaries(ctx: CommandContext, options: SelectOptions): Promise<TraceSummary[]> {
   const parallel = await selectInParallel(ctx, options, { kind: 'summaries' });
-  if (parallel) return parallel.map((r) => r.result);
+  if (parallel) return parallel.results.map((r) => r.result);
   const selected = await selectTraces(ctx, options, { summaries: true });
   return selected.kind === 'summaries' ? selected.summaries : selected.traces.map(summarizeTrace);
 }

@@ -47,6 +47,8 @@ describe('reading a big export with worker threads', () => {
     ['errors', '--group-by', 'service', '--fail-on', 'origin', '--format', 'json'],
     ['list', '--format', 'json'],
     ['list', '--tag', 'http.response.status_code=500', '--format', 'json'],
+    ['check-propagation', '--format', 'json'],
+    ['check-propagation', '--service', 'order-service', '--external', 'api.payments.example:443'],
   ])('gives what one thread gives: %s', async (...args) => {
     const { serial, parallel, threads } = await bothWays([...args, '-f', file]);
     expect(threads).toBe(3);
@@ -55,6 +57,29 @@ describe('reading a big export with worker threads', () => {
     // Not a vacuous comparison: the export has failing traces that errors reports.
     if (args[0] === 'errors' && args.includes('json'))
       expect(JSON.parse(serial.stdout).errorSpans).toBeGreaterThan(0);
+  });
+
+  // Each of these has its line split between two workers; together they find every kind of break
+  // (split traces, a hidden hop, context lost in a callback: the spans asked for in a second round).
+  it.each([
+    ['fixtures/propagation/b3-vs-w3c.otlp.jsonl', 'split-trace'],
+    ['fixtures/propagation/proxy-drops-headers.otlp.jsonl', 'split-trace'],
+    ['fixtures/propagation/proxy-forwards-headers.otlp.jsonl', 'hidden-hop'],
+    ['fixtures/propagation/lost-in-callback.otlp.jsonl', 'context-lost'],
+    ['fixtures/propagation/linked-consumer.otlp.jsonl', undefined],
+  ])('check-propagation on %s finds what one thread finds (%s)', async (fixture, kind) => {
+    const { serial, parallel, threads } = await bothWays([
+      'check-propagation',
+      '-f',
+      fixture,
+      '--format',
+      'json',
+    ]);
+    expect(threads).toBe(2);
+    expect(parallel).toEqual(serial);
+    const kinds = JSON.parse(serial.stdout).findings.map((f: { kind: string }) => f.kind);
+    if (kind) expect(kinds).toContain(kind);
+    else expect(kinds).toEqual([]);
   });
 
   it('counts every trace once, including those cut between two ranges', async () => {

@@ -1,4 +1,4 @@
-import type { SpanNode, TraceId, TraceTree } from '../../model/types.js';
+import type { Span, SpanNode, TraceId, TraceTree } from '../../model/types.js';
 import type { PropagationFinding } from './findings.js';
 import { type CalledPeer, calledPeer, isDatabaseCall, peerLabel, servedAt } from './peers.js';
 import type { Located, TraceIndex } from './trace-index.js';
@@ -19,6 +19,18 @@ export interface Edge {
 /** A callee root may start this long before the client span (clocks, rounding). */
 const SLACK = 5_000_000n;
 
+/** One call of a tree: answered in it, or waiting for the other traces. */
+export type CallPart =
+  | {
+      readonly kind: 'continued';
+      readonly caller: string;
+      readonly callee: string;
+      readonly hop: PropagationFinding | undefined;
+      /** Already counted in totals added separately (see OrderFreeTotals): only the hop is left. */
+      readonly counted?: boolean;
+    }
+  | { readonly kind: 'pending'; readonly span: Span; readonly peer: CalledPeer };
+
 /** A call with no answer in its own trace: judged once every trace is indexed. */
 interface PendingCall {
   readonly pending: Located;
@@ -31,29 +43,37 @@ interface PendingCall {
  * another trace) or unanswered. Database calls, and calls to hosts that are not services in the
  * data (or are declared external), are none of these and are left alone.
  *
- * Trees are added one at a time: a continued call is judged at once, from its own tree; the
- * others wait for `finish`, when every trace is indexed. Findings keep the order of the calls.
+ * Trees are added one at a time, as parts: a continued call is judged at once, from its own
+ * tree; the others wait for `finish`, when every trace is indexed. Findings keep the calls' order.
  */
 export class ClientCallCheck {
   readonly #found: (PropagationFinding | PendingCall)[] = [];
   readonly #edges = new Map<string, Edge>();
 
-  constructor(private readonly external: ReadonlySet<string>) {}
-
-  add(tree: TraceTree): void {
+  /** What a tree's calls bring, in tree order: plain data (see PropagationCheck). */
+  static partOf(tree: TraceTree, external: ReadonlySet<string>): CallPart[] {
+    const out: CallPart[] = [];
     for (const node of tree.nodes) {
       const { span } = node;
       if ((span.kind !== 'client' && span.kind !== 'producer') || isDatabaseCall(span)) continue;
       const peer = calledPeer(span);
-      if (isExternal(peer, this.external)) continue;
+      if (isExternal(peer, external)) continue;
       const answer = node.children.find((c) => c.span.kind === 'server' || c.span.kind === 'consumer');
       if (answer) {
-        this.#count(span.service, answer.span.service, 'continued');
         const hop = hiddenHop(tree.traceId, node, answer, peer);
-        if (hop) this.#found.push(hop);
-        continue;
-      }
-      this.#found.push({ pending: { traceId: tree.traceId, span }, peer });
+        out.push({ kind: 'continued', caller: span.service, callee: answer.span.service, hop });
+      } else out.push({ kind: 'pending', span, peer });
+    }
+    return out;
+  }
+
+  /** A continued call is judged at once, from its own tree; the others wait for `finish`. */
+  add(traceId: TraceId, parts: readonly CallPart[]): void {
+    for (const part of parts) {
+      if (part.kind === 'continued') {
+        if (!part.counted) this.#count(part.caller, part.callee, 'continued');
+        if (part.hop) this.#found.push(part.hop);
+      } else this.#found.push({ pending: { traceId, span: part.span }, peer: part.peer });
     }
   }
 
@@ -105,6 +125,11 @@ export class ClientCallCheck {
       }
     }
     return { findings, edges: [...this.#edges.values()] };
+  }
+
+  /** Calls counted elsewhere (another thread's traces): continued calls are judged on their own. */
+  addContinued(caller: string, callee: string, calls: number): void {
+    for (let i = 0; i < calls; i++) this.#count(caller, callee, 'continued');
   }
 
   #count(caller: string, callee: string, outcome: 'continued' | 'linked' | 'splitTrace' | 'unanswered') {

@@ -11,6 +11,13 @@ const TOLERANCE = 1_000_000n;
  */
 const END_TOLERANCE = 25_000_000n;
 
+/** A child of another service outside its parent's interval: how far off its clock looks (ms). */
+export interface SkewPart {
+  readonly parent: Span;
+  readonly child: Span;
+  readonly offset: number;
+}
+
 interface Pair {
   /** The first pair of spans seen: the finding names it. */
   readonly traceId: TraceId;
@@ -31,22 +38,24 @@ interface Pair {
 export class ClockSkewCheck {
   readonly #pairs = new Map<string, Pair>();
 
-  add(tree: TraceTree): void {
+  /** A tree's cross-service parent/child pairs that look skewed, in tree order: plain data. */
+  static partOf(tree: TraceTree): SkewPart[] {
+    const out: SkewPart[] = [];
     for (const node of tree.nodes) {
       const parent = node.parent;
       if (!parent || parent.span.service === node.span.service) continue;
       const offset = skewOf(parent, node);
-      if (offset === undefined) continue;
-      const key = `${parent.span.service}\u0000${node.span.service}`;
+      if (offset !== undefined) out.push({ parent: parent.span, child: node.span, offset });
+    }
+    return out;
+  }
+
+  add(traceId: TraceId, parts: readonly SkewPart[]): void {
+    for (const { parent, child, offset } of parts) {
+      const key = `${parent.service}\u0000${child.service}`;
       const pair = this.#pairs.get(key);
       if (pair) pair.offsets.push(offset);
-      else
-        this.#pairs.set(key, {
-          traceId: tree.traceId,
-          parent: parent.span,
-          child: node.span,
-          offsets: [offset],
-        });
+      else this.#pairs.set(key, { traceId, parent, child, offsets: [offset] });
     }
   }
 

@@ -7,6 +7,20 @@ export interface Located {
   readonly span: Span;
 }
 
+/** What one tree brings to the index (TraceIndex.partOf). */
+export interface IndexPart {
+  /** Distinct services. */
+  readonly services: readonly string[];
+  /** `[host:port, service]` of each SERVER span that says where it was reached. */
+  readonly servers: readonly (readonly [string, string])[];
+  /** `[traceId/spanId linked to, service of the linking span]`, in tree order. */
+  readonly links: readonly (readonly [string, string])[];
+  readonly calleeRoots: readonly Span[];
+  readonly otherRoots: readonly Span[];
+  /** The spans of the listed services (see `partOf`), in tree order. */
+  readonly spans: readonly Span[];
+}
+
 /**
  * What the propagation checks look up across traces: the services in the data, which service
  * answers at which address, the roots that may be the far side of a broken call, which spans are
@@ -23,30 +37,67 @@ export class TraceIndex {
   readonly otherRoots: Located[] = [];
   /** `traceId/spanId` → the service of a span that links to it. */
   readonly linkedFrom = new Map<string, string>();
-  /** Each trace's spans in tree order, for the per-service lists built at `seal`. */
+  /** Each trace's listed spans in tree order, for the per-service lists. */
   readonly #traces: { readonly traceId: TraceId; readonly spans: readonly Span[] }[] = [];
   readonly #byService = new Map<string, { spans: Located[]; maxDuration: bigint }>();
   #sealed = false;
 
-  add(tree: TraceTree): void {
-    if (this.#sealed) throw new Error('TraceIndex: add after seal');
-    const { traceId } = tree;
+  /**
+   * What a tree brings to the index: plain data (see PropagationCheck). `listed`: the services
+   * whose spans the index lists for `spansOfServiceAround` (all, or those of the other roots of
+   * every trace when that is known beforehand, as on worker threads).
+   */
+  static partOf(tree: TraceTree, listed: 'all' | ReadonlySet<string>): IndexPart {
+    const services = new Set<string>();
+    const servers: (readonly [string, string])[] = [];
+    const links: (readonly [string, string])[] = [];
+    const calleeRoots: Span[] = [];
+    const otherRoots: Span[] = [];
     for (const { span } of tree.nodes) {
-      this.services.add(span.service);
+      services.add(span.service);
       if (span.kind === 'server') {
         const at = servedAt(span);
-        if (at !== undefined && !this.serviceAt.has(at)) this.serviceAt.set(at, span.service);
-        else if (at !== undefined && this.serviceAt.get(at) !== span.service)
-          this.serviceAt.set(at, undefined);
+        if (at !== undefined) servers.push([at, span.service]);
       }
-      for (const link of span.links) this.linkedFrom.set(`${link.traceId}/${link.spanId}`, span.service);
+      for (const link of span.links) links.push([`${link.traceId}/${link.spanId}`, span.service]);
       if (span.parentSpanId === undefined && span.links.length === 0) {
-        if (span.kind === 'server' || span.kind === 'consumer') this.calleeRoots.push({ traceId, span });
+        if (span.kind === 'server' || span.kind === 'consumer') calleeRoots.push(span);
         // The root of a trace of its own; a second root inside one trace is another matter.
-        else if (tree.roots.length === 1) this.otherRoots.push({ traceId, span });
+        else if (tree.roots.length === 1) otherRoots.push(span);
       }
     }
-    this.#traces.push({ traceId, spans: tree.nodes.map((node) => node.span) });
+    return {
+      services: [...services],
+      servers,
+      links,
+      calleeRoots,
+      otherRoots,
+      spans:
+        listed === 'all'
+          ? tree.nodes.map((node) => node.span)
+          : tree.nodes.map((node) => node.span).filter((span) => listed.has(span.service)),
+    };
+  }
+
+  /**
+   * Services, and the service answering at each address (undefined: several). Neither depends on
+   * the order the traces come in, so another thread's traces may be added up first.
+   */
+  addServices(services: Iterable<string>, servers: Iterable<readonly [string, string | undefined]>): void {
+    for (const service of services) this.services.add(service);
+    for (const [at, service] of servers) {
+      if (!this.serviceAt.has(at)) this.serviceAt.set(at, service);
+      else if (this.serviceAt.get(at) !== service) this.serviceAt.set(at, undefined);
+    }
+  }
+
+  add(traceId: TraceId, part: IndexPart): void {
+    if (this.#sealed) throw new Error('TraceIndex: add after seal');
+    this.addServices(part.services, part.servers);
+    for (const [target, service] of part.links) this.linkedFrom.set(target, service);
+    for (const span of part.calleeRoots) this.calleeRoots.push({ traceId, span });
+    for (const span of part.otherRoots) this.otherRoots.push({ traceId, span });
+    this.#traces.push({ traceId, spans: part.spans });
   }
 
   /**
@@ -58,9 +109,9 @@ export class TraceIndex {
     if (this.#sealed) return this;
     this.#sealed = true;
     const byStart = (a: Located, b: Located) => compare(a.span.start, b.span.start);
+    const wanted = new Set(this.otherRoots.map((root) => root.span.service));
     this.calleeRoots.sort(byStart);
     this.otherRoots.sort(byStart);
-    const wanted = new Set(this.otherRoots.map((root) => root.span.service));
     if (wanted.size > 0) {
       for (const { traceId, spans } of this.#traces) {
         for (const span of spans) {

@@ -9,7 +9,7 @@ import { loadConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { eachTrace } from '../each-trace.js';
 import { emitReport, parseOutputs } from '../emit-report.js';
-import { type SelectOptions, selectTraces } from '../select-traces.js';
+import { type SelectOptions, selectInParallel, selectTraces } from '../select-traces.js';
 import { acrossTracesCommand, type OutputFormat } from './shared-options.js';
 
 const FAIL_ON = ['error', 'warn', 'info'] as const;
@@ -55,11 +55,23 @@ async function runCheck(ctx: CommandContext, options: CheckOptions): Promise<num
   const external = new Set(
     [...(config.external ?? []), ...(options.external ?? [])].map((p) => p.toLowerCase()),
   );
-  // The checks look across traces: every span is kept (compact) until the end, but each tree is
-  // built, added and let go.
-  const selected = await selectTraces(ctx, options, { summaries: false, everyService: true });
   const check = new PropagationCheck({ external });
-  eachTrace(selected.kind === 'traces' ? selected.traces : [], (trace) => check.add(buildTree(trace)));
+  // A big export file: worker threads work out each trace's part of the checks, joined here in
+  // trace order, and add up what does not depend on the order.
+  const parallel = await selectInParallel(
+    ctx,
+    options,
+    { kind: 'propagation', external: [...external] },
+    { everyService: true },
+  );
+  if (parallel) {
+    for (const totals of parallel.totals) check.addTotals(totals);
+    for (const { result } of parallel.results) check.addPart(result);
+  } else {
+    // Every span is kept (compact) until the end, but each tree is built, added and let go.
+    const selected = await selectTraces(ctx, options, { summaries: false, everyService: true });
+    eachTrace(selected.kind === 'traces' ? selected.traces : [], (trace) => check.add(buildTree(trace)));
+  }
   const report = focusReport(check.report(), options.service);
   const failOn = FAIL_ON_SEVERITY[options.failOn];
   const failed = report.findings.some((f) => atOrAbove(severityOf(f), failOn));

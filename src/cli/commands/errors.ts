@@ -74,7 +74,7 @@ async function runErrors(ctx: CommandContext, options: ErrorsOptions): Promise<n
   };
   // A big export file: worker threads read it and send back each trace's records.
   const parallel = await selectInParallel(ctx, options, { kind: 'errors', limits, service: options.service });
-  if (parallel) for (const { result } of parallel) add(result);
+  if (parallel) for (const { result } of parallel.results) add(result);
   else {
     const selected = await selectTraces(ctx, options, { summaries: false });
     // Trace by trace: each trace and its analysis are let go once their records are taken.

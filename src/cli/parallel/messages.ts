@@ -1,3 +1,4 @@
+import type { OrderFreeTotalsData } from '../../analysis/propagation/check-propagation.js';
 import type { TraceQuery } from '../../model/query.js';
 import type { Trace, TraceId } from '../../model/types.js';
 import type { InputFormat } from '../../schema/decode.js';
@@ -28,15 +29,30 @@ export interface FlatError {
  * The conversation, in order: the worker reads its range (`warn`…, then `loaded` or `failed`);
  * the main thread says which traces go elsewhere (`exchange`), the worker hands them over
  * (`given`); the main thread passes on the parts of the traces the worker is to complete
- * (`take`); the worker analyses every trace it holds and answers (`results`).
+ * (`take`); the worker analyses every trace it holds and answers (`results`). For a propagation
+ * check a round comes first: each worker names the services of its traces' possible other roots
+ * (`rootServices`) and is told all of them (`analyse`), whose spans its parts then carry.
  */
 export type FromWorker =
   | { readonly type: 'warn'; readonly message: string }
   | { readonly type: 'failed'; readonly error: FlatError }
   | { readonly type: 'loaded'; readonly traceIds: readonly TraceId[] }
   | { readonly type: 'given'; readonly traces: readonly Trace[] }
-  | { readonly type: 'results'; readonly results: readonly TraceResult<unknown>[] };
+  | { readonly type: 'rootServices'; readonly services: readonly string[] }
+  /**
+   * `WorkerResults`, serialized (v8.serialize) and moved, not copied: the main thread reads it
+   * once every worker has stopped and its heap is gone.
+   */
+  | { readonly type: 'results'; readonly bytes: Uint8Array; readonly last: boolean };
+
+/** What a worker sends back. */
+export interface WorkerResults {
+  readonly results: readonly TraceResult<unknown>[];
+  /** A propagation check's order-free totals. */
+  readonly totals: OrderFreeTotalsData | undefined;
+}
 
 export type ToWorker =
   | { readonly type: 'exchange'; readonly give: readonly TraceId[] }
-  | { readonly type: 'take'; readonly traces: readonly Trace[] };
+  | { readonly type: 'take'; readonly traces: readonly Trace[] }
+  | { readonly type: 'analyse'; readonly listed: readonly string[] };

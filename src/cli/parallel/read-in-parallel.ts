@@ -1,13 +1,15 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { deserialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import type { OrderFreeTotalsData } from '../../analysis/propagation/check-propagation.js';
 import { InputError, SourceError, UsageError } from '../../errors.js';
 import type { TraceQuery } from '../../model/query.js';
 import type { Trace, TraceId } from '../../model/types.js';
 import type { InputFormat } from '../../schema/decode.js';
 import { countLinesBefore, splitIntoLineRanges } from '../../sources/file-ranges.js';
 import { resolveInputs } from '../load-input.js';
-import type { FlatError, FromWorker, ToWorker, WorkerJob } from './messages.js';
+import type { FlatError, FromWorker, ToWorker, WorkerJob, WorkerResults } from './messages.js';
 import { byStartThenId, type TaskResults, type TraceResult, type TraceTask } from './tasks.js';
 
 /**
@@ -35,9 +37,11 @@ export async function readInParallel<K extends TraceTask['kind']>(
   query: TraceQuery,
   task: Extract<TraceTask, { kind: K }>,
   warn: (message: string) => void,
-): Promise<TraceResult<TaskResults[K]>[] | undefined> {
+): Promise<ParallelRead<TaskResults[K]> | undefined> {
   const threads = threadsWanted();
   if (threads < 2 || input.files.length !== 1) return undefined;
+  // A propagation check's totals cover every trace a worker holds: with a limit, one thread.
+  if (task.kind === 'propagation' && Number.isFinite(query.limit)) return undefined;
   const inputs = await resolveInputs(input.files, input.stdinIsTTY);
   if (inputs.length !== 1 || inputs[0] === '-') return undefined;
   const path = inputs[0]!;
@@ -64,11 +68,24 @@ export async function readInParallel<K extends TraceTask['kind']>(
   );
   if (process.env.OTRACE_DEBUG)
     process.stderr.write(`otrace: debug: reading ${path} with ${jobs.length} threads\n`);
-  const { results, totalTraces } = await converse(jobs, warn);
+  const { answers, totalTraces } = await converse(jobs, warn);
+  // Read only now: every worker has stopped, and its heap is gone.
+  const read = answers.map((bytes) => deserialize(bytes) as WorkerResults);
+  const results = read.flatMap((r) => r.results) as TraceResult<TaskResults[K]>[];
   if (results.length === 0 && totalTraces === 0)
     throw new SourceError(`${path}: no spans found`, 'the input holds no trace data');
-  const ordered = (results as TraceResult<TaskResults[K]>[]).sort(byStartThenId);
-  return Number.isFinite(query.limit) ? ordered.slice(0, query.limit) : ordered;
+  const ordered = results.sort(byStartThenId);
+  return {
+    results: Number.isFinite(query.limit) ? ordered.slice(0, query.limit) : ordered,
+    totals: read.flatMap((r) => (r.totals ? [r.totals] : [])),
+  };
+}
+
+export interface ParallelRead<R> {
+  /** Each selected trace's result, ordered by earliest start, then id; cut to the limit. */
+  readonly results: readonly TraceResult<R>[];
+  /** Each worker's order-free totals, for a propagation check (see OrderFreeTotals). */
+  readonly totals: readonly OrderFreeTotalsData[];
 }
 
 /** Below this a file is read by one thread: starting workers costs more than it saves. */
@@ -113,14 +130,18 @@ interface WorkerState {
   loaded?: readonly TraceId[];
   failed?: FlatError;
   given?: readonly Trace[];
-  results?: readonly TraceResult<unknown>[];
+  rootServices?: readonly string[];
+  /** The worker's results, in serialized batches (messages.ts: WorkerResults). */
+  readonly answers: Uint8Array[];
+  /** The last batch has come. */
+  answered?: boolean;
 }
 
 /** Runs the workers through the conversation in messages.ts; every wait ends with a message or an exit. */
 async function converse(
   jobs: readonly WorkerJob[],
   warn: (message: string) => void,
-): Promise<{ results: TraceResult<unknown>[]; totalTraces: number }> {
+): Promise<{ answers: Uint8Array[]; totalTraces: number }> {
   const states: WorkerState[] = jobs.map((job) => ({
     job,
     worker: new Worker(new URL('./worker.js', import.meta.url), {
@@ -130,6 +151,7 @@ async function converse(
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     }),
     warnings: [],
+    answers: [],
   }));
   const send = (state: WorkerState, message: ToWorker): void => {
     state.worker.postMessage(message);
@@ -159,13 +181,20 @@ async function converse(
     for (const state of states)
       for (const trace of state.given!) take[owner.get(trace.traceId)!]!.push(trace);
     for (const [i, state] of states.entries()) send(state, { type: 'take', traces: take[i]! });
+    if (jobs[0]!.task.kind === 'propagation') {
+      await Promise.all(
+        states.map((state) => listen(state, (s) => s.rootServices !== undefined || s.failed !== undefined)),
+      );
+      const listed = new Set(states.flatMap((s) => s.rootServices ?? []));
+      for (const state of states) send(state, { type: 'analyse', listed: [...listed] });
+    }
     await Promise.all(
-      states.map((state) => listen(state, (s) => s.results !== undefined || s.failed !== undefined)),
+      states.map((state) => listen(state, (s) => s.answered === true || s.failed !== undefined)),
     );
     const late = states.find((s) => s.failed);
     if (late) throw await relocatedError(late);
     await flushWarnings(states, warn);
-    return { results: states.flatMap((s) => s.results!), totalTraces: owner.size };
+    return { answers: states.flatMap((s) => s.answers), totalTraces: owner.size };
   } finally {
     await Promise.all(states.map((s) => s.worker.terminate()));
   }
@@ -180,7 +209,11 @@ function listen(state: WorkerState, done: (state: WorkerState) => boolean): Prom
       else if (message.type === 'failed') state.failed = message.error;
       else if (message.type === 'loaded') state.loaded = message.traceIds;
       else if (message.type === 'given') state.given = message.traces;
-      else state.results = message.results;
+      else if (message.type === 'rootServices') state.rootServices = message.services;
+      else {
+        state.answers.push(message.bytes);
+        if (message.last) state.answered = true;
+      }
       if (done(state)) finish(resolve);
     };
     const onError = (error: Error) => finish(() => reject(error));

@@ -1,5 +1,12 @@
 import { type ErrorRecord, errorRecordsOf } from '../../analysis/error-records.js';
+import {
+  OrderFreeTotals,
+  type OrderFreeTotalsData,
+  type TracePart,
+  tracePart,
+} from '../../analysis/propagation/check-propagation.js';
 import { summarizeTrace } from '../../analysis/summarize-trace.js';
+import { buildTree } from '../../model/build-tree.js';
 import type { TraceSummary } from '../../model/summary.js';
 import type { Nanos, Trace, TraceId } from '../../model/types.js';
 
@@ -9,19 +16,61 @@ import type { Nanos, Trace, TraceId } from '../../model/types.js';
  */
 export type TraceTask =
   | { readonly kind: 'errors'; readonly limits: readonly Nanos[]; readonly service: string | undefined }
-  | { readonly kind: 'summaries' };
+  | { readonly kind: 'summaries' }
+  | {
+      readonly kind: 'propagation';
+      readonly external: readonly string[];
+      /** The services of every trace's possible other roots, learnt in a first round (worker.ts). */
+      readonly listed?: readonly string[];
+    };
 
 export interface TaskResults {
   errors: ErrorRecord[];
   summaries: TraceSummary;
+  /** Without what OrderFreeTotals takes out: the worker sends that once, with its results. */
+  propagation: TracePart;
+}
+
+/** What a worker keeps across the traces of one task: sets made once, totals added up. */
+const stateOf = new WeakMap<
+  object,
+  { external: ReadonlySet<string>; listed: ReadonlySet<string>; totals: OrderFreeTotals }
+>();
+
+export function propagationTotals(task: TraceTask): OrderFreeTotalsData | undefined {
+  return stateOf.get(task)?.totals.data();
 }
 
 export const TASKS = {
   errors: (trace, task) => errorRecordsOf(trace, { limits: task.limits }, task.service),
   summaries: (trace) => summarizeTrace(trace),
+  propagation: (trace, task) => {
+    let state = stateOf.get(task);
+    if (!state) {
+      state = {
+        external: new Set(task.external),
+        listed: new Set(task.listed),
+        totals: new OrderFreeTotals(),
+      };
+      stateOf.set(task, state);
+    }
+    return state.totals.take(tracePart(buildTree(trace), { external: state.external }, state.listed));
+  },
 } satisfies {
   [K in TraceTask['kind']]: (trace: Trace, task: Extract<TraceTask, { kind: K }>) => TaskResults[K];
 };
+
+/** Runs the task on one trace. */
+export function runTask(trace: Trace, task: TraceTask): TaskResults[TraceTask['kind']] {
+  switch (task.kind) {
+    case 'errors':
+      return TASKS.errors(trace, task);
+    case 'summaries':
+      return TASKS.summaries(trace);
+    case 'propagation':
+      return TASKS.propagation(trace, task);
+  }
+}
 
 /** One trace's result, with what orders it among the others: its earliest start, then its id. */
 export interface TraceResult<R> {

@@ -14,10 +14,11 @@ import { byStartThenId, type TaskResults, type TraceResult, type TraceTask } fro
 
 /**
  * A big JSON Lines export read by several threads at once. Parsing JSON is most of the work of
- * `errors` and `list` on a file, and one thread does it at one core's speed. Here the file is cut
- * into byte ranges at line starts; each worker decodes its range, the traces that cross a cut are
- * handed to one worker (the one that read their first part), each worker works out every trace's
- * result (error records, a summary) and only those results come back.
+ * `errors`, `list` and `check-propagation` on a file, and one thread does it at one core's speed.
+ * Here the file is cut into byte ranges at line starts; each worker decodes its range, the traces
+ * that cross a cut are handed to one worker (the one that read their first part), each worker
+ * works out every trace's result (error records, a summary, its part of the propagation checks)
+ * and only those results come back.
  *
  *   file    |----range 0----|----range 1----|
  *   trace A  ···········A·A·|·A··                 spans on both sides: completed by worker 0

@@ -4,7 +4,7 @@ import { ClockSkewCheck, type SkewPart } from './clock-skew.js';
 import { findLostContexts } from './context-lost.js';
 import type { PropagationFinding } from './findings.js';
 import { findOrphans } from './orphans.js';
-import { type IndexPart, TraceIndex } from './trace-index.js';
+import { type IndexPart, noteServedAt, TraceIndex } from './trace-index.js';
 
 export interface PropagationReport {
   readonly traces: number;
@@ -145,10 +145,7 @@ export class OrderFreeTotals {
 
   take(part: TracePart): TracePart {
     for (const service of part.index.services) this.#services.add(service);
-    for (const [at, service] of part.index.servers) {
-      if (!this.#servedAt.has(at)) this.#servedAt.set(at, service);
-      else if (this.#servedAt.get(at) !== service) this.#servedAt.set(at, undefined);
-    }
+    for (const [at, service] of part.index.servers) noteServedAt(this.#servedAt, at, service);
     const calls: CallPart[] = [];
     for (const call of part.calls) {
       if (call.kind === 'continued') {

@@ -85,10 +85,7 @@ export class TraceIndex {
    */
   addServices(services: Iterable<string>, servers: Iterable<readonly [string, string | undefined]>): void {
     for (const service of services) this.services.add(service);
-    for (const [at, service] of servers) {
-      if (!this.serviceAt.has(at)) this.serviceAt.set(at, service);
-      else if (this.serviceAt.get(at) !== service) this.serviceAt.set(at, undefined);
-    }
+    for (const [at, service] of servers) noteServedAt(this.serviceAt, at, service);
   }
 
   add(traceId: TraceId, part: IndexPart): void {
@@ -155,6 +152,16 @@ export class TraceIndex {
     }
     return out;
   }
+}
+
+/** One more service seen answering at `at`: the map keeps it, or undefined once two differ. */
+export function noteServedAt(
+  serviceAt: Map<string, string | undefined>,
+  at: string,
+  service: string | undefined,
+): void {
+  if (!serviceAt.has(at)) serviceAt.set(at, service);
+  else if (serviceAt.get(at) !== service) serviceAt.set(at, undefined);
 }
 
 function compare(a: bigint, b: bigint): number {

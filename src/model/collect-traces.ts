@@ -1,5 +1,5 @@
 import type { SpanSink } from '../schema/sink.js';
-import type { Span, Trace, TraceId } from './types.js';
+import type { Nanos, Span, Trace, TraceId } from './types.js';
 
 /**
  * Groups decoded spans by trace id, across lines and files: a Collector export spreads one trace
@@ -54,16 +54,8 @@ export class TraceCollector implements SpanSink {
     for (const [traceId, { spans, warnings }] of this.byId) {
       if (spans.length > 0) out.push({ traceId, spans, warnings });
     }
-    const firstStart = new Map<TraceId, bigint>();
-    for (const trace of out) {
-      let min = trace.spans[0]!.start as bigint;
-      for (const span of trace.spans) if (span.start < min) min = span.start;
-      firstStart.set(trace.traceId, min);
-    }
-    return out.sort((a, b) => {
-      const d = firstStart.get(a.traceId)! - firstStart.get(b.traceId)!;
-      return d < 0n ? -1 : d > 0n ? 1 : a.traceId < b.traceId ? -1 : 1;
-    });
+    const keyed = out.map((trace) => ({ trace, traceId: trace.traceId, start: earliestStart(trace) }));
+    return keyed.sort(byStartThenId).map((k) => k.trace);
   }
 
   private entry(traceId: TraceId): { spans: Span[]; warnings: string[] } {
@@ -74,4 +66,20 @@ export class TraceCollector implements SpanSink {
     }
     return entry;
   }
+}
+
+/** The earliest start among a trace's spans: what orders traces. */
+export function earliestStart(trace: Trace): Nanos {
+  let min = trace.spans[0]!.start;
+  for (const span of trace.spans) if (span.start < min) min = span.start;
+  return min;
+}
+
+/** The order of traces everywhere: earliest start, then id. */
+export function byStartThenId(
+  a: { readonly start: Nanos; readonly traceId: TraceId },
+  b: { readonly start: Nanos; readonly traceId: TraceId },
+): number {
+  if (a.start !== b.start) return a.start < b.start ? -1 : 1;
+  return a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0;
 }

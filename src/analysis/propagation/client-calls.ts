@@ -129,18 +129,23 @@ export class ClientCallCheck {
 
   /** Calls counted elsewhere (another thread's traces): continued calls are judged on their own. */
   addContinued(caller: string, callee: string, calls: number): void {
-    for (let i = 0; i < calls; i++) this.#count(caller, callee, 'continued');
+    this.#count(caller, callee, 'continued', calls);
   }
 
-  #count(caller: string, callee: string, outcome: 'continued' | 'linked' | 'splitTrace' | 'unanswered') {
+  #count(
+    caller: string,
+    callee: string,
+    outcome: 'continued' | 'linked' | 'splitTrace' | 'unanswered',
+    calls = 1,
+  ) {
     const key = `${caller}\u0000${callee}`;
     let edge = this.#edges.get(key);
     if (!edge) {
       edge = { caller, callee, calls: 0, continued: 0, linked: 0, splitTrace: 0, unanswered: 0 };
       this.#edges.set(key, edge);
     }
-    edge.calls++;
-    edge[outcome]++;
+    edge.calls += calls;
+    edge[outcome] += calls;
   }
 }
 

@@ -4,13 +4,14 @@ import { deserialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { OrderFreeTotalsData } from '../../analysis/propagation/check-propagation.js';
 import { InputError, SourceError, UsageError } from '../../errors.js';
+import { byStartThenId } from '../../model/collect-traces.js';
 import type { TraceQuery } from '../../model/query.js';
 import type { Trace, TraceId } from '../../model/types.js';
 import type { InputFormat } from '../../schema/decode.js';
 import { countLinesBefore, splitIntoLineRanges } from '../../sources/file-ranges.js';
 import { resolveInputs } from '../load-input.js';
 import type { FlatError, FromWorker, ToWorker, WorkerJob, WorkerResults } from './messages.js';
-import { byStartThenId, type TaskResults, type TraceResult, type TraceTask } from './tasks.js';
+import type { TaskResults, TraceResult, TraceTask } from './tasks.js';
 
 /**
  * A big JSON Lines export read by several threads at once. Parsing JSON is most of the work of

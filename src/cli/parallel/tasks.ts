@@ -12,7 +12,7 @@ import type { Nanos, Trace, TraceId } from '../../model/types.js';
 
 /**
  * What a worker works out for each trace it holds, so that only that crosses back to the main
- * thread, never the spans. Each kind is what one command would do to the trace itself.
+ * thread, never all the spans. Each kind is what one command would do to the trace itself.
  */
 export type TraceTask =
   | { readonly kind: 'errors'; readonly limits: readonly Nanos[]; readonly service: string | undefined }
@@ -77,23 +77,4 @@ export interface TraceResult<R> {
   readonly traceId: TraceId;
   readonly start: Nanos;
   readonly result: R;
-}
-
-export function earliestStart(trace: Trace): Nanos {
-  let min = trace.spans[0]!.start;
-  for (const span of trace.spans) if (span.start < min) min = span.start;
-  return min;
-}
-
-/** The order TraceCollector.traces() gives: earliest start, then id. */
-export function byStartThenId(a: TraceResult<unknown>, b: TraceResult<unknown>): number {
-  return a.start < b.start
-    ? -1
-    : a.start > b.start
-      ? 1
-      : a.traceId < b.traceId
-        ? -1
-        : a.traceId > b.traceId
-          ? 1
-          : 0;
 }

@@ -3,13 +3,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { spanCompactor } from '../../analysis/compact-span.js';
 import { traceMatches } from '../../analysis/match-query.js';
 import { OtraceError } from '../../errors.js';
-import { TraceCollector } from '../../model/collect-traces.js';
+import { earliestStart, TraceCollector } from '../../model/collect-traces.js';
 import type { Trace, TraceId } from '../../model/types.js';
 import { decodeDocument } from '../../schema/decode.js';
 import { readLineRange } from '../../sources/file-source.js';
 import { eachTrace } from '../each-trace.js';
 import type { FlatError, FromWorker, ToWorker, WorkerJob, WorkerResults } from './messages.js';
-import { earliestStart, propagationTotals, runTask, type TraceResult } from './tasks.js';
+import { propagationTotals, runTask, type TraceResult } from './tasks.js';
 
 /**
  * One worker of a parallel read (see read-in-parallel.ts): decodes its range of the file into

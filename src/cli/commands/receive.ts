@@ -1,11 +1,12 @@
 import { Command, Option } from 'commander';
 import { analyzeTrace } from '../../analysis/analyze-trace.js';
 import { spanCompactor } from '../../analysis/compact-span.js';
-import { checkPropagation } from '../../analysis/propagation/check-propagation.js';
+import { PropagationCheck, type TracePart, tracePart } from '../../analysis/propagation/check-propagation.js';
+import type { PropagationFinding } from '../../analysis/propagation/findings.js';
 import { EXIT, UsageError } from '../../errors.js';
-import { TraceCollector } from '../../model/collect-traces.js';
+import { byStartThenId, earliestStart, TraceCollector } from '../../model/collect-traces.js';
 import { LiveTraces } from '../../model/live-traces.js';
-import type { Trace, TraceTree } from '../../model/types.js';
+import type { Nanos, Trace, TraceId } from '../../model/types.js';
 import { renderLiveTrace, renderLiveTraceJson } from '../../render/live-trace.js';
 import { decodeDocument } from '../../schema/decode.js';
 import { startReceiver } from '../../sources/otlp-receiver.js';
@@ -28,7 +29,14 @@ interface ReceiveOptions {
 }
 
 /** Completed traces kept for the propagation check of the next ones: a split's halves arrive apart. */
-const RECENT_TREES = 200;
+const RECENT_TRACES = 200;
+const NO_EXTERNAL = { external: new Set<string>() };
+
+interface RecentPart {
+  readonly start: Nanos;
+  readonly traceId: TraceId;
+  readonly part: TracePart;
+}
 const TICK_MS = 200;
 
 export function receiveCommand(ctx: CommandContext): Command {
@@ -87,7 +95,9 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
   const writer = options.out === undefined ? undefined : new TraceFileWriter(options.out);
   const live = new LiveTraces(idleMs, parseCount(options.maxPendingSpans, '--max-pending-spans', 1));
   const compact = spanCompactor();
-  const recent: TraceTree[] = [];
+  // Each completed trace's part of the propagation checks, worked out once: every tick checks the
+  // traces it completes together with the last RECENT_TRACES, in one pass over the parts.
+  let recent: RecentPart[] = [];
   const stats = { requests: 0, spans: 0, refused: 0, ignored: 0, traces: 0, failed: 0 };
   let lastRequest = Date.now();
 
@@ -123,21 +133,27 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
   process.stderr.write(`otrace: receiving ${where.join(', ')}${writer ? `; writing ${writer.path}` : ''}\n`);
 
   const emit = (traces: readonly Trace[]) => {
-    for (const trace of traces) {
-      const analysis = analyzeTrace(trace, { limits: [] });
-      recent.push(analysis.tree);
-      if (recent.length > RECENT_TREES) recent.shift();
-      const findings = checkPropagation(recent, { external: new Set() }).findings.filter(
-        (f) => f.traceId === trace.traceId || ('relatedTraceId' in f && f.relatedTraceId === trace.traceId),
-      );
+    if (traces.length === 0) return;
+    const analyses = traces.map((trace) => analyzeTrace(trace, { limits: [] }));
+    const parts = analyses.map((analysis, i) => ({
+      start: earliestStart(traces[i]!),
+      traceId: traces[i]!.traceId,
+      part: tracePart(analysis.tree, NO_EXTERNAL, 'all'),
+    }));
+    const window = [...recent, ...parts].sort(byStartThenId);
+    const findings = findingsByTrace(window);
+    recent = window.slice(-RECENT_TRACES);
+    analyses.forEach((analysis, i) => {
+      const trace = traces[i]!;
+      const own = findings.get(trace.traceId) ?? [];
       stats.traces++;
       if (analysis.diagnosis.kind !== 'ok') stats.failed++;
       writeResult(
         options.format === 'ndjson'
-          ? renderLiveTraceJson(trace, analysis, findings)
-          : renderLiveTrace(trace, analysis, findings, ctx.styleFor('text'), ctx.width),
+          ? renderLiveTraceJson(trace, analysis, own)
+          : renderLiveTrace(trace, analysis, own, ctx.styleFor('text'), ctx.width),
       );
-    }
+    });
   };
 
   await new Promise<void>((resolve) => {
@@ -172,4 +188,26 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
     }${stats.refused > 0 ? `; ${stats.refused} request(s) refused` : ''}${writer ? `; ${writer.lines} line(s) in ${writer.path}` : ''}\n`,
   );
   return EXIT.ok;
+}
+
+/** The propagation findings over `window`, by each trace they name (their own or the related one). */
+function findingsByTrace(window: readonly RecentPart[]): Map<TraceId, PropagationFinding[]> {
+  const check = new PropagationCheck(NO_EXTERNAL);
+  for (const { part } of window) check.addPart(part);
+  const byTrace = new Map<TraceId, PropagationFinding[]>();
+  const note = (traceId: TraceId, finding: PropagationFinding) => {
+    const list = byTrace.get(traceId);
+    if (list) list.push(finding);
+    else byTrace.set(traceId, [finding]);
+  };
+  for (const finding of check.report().findings) {
+    note(finding.traceId, finding);
+    if (
+      'relatedTraceId' in finding &&
+      finding.relatedTraceId !== undefined &&
+      finding.relatedTraceId !== finding.traceId
+    )
+      note(finding.relatedTraceId, finding);
+  }
+  return byTrace;
 }

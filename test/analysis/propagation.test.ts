@@ -92,6 +92,69 @@ describe('what is not a break', () => {
     ]);
     expect(check([trace])).toMatchObject({ findings: [], edges: [] });
   });
+
+  // HotROD (Jaeger's demo, OTel Go SDK): its simulated MySQL reports the call as service "mysql"
+  // with peer.service "mysql", and Go's otelgrpc records a gRPC server's *client* address and
+  // ephemeral port as its server.address/server.port.
+  it("a client span naming its own service, and a gRPC server's address, are no break and no hop", () => {
+    const trace = makeTrace([
+      makeSpan({ id: 'a', kind: 'server', service: 'frontend', endMs: 100 }),
+      makeSpan({ id: 'b', parent: 'a', kind: 'server', service: 'customer', startMs: 1, endMs: 40 }),
+      makeSpan({
+        id: 'c',
+        parent: 'b',
+        kind: 'client',
+        service: 'mysql',
+        startMs: 2,
+        endMs: 39,
+        attributes: { 'peer.service': 'mysql', 'sql.query': 'SELECT * FROM customer' },
+      }),
+      makeSpan({
+        id: 'd',
+        parent: 'a',
+        kind: 'client',
+        service: 'frontend',
+        startMs: 41,
+        endMs: 60,
+        attributes: { 'rpc.system': 'grpc', 'server.address': '127.0.0.1', 'server.port': 8082 },
+      }),
+      makeSpan({
+        id: 'e',
+        parent: 'd',
+        kind: 'server',
+        service: 'driver',
+        startMs: 42,
+        endMs: 59,
+        attributes: { 'rpc.system': 'grpc', 'server.address': '127.0.0.1', 'server.port': 51234 },
+      }),
+    ]);
+    expect(check([trace])).toMatchObject({
+      findings: [],
+      edges: [{ caller: 'frontend', callee: 'driver', calls: 1, continued: 1 }],
+    });
+  });
+
+  it('an HTTP server reached at another address than the client named is still a hidden hop', () => {
+    const trace = makeTrace([
+      makeSpan({
+        id: 'a',
+        kind: 'client',
+        service: 'frontend',
+        endMs: 20,
+        attributes: { 'server.address': '127.0.0.1', 'server.port': 9000 },
+      }),
+      makeSpan({
+        id: 'b',
+        parent: 'a',
+        kind: 'server',
+        service: 'route',
+        startMs: 1,
+        endMs: 19,
+        attributes: { 'server.address': '127.0.0.1', 'server.port': 8083 },
+      }),
+    ]);
+    expect(kinds([trace])).toEqual(['hidden-hop']);
+  });
 });
 
 describe('clock skew', () => {

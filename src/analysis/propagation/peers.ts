@@ -29,8 +29,15 @@ export function calledPeer(span: Span): CalledPeer {
   return { service, address: addressOf(host, port), host: host?.toLowerCase() };
 }
 
-/** Where a SERVER span says it was reached: server.address:server.port (old: net.host.name/port). */
+/**
+ * Where a SERVER span says it was reached: server.address:server.port (old: net.host.name/port).
+ * HTTP servers take it from the Host header, which a proxy rewrites: that is what reveals a hop.
+ * RPC servers are left out: Go's otelgrpc stats handler (HotROD's driver, built on it) records the
+ * client's address and ephemeral port as server.address/server.port, which would make every gRPC
+ * call look relayed and name the client's port as where the service answers.
+ */
 export function servedAt(span: Span): string | undefined {
+  if (attributeString(span.attributes, 'rpc.system', 'rpc.system.name') !== undefined) return undefined;
   return addressOf(
     attributeString(span.attributes, 'server.address', 'net.host.name'),
     attributeString(span.attributes, 'server.port', 'net.host.port'),

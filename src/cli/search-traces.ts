@@ -1,5 +1,5 @@
 import { traceMatches } from '../analysis/match-query.js';
-import { UsageError } from '../errors.js';
+import { SourceError, UsageError } from '../errors.js';
 import { TraceCollector } from '../model/collect-traces.js';
 import type { TraceQuery } from '../model/query.js';
 import type { Nanos, Trace, TraceId } from '../model/types.js';
@@ -103,10 +103,21 @@ export function searchLoaded(traces: readonly Trace[], query: TraceQuery): Trace
   return out;
 }
 
+/** How many times deeper a search is asked again when the backend ignored a filter. */
+const DEEPER = 10;
+/** The deepest search asked for that reason. */
+const MAX_DEPTH = 1000;
+
 /**
  * A backend search: whole traces when the answer holds them (Jaeger), else each hit fetched with
  * at most FETCH_CONCURRENCY requests in flight (Tempo). What comes back is checked against the
  * query again, since a backend may ignore a filter it does not know; newest first.
+ *
+ * A backend that ignores a filter answers `limit` traces of which only some match, and matching
+ * traces older than those are missed: Jaeger 2.13's api_v3 reads no `query.attributes`, so
+ * `--tag` is applied here only. Such a full answer is asked again, DEEPER times deeper (at most
+ * MAX_DEPTH); if the backend refuses that depth (Jaeger: above its `max_traces`), the first
+ * answer stands, and either way a search still full of non-matching traces says so.
  */
 export async function searchBackend(
   backend: TraceBackend,
@@ -115,6 +126,46 @@ export async function searchBackend(
   progress: (text: string) => void,
 ): Promise<Trace[]> {
   await requireService(backend, query);
+  let found = await searchOnce(backend, query, ctx, progress);
+  if (found.ignoredFilter && found.returned >= query.limit && query.limit < MAX_DEPTH) {
+    const depth = Math.min(query.limit * DEEPER, MAX_DEPTH);
+    progress(`${backend.baseUrl} ignored a filter; searching ${depth} traces deep`);
+    try {
+      found = await searchOnce(backend, { ...query, limit: depth }, ctx, progress);
+    } catch (error) {
+      if (!(error instanceof SourceError)) throw error;
+      ctx.warn(`a deeper search was refused (${error.message}); keeping the first answer`);
+    }
+  }
+  const { matching, returned } = found;
+  if (matching.length < returned) {
+    ctx.warn(
+      `${returned - matching.length} of the ${returned} traces ${backend.baseUrl} returned do not match the search and were left out (the backend may not support every filter)${
+        returned >= found.depth && matching.length < query.limit
+          ? `; older matching traces may be missing: narrow the window or raise --limit`
+          : ''
+      }`,
+    );
+  }
+  return sortNewestFirst(matching).slice(0, query.limit);
+}
+
+interface SearchFound {
+  /** The traces that match the query, as far as it can be checked here. */
+  readonly matching: Trace[];
+  /** How many the backend returned. */
+  readonly returned: number;
+  /** The depth asked for. */
+  readonly depth: number;
+  readonly ignoredFilter: boolean;
+}
+
+async function searchOnce(
+  backend: TraceBackend,
+  query: TraceQuery,
+  ctx: CommandContext,
+  progress: (text: string) => void,
+): Promise<SearchFound> {
   const answer = await backend.searchTraces(query);
   let traces: Trace[];
   if (answer.kind === 'documents') {
@@ -136,12 +187,12 @@ export async function searchBackend(
   // overlaps it; Jaeger: a span started in it), and a span a few µs outside it is no mismatch.
   const check = { ...query, start: undefined, end: undefined };
   const matching = query.traceQL === undefined ? traces.filter((t) => traceMatches(t, check)) : traces;
-  if (matching.length < traces.length) {
-    ctx.warn(
-      `${traces.length - matching.length} of the ${traces.length} traces ${backend.baseUrl} returned do not match the search and were left out (the backend may not support every filter)`,
-    );
-  }
-  return sortNewestFirst(matching).slice(0, query.limit);
+  return {
+    matching,
+    returned: traces.length,
+    depth: query.limit,
+    ignoredFilter: matching.length < traces.length,
+  };
 }
 
 /** Jaeger searches one service at a time; without --service, say which ones it knows. */

@@ -1,3 +1,4 @@
+import { SourceError } from '../errors.js';
 import type { TraceQuery } from '../model/query.js';
 import type { TraceSummary } from '../model/summary.js';
 import type { Nanos, TraceId } from '../model/types.js';
@@ -44,11 +45,11 @@ export class JaegerBackend implements TraceBackend {
    * `GET /api/traces?service=…` (µs bounds, tags as a JSON object) answers `{"data": [traces]}`.
    */
   async searchTraces(query: TraceQuery): Promise<SearchAnswer> {
-    const v3 = await this.#askV3('api/v3/traces', v3Params(query));
+    const v3 = await this.#askV3('api/v3/traces', v3Params(query), searchDepthError);
     if (v3?.status === 200) return documents(v3, parseJsonBody(v3, this.client.hint));
     if (v3) return { kind: 'documents', documents: [] }; // v3's 404 "No traces found"
     const response = await this.client.get('api/traces', v1Params(query));
-    if (response.status !== 200) throw statusError(response, V1);
+    if (response.status !== 200) throw searchDepthError(response, V1) ?? statusError(response, V1);
     return documents(response, parseJsonBody(response, this.client.hint));
   }
 
@@ -88,7 +89,11 @@ export class JaegerBackend implements TraceBackend {
    * answer (200, or 404 in v3's error envelope), undefined when v3 is not there: a plain 404
    * ("404 page not found") or the UI's HTML page.
    */
-  async #askV3(path: string, params: Query = {}): Promise<HttpResponse | undefined> {
+  async #askV3(
+    path: string,
+    params: Query = {},
+    explain: (response: HttpResponse, api: string) => SourceError | undefined = () => undefined,
+  ): Promise<HttpResponse | undefined> {
     if (this.#api === 'v1') return undefined;
     const response = await this.client.get(path, params);
     if (response.status === 200 && !looksLikeHtml(response)) {
@@ -99,10 +104,26 @@ export class JaegerBackend implements TraceBackend {
       this.#api = 'v3';
       return response;
     }
-    if (response.status !== 404 && response.status !== 200) throw statusError(response, V3);
+    if (response.status !== 404 && response.status !== 200)
+      throw explain(response, V3) ?? statusError(response, V3);
     this.#api = 'v1';
     return undefined;
   }
+}
+
+/**
+ * Jaeger's memory store searches at most its `max_traces` traces and answers a deeper search (a
+ * `--limit` above it) with a 500: "search depth must be greater than 0 and less than max traces".
+ */
+function searchDepthError(response: HttpResponse, api: string): SourceError | undefined {
+  const said = backendMessage(response.body);
+  if (response.status !== 500 || said === undefined || !said.includes('search depth')) return undefined;
+  const url = new URL(response.shownUrl);
+  const depth = url.searchParams.get('query.num_traces') ?? url.searchParams.get('limit');
+  return new SourceError(
+    `${url.origin}${url.pathname}: ${api} refused a search of ${depth} traces: ${JSON.stringify(said)}`,
+    "lower --limit: Jaeger's memory storage searches at most the max_traces it keeps",
+  );
 }
 
 function v3Params(query: TraceQuery): Query {

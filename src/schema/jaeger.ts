@@ -11,6 +11,7 @@ import type {
 import { NANOS_PER_MICRO } from '../model/units.js';
 import { type DecodeContext, decodeError, describeValue, isRecord, type PathPart } from './decode-context.js';
 import { decodeSpanId, decodeTraceId } from './ids.js';
+import { jaegerWarnings } from './jaeger-warnings.js';
 import type { SpanSink } from './sink.js';
 
 /**
@@ -153,7 +154,7 @@ function decodeSpan(
     events: decodeLogs(raw.logs, ctx, path),
     links,
     flags: typeof raw.flags === 'number' ? raw.flags : undefined,
-    warnings: Array.isArray(raw.warnings) ? raw.warnings.map(String) : [],
+    warnings: Array.isArray(raw.warnings) ? jaegerWarnings(raw.warnings) : [],
     origin: { file: ctx.file, line: ctx.line },
   };
 }

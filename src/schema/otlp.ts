@@ -9,6 +9,7 @@ import {
   type PathPart,
 } from './decode-context.js';
 import { decodeSpanId, decodeTraceId } from './ids.js';
+import { JAEGER_WARNINGS_ATTRIBUTE, jaegerWarnings } from './jaeger-warnings.js';
 import type { SpanSink } from './sink.js';
 
 /**
@@ -64,7 +65,8 @@ export function decodeOtlpDocument(doc: unknown, ctx: DecodeContext, sink: SpanS
   const state: DocumentState = {
     missingTimes: 0,
     origin: { file: ctx.file, line: ctx.line },
-    keep: sink.keepAttributes,
+    // Jaeger's warnings become the span's warnings, whatever the sink keeps of the attributes.
+    keep: sink.keepAttributes && new Set([...sink.keepAttributes, JAEGER_WARNINGS_ATTRIBUTE]),
   };
   for (let r = 0; r < list.length; r++) decodeResourceSpans(list[r], ctx, sink, [key, r], state);
   if (state.missingTimes > 0) {
@@ -168,6 +170,13 @@ function decodeSpan(
   const end = endRaw === undefined ? start : decodeNanos(endRaw, ctx, path, 'endTimeUnixNano');
 
   const name = raw.name;
+  const attributes = decodeAttributes(raw.attributes, ctx, path, 'attributes', state.keep);
+  let warnings = NO_WARNINGS;
+  const noted = attributes[JAEGER_WARNINGS_ATTRIBUTE];
+  if (noted !== undefined) {
+    warnings = jaegerWarnings(Array.isArray(noted) ? noted : [noted]);
+    delete (attributes as Record<string, unknown>)[JAEGER_WARNINGS_ATTRIBUTE];
+  }
   return {
     traceId,
     spanId,
@@ -178,13 +187,13 @@ function decodeSpan(
     start,
     end,
     status: decodeStatus(raw.status, ctx, path),
-    attributes: decodeAttributes(raw.attributes, ctx, path, 'attributes', state.keep),
+    attributes,
     resource: shared.resource,
     scope: shared.scope,
     events: decodeEvents(raw.events, ctx, path),
     links: decodeLinks(raw.links, ctx, path),
     flags: typeof raw.flags === 'number' ? raw.flags : undefined,
-    warnings: NO_WARNINGS,
+    warnings,
     origin: state.origin,
   };
 }

@@ -25,7 +25,7 @@ export interface TimeoutOptions {
  * "timed out"; ETIMEDOUT; Go's "context deadline exceeded" / gRPC DEADLINE_EXCEEDED ("deadline");
  * .NET's TaskCanceledException; DOMException "aborted due to timeout" (Node fetch with AbortSignal.timeout).
  */
-const TIMEOUT_WORDS = /time[ _-]?out|timed[ _-]?out|deadline[ _-]?exceeded|TaskCanceledException/i;
+export const TIMEOUT_WORDS = /time[ _-]?out|timed[ _-]?out|deadline[ _-]?exceeded|TaskCanceledException/i;
 
 /** Envoy response flags: UT upstream request timeout, SI stream idle timeout, DT max duration. */
 const ENVOY_TIMEOUT_FLAGS = /(^|,)(UT|SI|DT)(,|$)/;

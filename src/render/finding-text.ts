@@ -2,7 +2,7 @@ import type { Diagnosis } from '../analysis/diagnose.js';
 import type { ExceptionInfo } from '../analysis/exceptions.js';
 import type { Finding, FindingKind } from '../analysis/findings.js';
 import type { ErrorReason } from '../analysis/span-errors.js';
-import type { TimeoutReason } from '../analysis/timeouts.js';
+import { TIMEOUT_WORDS, type TimeoutReason } from '../analysis/timeouts.js';
 import { formatDuration } from './format.js';
 import { sanitize } from './sanitize.js';
 
@@ -45,7 +45,11 @@ export function timeoutReasonText(reason: TimeoutReason): string {
     case 'proxy-flag':
       return `proxy response flags ${sanitize(reason.flags)}`;
     case 'exception':
-      return sanitize(reason.type || reason.message);
+      // The words that said "timeout": the type (TimeoutError), else the message, as for Go's
+      // errors.New("redis timeout"), whose type `*errors.errorString` says nothing.
+      return sanitize(
+        reason.type && TIMEOUT_WORDS.test(reason.type) ? reason.type : reason.message || reason.type,
+      );
     case 'status-message':
       return `status: ${sanitize(reason.message)}`;
     case 'limit':

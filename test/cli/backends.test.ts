@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ListDocumentSchema } from '../../src/render/contracts/list.js';
 import { ShowDocumentSchema } from '../../src/render/contracts/show.js';
 import { json, useFakeBackend } from '../helpers/fake-backend.js';
+import { RECORDED, recorded, sendRecorded } from '../helpers/recorded-jaeger.js';
 import { runCli } from '../helpers/run-cli.js';
 
 /**
@@ -11,31 +12,27 @@ import { runCli } from '../helpers/run-cli.js';
  * v1-only Jaeger (its v3 routes 404, as older and third-party backends do) and Tempo, serving
  * our real-SDK fixtures, with each failure a user meets injected.
  */
-const OTLP = JSON.parse(readFileSync('fixtures/seed/order-service-slow.otlp.json', 'utf8')) as {
-  resourceSpans: { scopeSpans: { spans: { traceId: string }[] }[] }[];
-};
-const JAEGER_V1 = readFileSync('fixtures/seed/order-service-slow.jaeger.json', 'utf8');
-const TRACE_ID = OTLP.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.traceId;
-const V3_NOT_FOUND = { error: { httpCode: 404, message: 'No traces found' } };
+// The order-service-slow scenario as the real Jaeger v2 answered it (fixtures/jaeger-v2/).
+const TRACE_ID = RECORDED.traces.seed['order-service-slow']![0]!;
+const V3_FOUND = recorded('order-service-slow.v3');
+const JAEGER_V1 = recorded('order-service-slow.v1').body;
+// Tempo's v2 API wraps the same OTLP as {"trace": …}.
+const OTLP = (JSON.parse(V3_FOUND.body) as { result: unknown }).result;
+// What the real Jaeger answers for a trace it does not have (fixtures/jaeger-v2/).
+const V3_NOT_FOUND = recorded('trace-not-found.v3');
+const V1_NOT_FOUND = recorded('trace-not-found.v1');
 
 const serve = useFakeBackend();
 
 const jaegerV3 = (req: IncomingMessage, res: ServerResponse) => {
-  if (req.url === `/api/v3/traces/${TRACE_ID}`) json(res, 200, { result: OTLP });
-  else json(res, 404, V3_NOT_FOUND);
+  if (req.url === `/api/v3/traces/${TRACE_ID}`) sendRecorded(res, V3_FOUND);
+  else sendRecorded(res, V3_NOT_FOUND);
 };
 
 const jaegerV1Only = (req: IncomingMessage, res: ServerResponse) => {
   if (req.url?.startsWith('/api/v3/')) json(res, 404, '404 page not found\n', 'text/plain');
   else if (req.url === `/api/traces/${TRACE_ID}`) json(res, 200, JAEGER_V1);
-  else
-    json(res, 404, {
-      data: null,
-      total: 0,
-      limit: 0,
-      offset: 0,
-      errors: [{ code: 404, msg: 'trace not found' }],
-    });
+  else sendRecorded(res, V1_NOT_FOUND);
 };
 
 describe('show --jaeger / --tempo', () => {
@@ -108,7 +105,7 @@ describe('show --jaeger / --tempo', () => {
 
   it('--wait polls until the trace appears and stops growing', async () => {
     const server = await serve((req, res, count) => {
-      if (count === 1) json(res, 404, V3_NOT_FOUND);
+      if (count === 1) sendRecorded(res, V3_NOT_FOUND);
       else jaegerV3(req, res);
     });
     const { code, stdout } = await runCli(['show', TRACE_ID, '--jaeger', server.url, '--wait', '10s']);

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { ListDocumentSchema } from '../../src/render/contracts/list.js';
 import { json, useFakeBackend } from '../helpers/fake-backend.js';
+import { recorded, sendRecorded } from '../helpers/recorded-jaeger.js';
 import { runCli } from '../helpers/run-cli.js';
 import { SEED_SCENARIOS } from '../helpers/seed.js';
 
@@ -203,8 +204,7 @@ describe('list --jaeger', () => {
 
   it('answers an empty search ("No traces found") with an empty list, exit 0', async () => {
     const server = await serve((req, res) => {
-      if (req.url?.startsWith('/api/v3/traces?'))
-        json(res, 404, { error: { httpCode: 404, message: 'No traces found' } });
+      if (req.url?.startsWith('/api/v3/traces?')) sendRecorded(res, recorded('search-no-match.v3'));
       else PLAIN_404(res);
     });
     const { code, stdout } = await runCli([

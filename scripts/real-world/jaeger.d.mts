@@ -8,8 +8,9 @@ export interface RunningJaeger {
 }
 export declare function startJaeger(binary: string): Promise<RunningJaeger>;
 export declare function post(url: string, body: string): Promise<number>;
-export declare function startV1OnlyProxy(
+export declare function startProxy(
   targetUrl: string,
+  options?: { hideV3?: boolean },
 ): Promise<{ url: string; requests: string[]; close(): Promise<void> }>;
 export declare function waitForTrace(
   queryUrl: string,

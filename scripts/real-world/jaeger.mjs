@@ -114,16 +114,16 @@ export function post(url, body) {
 }
 
 /**
- * A proxy on 127.0.0.1 in front of `targetUrl` that answers every /api/v3/ path with Go's plain
- * "404 page not found", as a Jaeger without api_v3 does, and passes everything else through.
- * `requests` lists the paths it was asked, in order.
+ * A proxy on 127.0.0.1 in front of `targetUrl` that lists the paths it is asked, in order
+ * (`requests`), and passes them through. With `hideV3` it answers every /api/v3/ path with Go's
+ * plain "404 page not found", as a Jaeger-compatible backend without api_v3 does.
  */
-export async function startV1OnlyProxy(targetUrl) {
+export async function startProxy(targetUrl, { hideV3 = false } = {}) {
   const target = new URL(targetUrl);
   const requests = [];
   const server = http.createServer((req, res) => {
     requests.push(req.url ?? '');
-    if (req.url?.startsWith('/api/v3/')) {
+    if (hideV3 && req.url?.startsWith('/api/v3/')) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('404 page not found\n');
       return;
     }

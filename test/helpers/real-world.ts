@@ -38,6 +38,7 @@ export function useRealJaeger(
   seed: (jaeger: RunningJaeger) => Promise<void> = async () => {},
 ): () => RunningJaeger {
   let jaeger: RunningJaeger | undefined;
+  if (!REAL_WORLD.ready) return () => toolPaths() as never;
   beforeAll(async () => {
     jaeger = await startJaeger(toolPaths().jaeger);
     await seed(jaeger);

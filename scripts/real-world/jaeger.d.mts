@@ -3,6 +3,7 @@ export interface RunningJaeger {
   readonly queryUrl: string;
   readonly otlpHttpUrl: string;
   readonly otlpGrpcAddress: string;
+  readonly pid: number;
   output(): string;
   stop(): Promise<void>;
 }

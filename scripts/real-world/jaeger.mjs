@@ -72,6 +72,7 @@ export async function startJaeger(binary) {
     queryUrl: `http://127.0.0.1:${ports.queryHttp}`,
     otlpHttpUrl: `http://127.0.0.1:${ports.otlpHttp}`,
     otlpGrpcAddress: `127.0.0.1:${ports.otlpGrpc}`,
+    pid: proc.child.pid,
     output: proc.output,
     async stop() {
       await proc.stop();

@@ -21,3 +21,4 @@ export declare function get(
   url: string,
   timeoutMs?: number,
 ): Promise<{ status: number; contentType: string; body: string }>;
+export declare function killOnExit(child: import('node:child_process').ChildProcess): void;

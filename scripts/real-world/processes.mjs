@@ -9,6 +9,12 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/** Kills `child` when this process exits, if it is still running then. */
+export function killOnExit(child) {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
 /** A port nothing listens on: bound on 127.0.0.1, then released. */
 export function freePort() {
   return new Promise((resolve, reject) => {

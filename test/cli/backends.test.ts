@@ -318,3 +318,37 @@ describe.skipIf(!realPresent)('recorded Jaeger responses (skipped: ../shared/fix
     ]);
   });
 });
+
+// Tempo is AGPL-licensed and not built here: its tests serve what Tempo answers, from Tempo's own
+// test data (in ../shared/fixtures-real/, not copied into the project).
+const TEMPO_ANSWER = new URL(
+  '../../../shared/fixtures-real/otlp/grafana__tempo__modules__generator__processor__servicegraphs__testdata__trace-with-failed-requests.json',
+  import.meta.url,
+);
+const tempoPresent = (() => {
+  try {
+    readFileSync(TEMPO_ANSWER);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!tempoPresent)("Tempo's recorded answer (skipped: ../shared/fixtures-real absent)", () => {
+  it('show --tempo: /api/v2/traces 404, then /api/traces/{id} with base64 ids and enum names', async () => {
+    const id = 'e8b6dff9f8d44b28f1b22bc3bd2f6768';
+    const server = await serve((req, res) => {
+      if (req.url === `/api/traces/${id}`) json(res, 200, readFileSync(TEMPO_ANSWER, 'utf8'));
+      else json(res, 404, 'trace not found', 'text/plain');
+    });
+    const { code, stdout } = await runCli(['show', id, '--tempo', server.url, '--format', 'json']);
+    expect(code).toBe(1);
+    const doc = ShowDocumentSchema.parse(JSON.parse(stdout));
+    expect(doc).toMatchObject({
+      traceId: id,
+      spanCount: 15,
+      services: ['mythical-requester', 'mythical-server'],
+    });
+    expect(server.requests.map((r) => r.path)).toEqual([`/api/v2/traces/${id}`, `/api/traces/${id}`]);
+  });
+});

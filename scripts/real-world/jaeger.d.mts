@@ -11,7 +11,7 @@ export declare function startJaeger(binary: string): Promise<RunningJaeger>;
 export declare function post(url: string, body: string): Promise<number>;
 export declare function startProxy(
   targetUrl: string,
-  options?: { hideV3?: boolean },
+  options?: { hideV3?: 'plain-404' | 'ui-page' },
 ): Promise<{ url: string; requests: string[]; close(): Promise<void> }>;
 export declare function waitForTrace(
   queryUrl: string,

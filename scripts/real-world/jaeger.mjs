@@ -116,20 +116,24 @@ export function post(url, body) {
 
 /**
  * A proxy on 127.0.0.1 in front of `targetUrl` that lists the paths it is asked, in order
- * (`requests`), and passes them through. With `hideV3` it answers every /api/v3/ path with Go's
- * plain "404 page not found", as a Jaeger-compatible backend without api_v3 does.
+ * (`requests`), and passes them through. `hideV3: 'plain-404'` answers every /api/v3/ path with
+ * Go's plain "404 page not found", as a Jaeger-compatible backend without api_v3 does;
+ * `hideV3: 'ui-page'` sends them to a path this Jaeger does not serve, so that its UI page
+ * answers (200, HTML), as in a Jaeger that predates api_v3 over HTTP.
  */
-export async function startProxy(targetUrl, { hideV3 = false } = {}) {
+export async function startProxy(targetUrl, { hideV3 } = {}) {
   const target = new URL(targetUrl);
   const requests = [];
   const server = http.createServer((req, res) => {
     requests.push(req.url ?? '');
-    if (hideV3 && req.url?.startsWith('/api/v3/')) {
+    const v3 = req.url?.startsWith('/api/v3/');
+    if (v3 && hideV3 === 'plain-404') {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('404 page not found\n');
       return;
     }
+    const path = v3 && hideV3 === 'ui-page' ? req.url.replace('/api/v3/', '/api/no-such-api/') : req.url;
     const upstream = http.request(
-      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      { host: target.hostname, port: target.port, path, method: req.method, headers: req.headers },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

@@ -46,7 +46,7 @@ const proxies: { close(): Promise<void> }[] = [];
 afterEach(async () => {
   for (const proxy of proxies.splice(0)) await proxy.close();
 });
-async function proxy(hideV3 = false) {
+async function proxy(hideV3?: 'plain-404' | 'ui-page') {
   const started = await startProxy(jaeger().queryUrl, { hideV3 });
   proxies.push(started);
   return started;
@@ -223,10 +223,19 @@ describe.skipIf(!REAL_WORLD.ready)('the real Jaeger v2', () => {
     it('through v1 when api_v3 answers a plain 404: the same verdicts', async () => {
       const id = await slowId();
       const v3 = await json(['show', id, '--jaeger', jaeger().queryUrl, '--format', 'json']);
-      const via = await proxy(true);
+      const via = await proxy('plain-404');
       const v1 = await json(['show', id.toUpperCase(), '--jaeger', via.url, '--format', 'json']);
       expect(pathsOf(via.requests)).toEqual([`/api/v3/traces/${id}`, `/api/traces/${id}`]);
       expect(verdicts(v1.doc)).toEqual(verdicts(v3.doc));
+    });
+
+    it("through v1 when Jaeger's UI page answers api_v3 (a Jaeger before api_v3 over HTTP)", async () => {
+      const id = await slowId();
+      const via = await proxy('ui-page');
+      const { code, doc } = await json(['show', id, '--jaeger', via.url, '--format', 'json']);
+      expect(code).toBe(1);
+      expect(pathsOf(via.requests)).toEqual([`/api/v3/traces/${id}`, `/api/traces/${id}`]);
+      expect(verdicts(doc).diagnosis.kind).toBe('timed-out');
     });
 
     it('a trace id Jaeger does not have: exit 3 naming the API that said so, v3 and v1', async () => {
@@ -234,7 +243,7 @@ describe.skipIf(!REAL_WORLD.ready)('the real Jaeger v2', () => {
       const v3 = await runCli(['show', missing, '--jaeger', jaeger().queryUrl]);
       expect(v3.code).toBe(3);
       expect(v3.stderr).toContain(`trace ${missing} not found: Jaeger api/v3 answered 404`);
-      const via = await proxy(true);
+      const via = await proxy('plain-404');
       const v1 = await runCli(['show', missing, '--jaeger', via.url]);
       expect(v1.code).toBe(3);
       expect(v1.stderr).toContain(`trace ${missing} not found: Jaeger api/traces (v1) answered 404`);
@@ -276,7 +285,7 @@ describe.skipIf(!REAL_WORLD.ready)('the real Jaeger v2', () => {
       const via = await proxy();
       const v3 = await listIds(['--jaeger', via.url, '--service', 'user-service', ...windowOf()]);
       expect(pathsOf(via.requests)).toEqual(['/api/v3/trace-summaries', '/api/v3/traces']);
-      const v1proxy = await proxy(true);
+      const v1proxy = await proxy('plain-404');
       const v1 = await listIds(['--jaeger', v1proxy.url, '--service', 'user-service', ...windowOf()]);
       expect(pathsOf(v1proxy.requests)).toEqual(['/api/v3/trace-summaries', '/api/v3/traces', '/api/traces']);
       expect(v1.sort()).toEqual([...v3].sort());
@@ -348,24 +357,37 @@ describe.skipIf(!REAL_WORLD.ready)('the real Jaeger v2', () => {
       expect(depths).toEqual(['2', '20']);
     });
 
-    it("--limit above the memory store's max_traces: its 500, in one line (exit 3)", async () => {
-      const { code, stderr } = await runCli([
+    it("--limit above the memory store's max_traces: its 500, in one line (exit 3), v3 and v1", async () => {
+      const tooDeep = ['list', '--service', 'user-service', '--limit', '200000'];
+      const { code, stderr } = await runCli([...tooDeep, '--jaeger', url()]);
+      expect(code).toBe(3);
+      expect(stderr).toBe(
+        `otrace: ${url()}/api/v3/traces: Jaeger api/v3 refused a search of 200000 traces: "search depth must be greater than 0 and less than max traces" — lower --limit: Jaeger's memory storage searches at most the max_traces it keeps\n`,
+      );
+      const via = await proxy('plain-404');
+      const v1 = await runCli([...tooDeep, '--jaeger', via.url]);
+      expect(v1.code).toBe(3);
+      expect(v1.stderr).toContain('Jaeger api/traces (v1) refused a search of 200000 traces');
+    });
+
+    it('a window with nothing in it: Jaeger\'s 404 "No traces found" is an empty list (exit 0)', async () => {
+      const before = ['--start', '2001-01-01T00:00:00Z', '--end', '2001-01-02T00:00:00Z'];
+      const { code, stdout } = await runCli([
         'list',
         '--jaeger',
         url(),
         '--service',
         'user-service',
-        '--limit',
-        '200000',
+        ...before,
+        '--format',
+        'json',
       ]);
-      expect(code).toBe(3);
-      expect(stderr).toBe(
-        `otrace: ${url()}/api/v3/traces: Jaeger api/v3 refused a search of 200000 traces: "search depth must be greater than 0 and less than max traces" — lower --limit: Jaeger's memory storage searches at most the max_traces it keeps\n`,
-      );
+      expect(code).toBe(0);
+      expect(ListDocumentSchema.parse(JSON.parse(stdout)).traces).toEqual([]);
     });
 
     it('without --service: the services Jaeger lists, through v3 and through v1', async () => {
-      for (const hide of [false, true]) {
+      for (const hide of [undefined, 'plain-404'] as const) {
         const via = await proxy(hide);
         const { code, stderr } = await runCli(['errors', '--jaeger', via.url]);
         expect(code).toBe(2);

@@ -22,8 +22,9 @@ import { decodeTraceRequest, encodeTraceResponse } from '../schema/otlp-protobuf
  *   `/v1/metrics` and `/v1/logs` are accepted and not kept.
  * - OTLP/gRPC: `opentelemetry.proto.collector.trace.v1.TraceService/Export` over HTTP/2 (h2c),
  *   length-prefixed messages, gzip; the metrics and logs services are accepted and not kept.
- * Each trace request is handed to `accept` as OTLP/JSON text; the answer waits for it, so a request
- * is acknowledged only once it is accepted (written).
+ * Each trace request is handed to `accept` as OTLP/JSON, both the text (to write) and the parsed
+ * document (to decode: protobuf is decoded straight into it, JSON parsed once); the answer waits
+ * for it, so a request is acknowledged only once it is accepted (written).
  */
 export interface ReceiverOptions {
   readonly host: string;
@@ -32,8 +33,8 @@ export interface ReceiverOptions {
   readonly grpcPort: number | undefined;
   /** Largest request body, after decompression. */
   readonly maxBodyBytes: number;
-  /** Takes one export request as OTLP/JSON text; throws an OtraceError when it is not acceptable. */
-  readonly accept: (json: string, from: string) => void;
+  /** Takes one export request as OTLP/JSON; throws an OtraceError when it is not acceptable. */
+  readonly accept: (request: ExportRequest, from: string) => void;
   /** A request the receiver refused or dropped, for the log. */
   readonly report: (message: string) => void;
   /** Requests for signals that are not kept (metrics, logs). */
@@ -120,8 +121,17 @@ function gunzip(body: Buffer, limit: number): Buffer {
 }
 
 /** Protobuf or JSON body → OTLP/JSON text of a trace export request. */
-function toJson(body: Buffer, protobuf: boolean, where: string): string {
-  if (protobuf) return JSON.stringify(decodeTraceRequest(body, where));
+/** A trace export request as OTLP/JSON: its text and the document it parses to. */
+export interface ExportRequest {
+  readonly json: string;
+  readonly doc: object;
+}
+
+function toExportRequest(body: Buffer, protobuf: boolean, where: string): ExportRequest {
+  if (protobuf) {
+    const doc = decodeTraceRequest(body, where);
+    return { json: JSON.stringify(doc), doc };
+  }
   const text = body.toString('utf8');
   let doc: unknown;
   try {
@@ -131,7 +141,7 @@ function toJson(body: Buffer, protobuf: boolean, where: string): string {
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
     throw new BadRequest('body is not an export request');
-  return text;
+  return { json: text, doc };
 }
 
 async function serveHttp(req: IncomingMessage, res: ServerResponse, options: ReceiverOptions): Promise<void> {
@@ -170,7 +180,7 @@ async function serveHttp(req: IncomingMessage, res: ServerResponse, options: Rec
       options.ignored(signal);
       return answer(200);
     }
-    options.accept(toJson(body, protobuf, `OTLP/HTTP ${from}`), from);
+    options.accept(toExportRequest(body, protobuf, `OTLP/HTTP ${from}`), from);
     answer(200);
   } catch (error) {
     if (error instanceof BodyTooLarge) {
@@ -209,7 +219,7 @@ async function serveGrpc(
   try {
     const body = await readBody(stream, options.maxBodyBytes + 5);
     const message = unframe(body, String(headers['grpc-encoding'] ?? 'identity'), options.maxBodyBytes);
-    if (signal === 'traces') options.accept(toJson(message, true, `OTLP/gRPC ${from}`), from);
+    if (signal === 'traces') options.accept(toExportRequest(message, true, `OTLP/gRPC ${from}`), from);
     else options.ignored(signal);
     if (stream.destroyed) return;
     stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });

@@ -106,10 +106,10 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
     grpcPort,
     httpPort,
     maxBodyBytes: parseCount(options.maxBody, '--max-body', 1),
-    accept(json, from) {
+    accept({ json, doc }, from) {
       // Decode first: a request otrace cannot read is refused (400), not written.
       const collector = new TraceCollector(compact);
-      decodeDocument(JSON.parse(json), { file: from, line: 1, warn: ctx.warn }, collector, 'otlp');
+      decodeDocument(doc, { file: from, line: 1, warn: ctx.warn }, collector, 'otlp');
       writer?.write(json);
       const spans = collector.traces().flatMap((t) => t.spans);
       live.add(spans, Date.now());

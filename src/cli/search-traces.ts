@@ -127,7 +127,8 @@ export async function searchBackend(
 ): Promise<Trace[]> {
   await requireService(backend, query);
   let found = await searchOnce(backend, query, ctx, progress);
-  if (found.ignoredFilter && found.returned >= query.limit && query.limit < MAX_DEPTH) {
+  const ignoredFilter = (f: SearchFound) => f.matching.length < f.returned;
+  if (ignoredFilter(found) && found.returned >= query.limit && query.limit < MAX_DEPTH) {
     const depth = Math.min(query.limit * DEEPER, MAX_DEPTH);
     progress(`${backend.baseUrl} ignored a filter; searching ${depth} traces deep`);
     try {
@@ -138,7 +139,7 @@ export async function searchBackend(
     }
   }
   const { matching, returned } = found;
-  if (matching.length < returned) {
+  if (ignoredFilter(found)) {
     ctx.warn(
       `${returned - matching.length} of the ${returned} traces ${backend.baseUrl} returned do not match the search and were left out (the backend may not support every filter)${
         returned >= found.depth && matching.length < query.limit
@@ -157,7 +158,6 @@ interface SearchFound {
   readonly returned: number;
   /** The depth asked for. */
   readonly depth: number;
-  readonly ignoredFilter: boolean;
 }
 
 async function searchOnce(
@@ -191,7 +191,6 @@ async function searchOnce(
     matching,
     returned: traces.length,
     depth: query.limit,
-    ignoredFilter: matching.length < traces.length,
   };
 }
 

@@ -65,13 +65,23 @@ export function decodeOtlpDocument(doc: unknown, ctx: DecodeContext, sink: SpanS
   const state: DocumentState = {
     missingTimes: 0,
     origin: { file: ctx.file, line: ctx.line },
-    // Jaeger's warnings become the span's warnings, whatever the sink keeps of the attributes.
-    keep: sink.keepAttributes && new Set([...sink.keepAttributes, JAEGER_WARNINGS_ATTRIBUTE]),
+    keep: sink.keepAttributes && withJaegerWarnings(sink.keepAttributes),
   };
   for (let r = 0; r < list.length; r++) decodeResourceSpans(list[r], ctx, sink, [key, r], state);
   if (state.missingTimes > 0) {
     ctx.warn(`${ctx.file}:${ctx.line}: ${state.missingTimes} span(s) have no start/end time; shown as 0 ms`);
   }
+}
+
+/** Jaeger's warnings become the span's warnings, whatever the sink keeps of the attributes. */
+const KEPT_WITH_WARNINGS = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
+function withJaegerWarnings(keep: ReadonlySet<string>): ReadonlySet<string> {
+  let kept = KEPT_WITH_WARNINGS.get(keep);
+  if (!kept) {
+    kept = new Set([...keep, JAEGER_WARNINGS_ATTRIBUTE]);
+    KEPT_WITH_WARNINGS.set(keep, kept);
+  }
+  return kept;
 }
 
 interface DocumentState {

@@ -10,9 +10,12 @@ OTLP_PORT=${OTLP_PORT:-4317}
 otrace() { node bin/otrace.js "$@"; }
 mkdir -p "$REPORTS"
 
-# 1. otrace stands in for the Collector.
-otrace receive --grpc "$OTLP_PORT" --http off --out "$REPORTS/traces.jsonl" > "$REPORTS/receive.log" 2>&1 &
+# 1. otrace stands in for the Collector. Started as node itself (a shell function put in the
+#    background would be a subshell, and stopping it would leave node running); stopped however
+#    the script ends.
+node bin/otrace.js receive --grpc "$OTLP_PORT" --http off --out "$REPORTS/traces.jsonl" > "$REPORTS/receive.log" 2>&1 &
 receiver=$!
+trap 'kill -TERM "$receiver" 2>/dev/null' EXIT
 for _ in $(seq 1 100); do grep -q 'receiving' "$REPORTS/receive.log" && break; sleep 0.1; done
 
 # 2. The app's tests, exporting their spans to it. The services flush their exporters as they stop,

@@ -1,3 +1,4 @@
+import { parentIsRemote } from '../model/span-flags.js';
 import type { Span, SpanId, TraceTree } from '../model/types.js';
 import { nanosToMillis, spanDuration } from '../model/units.js';
 import type { Finding } from './findings.js';
@@ -66,9 +67,6 @@ export function findTimeouts({ tree, facts }: CheckInput): Finding[] {
   return out;
 }
 
-/** Flags bit 0x200: "parent is remote" (valid when 0x100, "is-remote known", is set too). */
-const PARENT_IS_REMOTE = 0x200;
-
 export function findTreeDefects({ tree }: CheckInput): Finding[] {
   const out: Finding[] = [];
   const counts = new Map<SpanId, number>();
@@ -79,7 +77,7 @@ export function findTreeDefects({ tree }: CheckInput): Finding[] {
         kind: 'orphan-span',
         ...subjectOf(tree, span),
         parentSpanId: span.parentSpanId,
-        remoteParent: span.flags !== undefined && (span.flags & PARENT_IS_REMOTE) !== 0,
+        remoteParent: parentIsRemote(span) === true,
       });
     }
     if (node.cycleCut) out.push({ kind: 'parent-cycle', traceId: tree.traceId, spanId: span.spanId });

@@ -53,7 +53,7 @@ export type Finding =
       readonly service: string;
       readonly name: string;
       readonly parentSpanId: SpanId;
-      /** Flags bit 0x200: the parent was in another process that did not send its spans here. */
+      /** The flags say the parent was in another process (model/span-flags.ts), which did not send its spans here. */
       readonly remoteParent: boolean;
     }
   | {

@@ -1,4 +1,5 @@
 import { peerOf } from '../analysis/attributes.js';
+import { parentIsRemote } from '../model/span-flags.js';
 import type { SpanNode } from '../model/types.js';
 import { spanDuration } from '../model/units.js';
 import { exceptionText, timeoutReasonText } from './finding-text.js';
@@ -151,7 +152,7 @@ function spanLabel(view: AnalysisView, node: SpanNode, style: Style): string {
   if (facts.slowBehind)
     markers.push(style.warning(`◀ SLOW: the wait behind ${sanitize(facts.slowBehind.span.name)}'s timeout`));
   if (node.parentMissing) {
-    const remote = span.flags !== undefined && (span.flags & 0x200) !== 0;
+    const remote = parentIsRemote(span) === true;
     markers.push(
       style.warning(`⚠ parent ${span.parentSpanId} missing${remote ? ' (remote caller not collected)' : ''}`),
     );

@@ -1,8 +1,6 @@
+import { parentIsRemote } from '../../model/span-flags.js';
 import type { SpanId, SpanNode, TraceTree } from '../../model/types.js';
 import type { PropagationFinding } from './findings.js';
-
-/** OTLP span flags: 0x100 says whether the parent is remote is known, 0x200 that it is remote. */
-const REMOTE_PARENT = 0x300;
 
 /**
  * Spans whose parent is not in the trace, one finding per missing parent, told apart by cause:
@@ -26,10 +24,7 @@ export function findOrphans(tree: TraceTree): PropagationFinding[] {
   for (const [parentSpanId, orphans] of byParent) {
     const first = orphans[0]!;
     const { span } = first;
-    const remote =
-      span.kind === 'server' ||
-      span.kind === 'consumer' ||
-      ((span.flags ?? 0) & REMOTE_PARENT) === REMOTE_PARENT;
+    const remote = span.kind === 'server' || span.kind === 'consumer' || parentIsRemote(span) === true;
     out.push({
       kind: 'orphan-span',
       traceId: tree.traceId,

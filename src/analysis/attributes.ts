@@ -75,30 +75,3 @@ export function isGrpcSpan(span: Span): boolean {
   const system = attributeString(span.attributes, 'rpc.system.name', 'rpc.system');
   return system === 'grpc' || span.attributes['rpc.grpc.status_code'] !== undefined;
 }
-
-/**
- * Who a CLIENT/PRODUCER span called, as precisely as the attributes say:
- * peer.service > server.address[:port] > host of url.full > net.peer.name[:port] > rpc.service > messaging destination.
- */
-export function peerOf(span: Span): string | undefined {
-  const service = attributeString(span.attributes, 'peer.service', 'service.peer.name');
-  if (service) return service;
-  const address = attributeString(span.attributes, 'server.address', 'net.peer.name');
-  const port = attributeString(span.attributes, 'server.port', 'net.peer.port');
-  if (address) return port ? `${address}:${port}` : address;
-  const url = attributeString(span.attributes, 'url.full', 'http.url');
-  if (url) {
-    try {
-      return new URL(url).host || undefined;
-    } catch {
-      // not a URL: fall through
-    }
-  }
-  return attributeString(
-    span.attributes,
-    'rpc.service',
-    'messaging.destination.name',
-    'db.system.name',
-    'db.system',
-  );
-}

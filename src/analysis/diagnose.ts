@@ -1,7 +1,7 @@
 import type { SpanId, SpanNode, TraceTree } from '../model/types.js';
 import { nanosToMillis, spanDuration } from '../model/units.js';
-import { peerOf } from './attributes.js';
 import type { ExceptionInfo } from './exceptions.js';
+import { peerOf } from './peers.js';
 import type { ErrorReason } from './span-errors.js';
 import type { SpanFacts } from './span-facts.js';
 import type { TimeoutReason } from './timeouts.js';

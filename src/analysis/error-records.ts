@@ -1,7 +1,8 @@
 import type { Nanos, Span, SpanId, SpanNode, Trace, TraceId } from '../model/types.js';
 import { spanDuration } from '../model/units.js';
 import { type AnalysisOptions, analyzeFailures, type TraceAnalysis } from './analyze-trace.js';
-import { httpStatusCode, peerOf } from './attributes.js';
+import { httpStatusCode } from './attributes.js';
+import { peerOf } from './peers.js';
 import { mayHaveFailures, type SpanFacts } from './span-facts.js';
 
 /**

@@ -1,4 +1,4 @@
-import { peerOf } from '../analysis/attributes.js';
+import { peerOf } from '../analysis/peers.js';
 import { parentIsRemote } from '../model/span-flags.js';
 import type { SpanNode } from '../model/types.js';
 import { spanDuration } from '../model/units.js';

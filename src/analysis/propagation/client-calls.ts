@@ -1,6 +1,6 @@
 import type { Span, SpanNode, TraceId, TraceTree } from '../../model/types.js';
+import { type CalledPeer, calledPeer, isDatabaseCall, peerLabel, servedAt } from '../peers.js';
 import type { PropagationFinding } from './findings.js';
-import { type CalledPeer, calledPeer, isDatabaseCall, peerLabel, servedAt } from './peers.js';
 import type { Located, TraceIndex } from './trace-index.js';
 
 /** Per caller → callee pair of services: how its calls went. */

@@ -1,5 +1,5 @@
 import type { Nanos, Span, TraceId, TraceTree } from '../../model/types.js';
-import { servedAt } from './peers.js';
+import { servedAt } from '../peers.js';
 
 /** A span with the id of the trace it is in: all a check across traces keeps of a span. */
 export interface Located {

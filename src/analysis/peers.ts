@@ -1,5 +1,5 @@
-import type { Span } from '../../model/types.js';
-import { attributeString } from '../attributes.js';
+import type { Span } from '../model/types.js';
+import { attributeString } from './attributes.js';
 
 /**
  * Who a CLIENT or PRODUCER span called, and where a SERVER span was reached, from the semantic
@@ -47,6 +47,24 @@ export function servedAt(span: Span): string | undefined {
 /** The text to show for a peer: its service if stated, else its address or host. */
 export function peerLabel(peer: CalledPeer): string | undefined {
   return peer.service ?? peer.address ?? peer.host;
+}
+
+/**
+ * Who a CLIENT/PRODUCER span called, to show and to group by: the peer `calledPeer` finds (the
+ * one check-propagation matches), else what the span talks to without an address: the RPC
+ * service, the messaging destination, the database system.
+ */
+export function peerOf(span: Span): string | undefined {
+  return (
+    peerLabel(calledPeer(span)) ??
+    attributeString(
+      span.attributes,
+      'rpc.service',
+      'messaging.destination.name',
+      'db.system.name',
+      'db.system',
+    )
+  );
 }
 
 /** Database and cache calls end outside the traced world: never a broken propagation. */

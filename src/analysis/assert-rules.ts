@@ -1,3 +1,4 @@
+import { quantile, sortedAscending } from '../model/stats.js';
 import type { Nanos, SpanKind, SpanNode, TraceId, TraceTree } from '../model/types.js';
 import type { PropagationReport } from './propagation/check-propagation.js';
 import type { SpanFacts } from './span-facts.js';
@@ -99,11 +100,8 @@ function evaluate(rule: Rule, traces: readonly AnalysedTrace[], propagation: Pro
     }
     case 'duration': {
       const all = spans();
-      const durations = all
-        .map(({ node }) => node.span.end - node.span.start)
-        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      const at = (q: number) =>
-        durations[Math.min(durations.length - 1, Math.ceil(q * durations.length) - 1)] ?? 0n;
+      const durations = sortedAscending(all.map(({ node }) => node.span.end - node.span.start));
+      const at = (q: number) => quantile(durations, q) ?? 0n;
       const measured = {
         p50: Number(at(0.5)),
         p95: Number(at(0.95)),

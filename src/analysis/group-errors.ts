@@ -1,3 +1,4 @@
+import { median, sortedAscending } from '../model/stats.js';
 import type { Nanos, TraceId } from '../model/types.js';
 import { ERROR_CLASSES, type ErrorClass, type ErrorRecord, type FailurePoint } from './error-records.js';
 import { normalizeMessage } from './normalize-message.js';
@@ -102,7 +103,7 @@ export class ErrorAccumulator {
   report(): ErrorReport {
     const dims = DIMENSIONS[this.#groupBy];
     const groups = [...this.#groups.values()].map((g): ErrorGroup => {
-      const sorted = [...g.durations].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const sorted = sortedAscending(g.durations);
       const origin = [...g.origins.values()].sort(
         (a, b) => b.count - a.count || compareText(pointKey(a.point), pointKey(b.point)),
       )[0];
@@ -118,7 +119,7 @@ export class ErrorAccumulator {
         timedOut: g.timedOut,
         firstSeen: g.firstSeen,
         lastSeen: g.lastSeen,
-        p50: sorted[Math.floor((sorted.length - 1) / 2)]! as Nanos,
+        p50: median(sorted)! as Nanos,
         max: sorted[sorted.length - 1]! as Nanos,
         origin: origin ? { ...origin.point, count: origin.count } : undefined,
         examples: g.examples.map((e) => e.traceId),

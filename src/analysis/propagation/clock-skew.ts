@@ -1,3 +1,4 @@
+import { median, sortedAscending } from '../../model/stats.js';
 import type { Span, SpanNode, TraceId, TraceTree } from '../../model/types.js';
 import { detectError } from '../span-errors.js';
 import type { PropagationFinding } from './findings.js';
@@ -61,7 +62,6 @@ export class ClockSkewCheck {
 
   findings(): PropagationFinding[] {
     return [...this.#pairs.values()].map(({ traceId, parent, child, offsets }) => {
-      const sorted = [...offsets].sort((a, b) => a - b);
       return {
         kind: 'clock-skew',
         traceId,
@@ -70,7 +70,7 @@ export class ClockSkewCheck {
         operation: parent.name,
         peerService: child.service,
         spans: offsets.length,
-        offsetMs: Math.round(sorted[Math.floor(sorted.length / 2)]! * 1000) / 1000,
+        offsetMs: Math.round(median(sortedAscending(offsets))! * 1000) / 1000,
       };
     });
   }

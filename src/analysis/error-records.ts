@@ -180,8 +180,8 @@ function messageOf(node: SpanNode, f: SpanFacts, timedOut: SpanNode | undefined)
 }
 
 /** What `errors --fail-on` counts against the run. */
-export const FAIL_ON = ['any', 'origin'] as const;
-export type FailOn = (typeof FAIL_ON)[number];
+export const ERRORS_FAIL_ON = ['any', 'origin'] as const;
+export type ErrorsFailOn = (typeof ERRORS_FAIL_ON)[number];
 
 /**
  * `any`: every failure that was not recovered. `origin`: failures that started where they are
@@ -190,7 +190,7 @@ export type FailOn = (typeof FAIL_ON)[number];
  */
 export function countsAgainstRun(
   failure: { readonly errorClass: ErrorClass; readonly where: ErrorRecord['where'] },
-  failOn: FailOn,
+  failOn: ErrorsFailOn,
 ): boolean {
   if (failure.errorClass === 'recovered') return false;
   if (failOn === 'any') return true;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
-import { formatPath } from '../schema/decode-context.js';
+import { firstIssue } from '../schema/zod-issue.js';
 
 /** The project config file, looked for in the current directory unless `--config` names one. */
 export const CONFIG_FILE = '.otrace.json';
@@ -33,9 +33,8 @@ export function loadConfig(path: string | undefined): Config {
   }
   const result = ConfigSchema.safeParse(value);
   if (!result.success) {
-    const issue = result.error.issues[0]!;
     throw new UsageError(
-      `${file}: ${formatPath(issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)))}: ${issue.message}`,
+      `${file}: ${firstIssue(result.error)}`,
       'the config file takes {"external": ["payments.example.com", "redis:6379"]}',
     );
   }

@@ -12,24 +12,20 @@ const UNIT_NANOS: Readonly<Record<string, bigint>> = {
 };
 
 /** Go-style durations as Jaeger uses them: `5s`, `1.5s`, `250ms`, `2m`, `1m30s`, `500us`. */
+export const DURATION = /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/;
+export const DURATION_EXAMPLES = '5s, 250ms, 1.5s or 2m';
+
+/** A duration in the one grammar of every flag and file that takes one (DURATION). */
 export function parseDuration(text: string, option: string): Nanos {
   const trimmed = text.trim();
-  const part = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/y;
-  let total = 0;
-  let pos = 0;
-  while (pos < trimmed.length) {
-    part.lastIndex = pos;
-    const match = part.exec(trimmed);
-    if (!match) break;
-    total += Number(match[1]) * Number(UNIT_NANOS[match[2]!]);
-    pos = part.lastIndex;
-  }
-  if (trimmed === '' || pos !== trimmed.length) {
+  if (!DURATION.test(trimmed))
     throw new UsageError(
       `${option} ${JSON.stringify(text)}: not a duration`,
-      'write it like 5s, 250ms, 1.5s or 2m',
+      `write it like ${DURATION_EXAMPLES}`,
     );
-  }
+  let total = 0;
+  for (const [, value, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g))
+    total += Number(value) * Number(UNIT_NANOS[unit!]);
   return BigInt(Math.round(total)) as Nanos;
 }
 

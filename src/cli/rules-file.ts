@@ -3,15 +3,13 @@ import { z } from 'zod';
 import type { Rule } from '../analysis/assert-rules.js';
 import { UsageError } from '../errors.js';
 import { SPAN_KINDS } from '../model/types.js';
-import { formatPath } from '../schema/decode-context.js';
-import { parseDuration } from './parse-options.js';
+import { firstIssue } from '../schema/zod-issue.js';
+import { DURATION, DURATION_EXAMPLES, parseDuration } from './parse-options.js';
 
 /** Looked for in the current directory when `--rules` is not given. */
 export const RULES_FILES = ['otrace.rules.json', 'otrace.rules.yaml', 'otrace.rules.yml'] as const;
 
-const duration = z
-  .string()
-  .regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, 'a duration such as 250ms, 1.5s or 2m');
+const duration = z.string().regex(DURATION, `a duration such as ${DURATION_EXAMPLES}`);
 
 const Select = z.strictObject({
   service: z.string().min(1).optional(),
@@ -73,9 +71,8 @@ export async function loadRules(path: string | undefined): Promise<{ file: strin
   }
   const result = RulesFileSchema.safeParse(value);
   if (!result.success) {
-    const issue = result.error.issues[0]!;
     throw new UsageError(
-      `${file}: ${formatPath(issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)))}: ${issue.message}`,
+      `${file}: ${firstIssue(result.error)}`,
       `rule types: no-error-origins, no-timeouts, duration, span-count, required-attributes, propagation, no-orphans; e.g. ${EXAMPLE}`,
     );
   }

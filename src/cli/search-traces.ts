@@ -1,6 +1,6 @@
 import { traceMatches } from '../analysis/match-query.js';
 import { SourceError, UsageError } from '../errors.js';
-import { TraceCollector } from '../model/collect-traces.js';
+import { earliestStart, newestFirst, TraceCollector } from '../model/collect-traces.js';
 import type { TraceQuery } from '../model/query.js';
 import type { Nanos, Trace, TraceId } from '../model/types.js';
 import { decodeDocument } from '../schema/decode.js';
@@ -148,7 +148,10 @@ export async function searchBackend(
       }`,
     );
   }
-  return sortNewestFirst(matching).slice(0, query.limit);
+  return newestFirst(matching, (t) => ({ start: earliestStart(t), traceId: t.traceId })).slice(
+    0,
+    query.limit,
+  );
 }
 
 interface SearchFound {
@@ -248,15 +251,6 @@ async function fetchFound(
   // Listed by the search, gone by the time we asked (retention, or still being indexed).
   ctx.warn(`trace ${id} was listed by the search but ${fetched.api} did not find it (${fetched.url})`);
   return undefined;
-}
-
-function sortNewestFirst(traces: readonly Trace[]): Trace[] {
-  const startOf = (trace: Trace): bigint =>
-    trace.spans.reduce((min, s) => (s.start < min ? s.start : min), trace.spans[0]!.start as bigint);
-  return traces
-    .map((trace) => ({ trace, start: startOf(trace) }))
-    .sort((a, b) => (a.start === b.start ? 0 : a.start > b.start ? -1 : 1))
-    .map((entry) => entry.trace);
 }
 
 /** `fn` over `items` with at most `limit` calls in flight; results in input order; first error wins. */

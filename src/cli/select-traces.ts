@@ -1,6 +1,7 @@
 import { spanCompactor } from '../analysis/compact-span.js';
 import { summarizeTrace } from '../analysis/summarize-trace.js';
 import { SourceError } from '../errors.js';
+import { newestFirst } from '../model/collect-traces.js';
 import type { TraceSummary } from '../model/summary.js';
 import type { Nanos, Trace } from '../model/types.js';
 import type { InputFormat } from '../schema/decode.js';
@@ -66,7 +67,8 @@ export async function selectTraces(
       return { kind: 'traces', traces: await searchEveryService(backend, query, ctx, progress.update) };
     await requireService(backend, query);
     const summaries = want.summaries ? await backend.traceSummaries(query) : undefined;
-    if (summaries) return { kind: 'summaries', summaries: newestFirst(summaries).slice(0, query.limit) };
+    if (summaries)
+      return { kind: 'summaries', summaries: newestFirst(summaries, (s) => s).slice(0, query.limit) };
     return { kind: 'traces', traces: await searchBackend(backend, query, ctx, progress.update) };
   } finally {
     progress.stop();
@@ -109,10 +111,6 @@ export async function selectSummaries(ctx: CommandContext, options: SelectOption
   if (parallel) return parallel.results.map((r) => r.result);
   const selected = await selectTraces(ctx, options, { summaries: true });
   return selected.kind === 'summaries' ? selected.summaries : selected.traces.map(summarizeTrace);
-}
-
-function newestFirst(summaries: readonly TraceSummary[]): TraceSummary[] {
-  return [...summaries].sort((a, b) => (a.start > b.start ? -1 : a.start < b.start ? 1 : 0));
 }
 
 /** The present, for the search flags relative to it (`--since`, `--end` by default). */

@@ -75,10 +75,21 @@ export function earliestStart(trace: Trace): Nanos {
   return min;
 }
 
+/** Newest first (what a search lists): the order of traces everywhere, reversed. */
+export function newestFirst<T>(
+  items: readonly T[],
+  keyOf: (item: T) => Parameters<typeof byStartThenId>[0],
+): T[] {
+  return items
+    .map((item) => ({ item, key: keyOf(item) }))
+    .sort((a, b) => byStartThenId(b.key, a.key))
+    .map((entry) => entry.item);
+}
+
 /** The order of traces everywhere: earliest start, then id. */
 export function byStartThenId(
-  a: { readonly start: Nanos; readonly traceId: TraceId },
-  b: { readonly start: Nanos; readonly traceId: TraceId },
+  a: { readonly start: bigint; readonly traceId: TraceId },
+  b: { readonly start: bigint; readonly traceId: TraceId },
 ): number {
   if (a.start !== b.start) return a.start < b.start ? -1 : 1;
   return a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0;

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import type { ErrorGroup, ErrorReport } from '../analysis/group-errors.js';
 import { CLASS_TEXT, percent, pointText, summaryText } from './errors-words.js';
-import { formatDuration } from './format.js';
+import { cut, formatDuration } from './format.js';
 import { PLAIN_TABLE } from './plain-table.js';
 import { sanitize } from './sanitize.js';
 import type { Style } from './style.js';
@@ -108,8 +108,4 @@ function errorCell(group: ErrorGroup, width: number, style: Style): string {
   return errorLines(group)
     .map((line, i) => (i === 0 ? cut(line, width) : style.dim(cut(line, width))))
     .join('\n');
-}
-
-function cut(text: string, width: number): string {
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }

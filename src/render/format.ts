@@ -34,3 +34,8 @@ export function isoTime(epochNanos: Nanos | bigint): string {
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${count} ${count === 1 ? singular : pluralForm}`;
 }
+
+/** `text` cut to `width` characters, the last one an ellipsis where it was cut. */
+export function cut(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
+}

@@ -4,7 +4,7 @@ import { severityOf } from '../analysis/propagation/findings.js';
 import { summarizeTrace } from '../analysis/summarize-trace.js';
 import type { Trace } from '../model/types.js';
 import { diagnosisText } from './finding-text.js';
-import { formatDuration } from './format.js';
+import { cut, formatDuration } from './format.js';
 import { propagationMessage } from './propagation-words.js';
 import { escapeJsonControls, sanitize } from './sanitize.js';
 import type { Style } from './style.js';
@@ -38,10 +38,6 @@ export function renderLiveTrace(
     lines.push(`  ${sign} ${f.kind}: ${cut(propagationMessage(f), Math.max(20, width - f.kind.length - 6))}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-function cut(text: string, width: number): string {
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }
 
 /** The same, as one NDJSON line: what a script tailing `otrace receive --format ndjson` reads. */

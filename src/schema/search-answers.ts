@@ -3,8 +3,8 @@ import { SourceError } from '../errors.js';
 import type { TraceSummary } from '../model/summary.js';
 import type { TraceId } from '../model/types.js';
 import { nanosToMillis } from '../model/units.js';
-import { formatPath } from './decode-context.js';
 import { parseHexTraceId } from './ids.js';
+import { firstIssue } from './zod-issue.js';
 
 /**
  * The small answers around trace search: Jaeger's trace summaries and service lists, Tempo's
@@ -46,9 +46,8 @@ const TempoSearchSchema = z.object({
 function parse<T>(schema: z.ZodType<T>, document: unknown, url: string, what: string): T {
   const result = schema.safeParse(document);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
   throw new SourceError(
-    `${url}: ${formatPath(issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)))}: ${issue.message}`,
+    `${url}: ${firstIssue(result.error)}`,
     `this does not look like ${what}; check the URL`,
   );
 }

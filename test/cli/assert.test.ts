@@ -113,7 +113,7 @@ describe('otrace assert', () => {
       [
         'b.json',
         '{"rules": [{"type": "duration", "max": "fast"}]}',
-        /b\.json: rules\[0\]\.max: a duration such as 250ms/,
+        /b\.json: rules\[0\]\.max: a duration such as 5s, 250ms/,
       ],
       ['c.yaml', 'rules:\n  - type: no-orphans\n    selct: {}\n', /c\.yaml: rules\[0\]: .*selct/],
       ['d.json', '{"rules": [', /d\.json: cannot be read/],

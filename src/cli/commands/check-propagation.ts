@@ -10,18 +10,18 @@ import type { CommandContext } from '../context.js';
 import { eachTrace } from '../each-trace.js';
 import { emitReport, parseOutputs } from '../emit-report.js';
 import { type SelectOptions, selectInParallel, selectTraces } from '../select-traces.js';
-import { acrossTracesCommand, type OutputFormat } from './shared-options.js';
+import { acrossTracesCommand, type OutputFormat, repeatable } from './shared-options.js';
 
-const FAIL_ON = ['error', 'warn', 'info'] as const;
-type FailOn = (typeof FAIL_ON)[number];
+const PROPAGATION_FAIL_ON = ['error', 'warn', 'info'] as const;
+type PropagationFailOn = (typeof PROPAGATION_FAIL_ON)[number];
 const FAIL_ON_SEVERITY = { error: 'error', warn: 'warning', info: 'info' } as const satisfies Record<
-  FailOn,
+  PropagationFailOn,
   Severity
 >;
 
 interface CheckOptions extends SelectOptions {
   format: OutputFormat;
-  failOn: FailOn;
+  failOn: PropagationFailOn;
   external?: string[];
   config?: string;
   output?: string[];
@@ -37,14 +37,14 @@ export function checkPropagationCommand(ctx: CommandContext): Command {
   )
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse is present')
-        .choices(FAIL_ON)
+        .choices(PROPAGATION_FAIL_ON)
         .default('error'),
     )
     .addOption(
       new Option(
         '--external <peer>',
         'a peer outside the traced world (service, host or host:port): calls to it are never flagged; repeatable',
-      ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]),
+      ).argParser(repeatable),
     )
     .option('--config <path>', 'project config file (default: .otrace.json here, if present)');
 }

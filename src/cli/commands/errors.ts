@@ -1,10 +1,10 @@
 import { type Command, Option } from 'commander';
 import {
   countsAgainstRun,
+  ERRORS_FAIL_ON,
   type ErrorRecord,
+  type ErrorsFailOn,
   errorRecordsOf,
-  FAIL_ON,
-  type FailOn,
 } from '../../analysis/error-records.js';
 import { ErrorAccumulator, GROUP_BY, type GroupBy } from '../../analysis/group-errors.js';
 import { EXIT } from '../../errors.js';
@@ -21,7 +21,7 @@ interface ErrorsOptions extends SelectOptions {
   format: OutputFormat;
   groupBy: GroupBy;
   top?: string;
-  failOn: FailOn;
+  failOn: ErrorsFailOn;
   maxErrors: string;
   timeout?: string[];
   output?: string[];
@@ -49,7 +49,7 @@ export function errorsCommand(ctx: CommandContext): Command {
         '--fail-on <level>',
         'exit 1 when failing spans at this level are present: any (not recovered) or origin (started here)',
       )
-        .choices(FAIL_ON)
+        .choices(ERRORS_FAIL_ON)
         .default('any'),
     )
     .option('--max-errors <n>', 'tolerate up to n failing spans at the --fail-on level before exiting 1', '0')

@@ -2,7 +2,8 @@ import { Command, Option } from 'commander';
 import { REPORT_FORMATS, type ReportFormat } from '../../render/report.js';
 import { INPUT_FORMATS } from '../../schema/decode.js';
 
-const repeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+/** commander's parser for an option given more than once: every value, in order. */
+export const repeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 /** Options every command that reads traces takes. */
 export function inputOptions(): Option[] {

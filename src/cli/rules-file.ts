@@ -20,39 +20,38 @@ const Select = z.strictObject({
 
 const base = { name: z.string().min(1).optional(), select: Select.optional() };
 
+const RuleSchema = z.discriminatedUnion('type', [
+  z.strictObject({ ...base, type: z.literal('no-error-origins') }),
+  z.strictObject({ ...base, type: z.literal('no-timeouts') }),
+  z
+    .strictObject({
+      ...base,
+      type: z.literal('duration'),
+      p50: duration.optional(),
+      p95: duration.optional(),
+      max: duration.optional(),
+    })
+    .refine((r) => r.p50 || r.p95 || r.max, 'a duration rule needs p50, p95 or max'),
+  z.strictObject({ ...base, type: z.literal('span-count'), max: z.number().int().positive() }),
+  z.strictObject({
+    ...base,
+    type: z.literal('required-attributes'),
+    attributes: z.array(z.string().min(1)).min(1),
+  }),
+  z.strictObject({
+    ...base,
+    type: z.literal('propagation'),
+    from: z.string().min(1),
+    to: z.string().min(1),
+  }),
+  z.strictObject({ ...base, type: z.literal('no-orphans') }),
+]);
+
 /** `otrace.rules.json` / `.yaml`: a list of assertions over the selected traces. */
-export const RulesFileSchema = z.strictObject({
-  rules: z
-    .array(
-      z.discriminatedUnion('type', [
-        z.strictObject({ ...base, type: z.literal('no-error-origins') }),
-        z.strictObject({ ...base, type: z.literal('no-timeouts') }),
-        z
-          .strictObject({
-            ...base,
-            type: z.literal('duration'),
-            p50: duration.optional(),
-            p95: duration.optional(),
-            max: duration.optional(),
-          })
-          .refine((r) => r.p50 || r.p95 || r.max, 'a duration rule needs p50, p95 or max'),
-        z.strictObject({ ...base, type: z.literal('span-count'), max: z.number().int().positive() }),
-        z.strictObject({
-          ...base,
-          type: z.literal('required-attributes'),
-          attributes: z.array(z.string().min(1)).min(1),
-        }),
-        z.strictObject({
-          ...base,
-          type: z.literal('propagation'),
-          from: z.string().min(1),
-          to: z.string().min(1),
-        }),
-        z.strictObject({ ...base, type: z.literal('no-orphans') }),
-      ]),
-    )
-    .min(1),
-});
+export const RulesFileSchema = z.strictObject({ rules: z.array(RuleSchema).min(1) });
+
+/** The rule types, read from the schema: the hint of an error cannot drift from it. */
+export const RULE_TYPES: readonly string[] = RuleSchema.options.map((rule) => rule.shape.type.value);
 
 const EXAMPLE = '{"rules": [{"type": "no-error-origins", "select": {"service": "user-service"}}]}';
 
@@ -73,7 +72,7 @@ export async function loadRules(path: string | undefined): Promise<{ file: strin
   if (!result.success) {
     throw new UsageError(
       `${file}: ${firstIssue(result.error)}`,
-      `rule types: no-error-origins, no-timeouts, duration, span-count, required-attributes, propagation, no-orphans; e.g. ${EXAMPLE}`,
+      `rule types: ${RULE_TYPES.join(', ')}; e.g. ${EXAMPLE}`,
     );
   }
   return {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analysis/analyze-trace.js';
-import { spanCompactor } from '../../src/analysis/compact-span.js';
+import { ATTRIBUTES_READ, spanCompactor } from '../../src/analysis/compact-span.js';
 import { collectErrorRecords } from '../../src/analysis/error-records.js';
 import { checkPropagation } from '../../src/analysis/propagation/check-propagation.js';
 import { summarizeTrace } from '../../src/analysis/summarize-trace.js';
@@ -17,8 +17,9 @@ import { frozen, makeSpan } from '../helpers/make-span.js';
 const SEED = new URL('../../fixtures/seed/', import.meta.url);
 const PROPAGATION = new URL('../../fixtures/propagation/', import.meta.url);
 const REAL = new URL('../../../shared/fixtures-real/', import.meta.url);
+const RECORDED = new URL('../../fixtures/jaeger-v2/answers/', import.meta.url);
 const files = [
-  ...[SEED, PROPAGATION].flatMap((dir) =>
+  ...[SEED, PROPAGATION, RECORDED].flatMap((dir) =>
     readdirSync(dir)
       .filter((f) => f.endsWith('.json') || f.endsWith('.jsonl'))
       .map((f) => new URL(f, dir)),
@@ -93,5 +94,45 @@ describe('spanCompactor', () => {
     expect(compact.events.map((e) => e.name)).toEqual(['exception']);
     expect(span.attributes['user_agent.original']).toBe('x');
     expect(span.events).toHaveLength(2);
+  });
+});
+
+describe('ATTRIBUTES_READ, the list compact spans keep', () => {
+  it('holds every span attribute the analysis of commands over many traces reads, on every fixture', async () => {
+    const read = new Set<string>();
+    const recording = (trace: Trace): Trace => ({
+      ...trace,
+      spans: trace.spans.map((span) => ({
+        ...span,
+        attributes: new Proxy(span.attributes, {
+          get: (target, key) => {
+            if (typeof key === 'string') read.add(key);
+            return Reflect.get(target, key);
+          },
+          has: (target, key) => {
+            if (typeof key === 'string') read.add(key);
+            return Reflect.has(target, key);
+          },
+        }),
+      })),
+    });
+    let traces = 0;
+    for (const url of files) {
+      let loaded: Awaited<ReturnType<typeof loadFile>>;
+      try {
+        loaded = await loadFile(url);
+      } catch {
+        continue;
+      }
+      const recorded = loaded.traces.map(recording);
+      traces += recorded.length;
+      for (const trace of recorded) verdicts(trace);
+      checkPropagation(recorded.map(buildTree), { external: new Set() });
+    }
+    expect(traces).toBeGreaterThan(30);
+    expect(read.size).toBeGreaterThan(10);
+    // A key read here and missing from the list would be dropped from compact spans, and the
+    // commands over many traces would conclude otherwise than show.
+    expect([...read].filter((key) => !ATTRIBUTES_READ.includes(key))).toEqual([]);
   });
 });

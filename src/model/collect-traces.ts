@@ -1,4 +1,4 @@
-import type { SpanSink } from '../schema/sink.js';
+import type { SpanSink } from './span-sink.js';
 import type { Nanos, Span, Trace, TraceId } from './types.js';
 
 /**

@@ -1,11 +1,10 @@
 import Table from 'cli-table3';
 import type { TraceSummary } from '../model/summary.js';
 import type { ListDocument } from './contracts/list.js';
+import { LIST_SCHEMA_VERSION } from './contracts/versions.js';
 import { formatDuration, isoTime, roundMillis } from './format.js';
 import { sanitize } from './sanitize.js';
 import type { Style } from './style.js';
-
-export const LIST_SCHEMA_VERSION = 1;
 
 export function buildListDocument(summaries: readonly TraceSummary[]): ListDocument {
   return {

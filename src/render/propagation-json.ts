@@ -1,10 +1,9 @@
 import type { PropagationReport } from '../analysis/propagation/check-propagation.js';
 import { severityOf } from '../analysis/propagation/findings.js';
 import type { PropagationDocument } from './contracts/propagation.js';
+import { PROPAGATION_SCHEMA_VERSION } from './contracts/versions.js';
 import { propagationSummary } from './propagation-text.js';
 import { propagationMessage } from './propagation-words.js';
-
-export const PROPAGATION_SCHEMA_VERSION = 1;
 
 export function buildPropagationDocument(
   report: PropagationReport,

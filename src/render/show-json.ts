@@ -1,30 +1,15 @@
 import type { SpanNode } from '../model/types.js';
 import { nanosToMillis, spanDuration } from '../model/units.js';
 import type { ShowDocument, ShowSpan } from './contracts/show.js';
+import { SHOW_SCHEMA_VERSION } from './contracts/versions.js';
 import { diagnosisText } from './finding-text.js';
 import { isoTime, roundMillis } from './format.js';
 import type { AnalysisView } from './view.js';
 
 /**
- * The `otrace show --format json` contract, version 1. Additive changes keep the version;
- * anything that renames, removes or retypes a field bumps it. Strings are raw span data (JSON
+ * The `otrace show --format json` document (contracts/show.ts). Strings are raw span data (JSON
  * escaping makes them safe); consumers that print them must sanitise.
  */
-export const SHOW_SCHEMA_VERSION = 1;
-
-export const SPAN_MARKERS = [
-  'error',
-  'timeout',
-  'error-origin',
-  'propagated',
-  'recovered',
-  'slow-behind-timeout',
-  'orphan',
-  'duplicate-id',
-  'cycle-cut',
-  'critical-path',
-] as const;
-
 export function buildShowDocument(view: AnalysisView): ShowDocument {
   const { tree, facts } = view;
   const offset = (t: bigint): number => roundMillis(nanosToMillis(t - tree.start));

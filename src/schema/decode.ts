@@ -1,7 +1,7 @@
+import type { SpanSink } from '../model/span-sink.js';
 import { type DecodeContext, decodeError, isRecord } from './decode-context.js';
 import { decodeJaegerDocument, isJaegerDocument } from './jaeger.js';
 import { decodeOtlpDocument, isOtlpOtherSignal, isOtlpTraceDocument } from './otlp.js';
-import type { SpanSink } from './sink.js';
 
 export const INPUT_FORMATS = ['auto', 'otlp', 'jaeger'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];

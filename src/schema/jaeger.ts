@@ -1,3 +1,4 @@
+import type { SpanSink } from '../model/span-sink.js';
 import type {
   Attributes,
   AttributeValue,
@@ -12,7 +13,6 @@ import { NANOS_PER_MICRO } from '../model/units.js';
 import { type DecodeContext, decodeError, describeValue, isRecord, type PathPart } from './decode-context.js';
 import { decodeSpanId, decodeTraceId } from './ids.js';
 import { jaegerWarnings } from './jaeger-warnings.js';
-import type { SpanSink } from './sink.js';
 
 /**
  * Jaeger's v1 JSON (query API `/api/traces/{id}`, the UI's "Trace JSON" download) in its three

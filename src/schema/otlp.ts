@@ -1,3 +1,4 @@
+import type { SpanSink } from '../model/span-sink.js';
 import type { Attributes, Nanos, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from '../model/types.js';
 import { decodeAttributes } from './any-value.js';
 import {
@@ -10,7 +11,6 @@ import {
 } from './decode-context.js';
 import { decodeSpanId, decodeTraceId } from './ids.js';
 import { JAEGER_WARNINGS_ATTRIBUTE, jaegerWarnings } from './jaeger-warnings.js';
-import type { SpanSink } from './sink.js';
 
 /**
  * OTLP/JSON traces in every envelope seen in real files:

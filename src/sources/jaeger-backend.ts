@@ -3,8 +3,8 @@ import type { TraceQuery } from '../model/query.js';
 import type { TraceSummary } from '../model/summary.js';
 import type { Nanos, TraceId } from '../model/types.js';
 import { backendMessage, looksLikeHtml, parseJsonBody, statusError } from './backend-response.js';
-import type { FetchedTrace, SearchAnswer, TraceBackend } from './backends.js';
 import type { HttpClient, HttpResponse } from './http-client.js';
+import type { FetchedTrace, SearchAnswer, TraceBackend } from './trace-backend.js';
 
 const V3 = 'Jaeger api/v3';
 const V1 = 'Jaeger api/traces (v1)';

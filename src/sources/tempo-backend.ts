@@ -2,8 +2,8 @@ import type { TraceQuery } from '../model/query.js';
 import type { TraceSummary } from '../model/summary.js';
 import type { TraceId } from '../model/types.js';
 import { parseJsonBody, statusError } from './backend-response.js';
-import type { FetchedTrace, SearchAnswer, TraceBackend } from './backends.js';
 import type { HttpClient, HttpResponse } from './http-client.js';
+import type { FetchedTrace, SearchAnswer, TraceBackend } from './trace-backend.js';
 
 /** Tempo: `/api/v2/traces/{id}` (`{"trace": …}`), then the older `/api/traces/{id}` (`{"batches": …}`). */
 export class TempoBackend implements TraceBackend {

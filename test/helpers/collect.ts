@@ -1,7 +1,7 @@
 import { InputError } from '../../src/errors.js';
+import type { SpanSink } from '../../src/model/span-sink.js';
 import type { Span, TraceId } from '../../src/model/types.js';
 import type { DecodeContext } from '../../src/schema/decode-context.js';
-import type { SpanSink } from '../../src/schema/sink.js';
 
 /** A sink that keeps everything, and a context that records warnings. */
 export function collecting(file = 'test.json', line = 1) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ASSERT_SCHEMA_VERSION } from '../assert-report.js';
+import { ASSERT_SCHEMA_VERSION } from './versions.js';
 
 /**
  * The contract of `otrace assert --format json`. The zod schema is the source: tests check output against it and

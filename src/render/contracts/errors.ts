@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ERROR_CLASSES } from '../../analysis/error-records.js';
 import { GROUP_BY } from '../../analysis/group-errors.js';
-import { ERRORS_SCHEMA_VERSION } from '../errors-json.js';
+import { ERRORS_SCHEMA_VERSION } from './versions.js';
 
 /**
  * The contract of `otrace errors --format json`. The zod schema is the source: tests check output against it and

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LIST_SCHEMA_VERSION } from '../list.js';
+import { LIST_SCHEMA_VERSION } from './versions.js';
 
 /**
  * The contract of `otrace list --format json`. The zod schema is the source: tests check output against it and

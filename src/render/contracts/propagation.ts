@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PROPAGATION_SEVERITY } from '../../analysis/propagation/findings.js';
-import { PROPAGATION_SCHEMA_VERSION } from '../propagation-json.js';
+import { PROPAGATION_SCHEMA_VERSION } from './versions.js';
 
 /**
  * The contract of `otrace check-propagation --format json`. The zod schema is the source: tests check output against it and

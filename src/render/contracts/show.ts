@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SHOW_SCHEMA_VERSION, SPAN_MARKERS } from '../show-json.js';
+import { SHOW_SCHEMA_VERSION, SPAN_MARKERS } from './versions.js';
 
 /**
  * The contract of `otrace show --format json`. The zod schema is the source: tests check output against it and

@@ -1,4 +1,4 @@
-import type { Span, TraceId } from '../model/types.js';
+import type { Span, TraceId } from './types.js';
 
 /** Where decoders put what they read. Decoders never hold the spans themselves. */
 export interface SpanSink {

@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Says in one line when the real-backend suite (Jaeger, HotROD, telemetrygen) skips.
-    globalSetup: ['test/real-world/global-setup.ts'],
+    // One temporary folder for the run, removed after it; a line when the real-backend suite skips.
+    globalSetup: ['test/global-setup.ts'],
     // CLI tests spawn the built binary; give a loaded CI machine room.
     testTimeout: 30_000,
   },

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import type { ErrorGroup, ErrorReport } from '../analysis/group-errors.js';
 import { CLASS_TEXT, percent, pointText, summaryText } from './errors-words.js';
-import { cut, formatDuration } from './format.js';
+import { cut, displayWidth, formatDuration } from './format.js';
 import { PLAIN_TABLE } from './plain-table.js';
 import { sanitize } from './sanitize.js';
 import type { Style } from './style.js';
@@ -30,10 +30,10 @@ export function renderErrorsText(report: ErrorReport, options: ErrorsTextOptions
     // the remainder (2 spaces between columns).
     const rows = shown.map((group, i) => ({ group, cells: shortCells(group, i, report.tracesAnalysed) }));
     const fixed = [0, 1, 2, 3, 4]
-      .map((c) => Math.max(HEAD[c === 4 ? 6 : c]!.length, ...rows.map((r) => r.cells[c]!.length)) + 2)
+      .map((c) => Math.max(HEAD[c === 4 ? 6 : c]!.length, ...rows.map((r) => displayWidth(r.cells[c]!))) + 2)
       .reduce((a, b) => a + b, 0);
     const flexible = Math.max(40, options.width - fixed - 4);
-    const whereNatural = Math.max(...shown.map((g) => whereText(g).length));
+    const whereNatural = Math.max(...shown.map((g) => displayWidth(whereText(g))));
     const whereWidth = Math.min(whereNatural, Math.max(16, Math.floor(flexible / 2)));
     const errorWidth = flexible - whereWidth;
     const table = new Table({

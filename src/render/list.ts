@@ -2,7 +2,7 @@ import Table from 'cli-table3';
 import type { TraceSummary } from '../model/summary.js';
 import type { ListDocument } from './contracts/list.js';
 import { LIST_SCHEMA_VERSION } from './contracts/versions.js';
-import { formatDuration, isoTime, roundMillis } from './format.js';
+import { cut, formatDuration, isoTime, roundMillis } from './format.js';
 import { sanitize } from './sanitize.js';
 import type { Style } from './style.js';
 
@@ -40,7 +40,7 @@ export function renderListText(summaries: readonly TraceSummary[], style: Style,
     table.push([
       s.traceId,
       isoTime(s.start).replace('T', ' ').replace('Z', ''),
-      root.length > rootWidth ? `${root.slice(0, rootWidth - 1)}…` : root,
+      cut(root, rootWidth),
       String(s.spanCount),
       formatDuration(BigInt(Math.round(s.durationMs * 1e6))),
       s.errorCount > 0 ? style.error(String(s.errorCount)) : '0',

@@ -4,7 +4,7 @@ import { severityOf } from '../analysis/propagation/findings.js';
 import { summarizeTrace } from '../analysis/summarize-trace.js';
 import type { Trace } from '../model/types.js';
 import { diagnosisText } from './finding-text.js';
-import { cut, formatDuration } from './format.js';
+import { cut, displayWidth, formatDuration } from './format.js';
 import { propagationMessage } from './propagation-words.js';
 import { escapeJsonControls, sanitize } from './sanitize.js';
 import type { Style } from './style.js';
@@ -30,7 +30,7 @@ export function renderLiveTrace(
   const head = `${summary.traceId}  ${sanitize(summary.rootName)} (${sanitize(summary.rootService)})${
     summary.rootMissing ? ' [root missing]' : ''
   }  ${formatDuration(BigInt(Math.round(summary.durationMs * 1e6)))}  ${summary.spanCount} span${summary.spanCount === 1 ? '' : 's'}  `;
-  const lines = [`${mark} ${head}${cut(verdict, Math.max(20, width - head.length - 2))}`];
+  const lines = [`${mark} ${head}${cut(verdict, Math.max(20, width - displayWidth(head) - 2))}`];
   for (const f of findings) {
     const severity = severityOf(f);
     const sign =

@@ -2,7 +2,7 @@ import Table from 'cli-table3';
 import type { Severity } from '../analysis/findings.js';
 import type { PropagationReport } from '../analysis/propagation/check-propagation.js';
 import { severityOf } from '../analysis/propagation/findings.js';
-import { plural } from './format.js';
+import { displayWidth, plural } from './format.js';
 import { PLAIN_TABLE } from './plain-table.js';
 import { edgeHeadline, propagationMessage } from './propagation-words.js';
 import { sanitize } from './sanitize.js';
@@ -70,7 +70,7 @@ function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
-    if (line !== '' && line.length + 1 + word.length > limit) {
+    if (line !== '' && displayWidth(line) + 1 + displayWidth(word) > limit) {
       lines.push(line);
       line = word;
     } else line = line === '' ? word : `${line} ${word}`;

@@ -3,7 +3,7 @@ import { parentIsRemote } from '../model/span-flags.js';
 import type { SpanNode } from '../model/types.js';
 import { spanDuration } from '../model/units.js';
 import { exceptionText, timeoutReasonText } from './finding-text.js';
-import { formatDuration } from './format.js';
+import { cut, displayWidth, formatDuration } from './format.js';
 import { sanitize, sanitizeLines } from './sanitize.js';
 import { selectVisible, type VisibilityOptions } from './span-visibility.js';
 import type { Style } from './style.js';
@@ -72,10 +72,14 @@ export function renderTree(view: AnalysisView, options: TreeOptions): TreeText {
     const childPrefix = isRoot ? '' : prefix + (last ? '   ' : '│  ');
     if (item.type === 'note') {
       const text = prefix + connector + item.text;
-      lines.push({ text, width: plainWidth(prefix + connector) + plainWidth(item.text), node: undefined });
+      lines.push({
+        text,
+        width: displayWidth(prefix + connector) + displayWidth(item.text),
+        node: undefined,
+      });
       for (const extra of item.extra) {
         const line = `${childPrefix}   ${extra}`;
-        lines.push({ text: style.dim(line), width: plainWidth(line), node: undefined });
+        lines.push({ text: style.dim(line), width: displayWidth(line), node: undefined });
       }
       continue;
     }
@@ -88,7 +92,7 @@ export function renderTree(view: AnalysisView, options: TreeOptions): TreeText {
       const label = foldLabel(item.nodes, style);
       lines.push({
         text: prefix + connector + label,
-        width: plainWidth(prefix + connector) + plainWidth(label),
+        width: displayWidth(prefix + connector) + displayWidth(label),
         node: undefined,
       });
       continue;
@@ -98,7 +102,7 @@ export function renderTree(view: AnalysisView, options: TreeOptions): TreeText {
     const label = spanLabel(view, node, style);
     lines.push({
       text: prefix + connector + label,
-      width: plainWidth(prefix + connector) + plainWidth(label),
+      width: displayWidth(prefix + connector) + displayWidth(label),
       node,
     });
     const children = childItems(view, node, visibility.visible, trouble, options);
@@ -274,12 +278,6 @@ function countDescendants(root: SpanNode): number {
   return count;
 }
 
-const ANSI = /\u001b\[[0-9;]*m/g;
-
-export function plainWidth(text: string): number {
-  return text.replace(ANSI, '').length;
-}
-
 function withTimeline(view: AnalysisView, lines: readonly Line[], options: TreeOptions): string[] {
   const labelWidth = Math.min(
     Math.max(...lines.map((l) => l.width), 10),
@@ -288,9 +286,7 @@ function withTimeline(view: AnalysisView, lines: readonly Line[], options: TreeO
   const barWidth = Math.max(10, options.width - labelWidth - 3);
   return lines.map((line) => {
     const label =
-      line.width > labelWidth
-        ? truncateStyled(line.text, labelWidth)
-        : line.text + ' '.repeat(labelWidth - line.width);
+      line.width > labelWidth ? cut(line.text, labelWidth) : line.text + ' '.repeat(labelWidth - line.width);
     if (!line.node) return label.trimEnd();
     const bar = renderBar(line.node.span, view.tree.start, view.tree.end, barWidth);
     const failed = view.facts[line.node.index]!.failed;
@@ -299,10 +295,6 @@ function withTimeline(view: AnalysisView, lines: readonly Line[], options: TreeO
 }
 
 /** Cuts a styled string to `width` visible characters (styles are dropped from cut lines). */
-function truncateStyled(text: string, width: number): string {
-  const plain = text.replace(ANSI, '');
-  return `${plain.slice(0, width - 1)}…`;
-}
 
 /**
  * `*` marks the chain along which the critical path spends real time: spans whose subtree holds

@@ -3,7 +3,7 @@ import { analyzeFailures } from '../../analysis/analyze-trace.js';
 import { evaluateRules } from '../../analysis/assert-rules.js';
 import { checkPropagation } from '../../analysis/propagation/check-propagation.js';
 import { EXIT } from '../../errors.js';
-import { assertReport, ruleFailed } from '../../render/assert-report.js';
+import { assertReport, ruleFailed } from '../../render/assert/report.js';
 import type { CommandContext } from '../context.js';
 import { emitReport, parseOutputs } from '../emit-report.js';
 import { loadRules } from '../rules-file.js';

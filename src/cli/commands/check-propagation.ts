@@ -4,7 +4,7 @@ import { focusReport, PropagationCheck } from '../../analysis/propagation/check-
 import { severityOf } from '../../analysis/propagation/findings.js';
 import { EXIT } from '../../errors.js';
 import { buildTree } from '../../model/build-tree.js';
-import { propagationReportOf } from '../../render/reports.js';
+import { propagationReportOf } from '../../render/propagation/report.js';
 import { loadConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
 import { eachTrace } from '../each-trace.js';

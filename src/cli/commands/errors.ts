@@ -9,7 +9,7 @@ import {
 import { ErrorAccumulator, GROUP_BY, type GroupBy } from '../../analysis/group-errors.js';
 import { EXIT } from '../../errors.js';
 import type { Nanos } from '../../model/types.js';
-import { errorsReport } from '../../render/reports.js';
+import { errorsReport } from '../../render/errors/report.js';
 import type { CommandContext } from '../context.js';
 import { eachTrace } from '../each-trace.js';
 import { emitReport, parseOutputs } from '../emit-report.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT } from '../../errors.js';
-import { listReport } from '../../render/reports.js';
+import { listReport } from '../../render/list/report.js';
 import type { CommandContext } from '../context.js';
 import { emitReport, parseOutputs } from '../emit-report.js';
 import { type SelectOptions, selectSummaries } from '../select-traces.js';

@@ -7,7 +7,7 @@ import { EXIT, UsageError } from '../../errors.js';
 import { byStartThenId, earliestStart, TraceCollector } from '../../model/collect-traces.js';
 import { LiveTraces } from '../../model/live-traces.js';
 import type { Nanos, Trace, TraceId } from '../../model/types.js';
-import { renderLiveTrace, renderLiveTraceJson } from '../../render/live-trace.js';
+import { renderLiveTrace, renderLiveTraceJson } from '../../render/receive/live-trace.js';
 import { decodeDocument } from '../../schema/decode.js';
 import { startReceiver } from '../../sources/otlp-receiver.js';
 import { TraceFileWriter } from '../../sources/trace-file-writer.js';

@@ -1,8 +1,8 @@
-import { FINDING_SEVERITY, type Finding } from '../analysis/findings.js';
-import { diagnosisText, findingText } from './finding-text.js';
-import { formatDuration, isoTime, plural } from './format.js';
-import { sanitize } from './sanitize.js';
-import { renderTree, type TreeOptions } from './tree-text.js';
+import { FINDING_SEVERITY, type Finding } from '../../analysis/findings.js';
+import { diagnosisText, findingText } from '../finding-text.js';
+import { formatDuration, isoTime, plural } from '../format.js';
+import { sanitize } from '../sanitize.js';
+import { renderTree, type TreeOptions } from './tree.js';
 import type { AnalysisView } from './view.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Nanos, Span } from '../model/types.js';
+import type { Nanos, Span } from '../../model/types.js';
 
 /**
  * A span's place on the trace's time axis, like Jaeger UI's waterfall, in `width` cells:

@@ -1,4 +1,4 @@
-import type { TraceAnalysis } from '../analysis/analyze-trace.js';
+import type { TraceAnalysis } from '../../analysis/analyze-trace.js';
 
 /** The parts of an analysis the renderers read. */
 export type AnalysisView = Pick<

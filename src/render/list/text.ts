@@ -1,27 +1,8 @@
 import Table from 'cli-table3';
-import type { TraceSummary } from '../model/summary.js';
-import type { ListDocument } from './contracts/list.js';
-import { LIST_SCHEMA_VERSION } from './contracts/versions.js';
-import { cut, formatDuration, isoTime, roundMillis } from './format.js';
-import { sanitize } from './sanitize.js';
-import type { Style } from './style.js';
-
-export function buildListDocument(summaries: readonly TraceSummary[]): ListDocument {
-  return {
-    schemaVersion: LIST_SCHEMA_VERSION,
-    traces: summaries.map((s) => ({
-      traceId: s.traceId,
-      startTime: isoTime(s.start),
-      durationMs: roundMillis(s.durationMs),
-      spanCount: s.spanCount,
-      errorCount: s.errorCount,
-      rootService: s.rootService,
-      rootName: s.rootName,
-      rootMissing: s.rootMissing,
-      services: [...s.services],
-    })),
-  };
-}
+import type { TraceSummary } from '../../model/summary.js';
+import { cut, formatDuration, isoTime } from '../format.js';
+import { sanitize } from '../sanitize.js';
+import type { Style } from '../style.js';
 
 /** One row per trace, widest column (the root operation) cut to fit `width`. */
 export function renderListText(summaries: readonly TraceSummary[], style: Style, width: number): string {

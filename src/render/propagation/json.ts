@@ -1,9 +1,9 @@
-import type { PropagationReport } from '../analysis/propagation/check-propagation.js';
-import { severityOf } from '../analysis/propagation/findings.js';
-import type { PropagationDocument } from './contracts/propagation.js';
-import { PROPAGATION_SCHEMA_VERSION } from './contracts/versions.js';
-import { propagationSummary } from './propagation-text.js';
-import { propagationMessage } from './propagation-words.js';
+import type { PropagationReport } from '../../analysis/propagation/check-propagation.js';
+import { severityOf } from '../../analysis/propagation/findings.js';
+import type { PropagationDocument } from '../contracts/propagation.js';
+import { PROPAGATION_SCHEMA_VERSION } from '../contracts/versions.js';
+import { propagationSummary } from './text.js';
+import { propagationMessage } from './words.js';
 
 export function buildPropagationDocument(
   report: PropagationReport,

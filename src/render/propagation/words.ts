@@ -1,7 +1,7 @@
-import type { Edge } from '../analysis/propagation/client-calls.js';
-import type { PropagationFinding } from '../analysis/propagation/findings.js';
-import { plural } from './format.js';
-import { sanitize } from './sanitize.js';
+import type { Edge } from '../../analysis/propagation/client-calls.js';
+import type { PropagationFinding } from '../../analysis/propagation/findings.js';
+import { plural } from '../format.js';
+import { sanitize } from '../sanitize.js';
 
 /** The wording of `check-propagation`, one entry per finding kind; every span-data string sanitised. */
 

@@ -1,14 +1,14 @@
-import { peerOf } from '../analysis/peers.js';
-import { parentIsRemote } from '../model/span-flags.js';
-import type { SpanNode } from '../model/types.js';
-import { spanDuration } from '../model/units.js';
-import { exceptionText, timeoutReasonText } from './finding-text.js';
-import { cut, displayWidth, formatDuration } from './format.js';
-import { sanitize, sanitizeLines } from './sanitize.js';
-import { selectVisible, type VisibilityOptions } from './span-visibility.js';
-import type { Style } from './style.js';
+import { peerOf } from '../../analysis/peers.js';
+import { parentIsRemote } from '../../model/span-flags.js';
+import type { SpanNode } from '../../model/types.js';
+import { spanDuration } from '../../model/units.js';
+import { exceptionText, timeoutReasonText } from '../finding-text.js';
+import { cut, displayWidth, formatDuration } from '../format.js';
+import { sanitize, sanitizeLines } from '../sanitize.js';
+import type { Style } from '../style.js';
 import { renderBar } from './timeline.js';
 import type { AnalysisView } from './view.js';
+import { selectVisible, type VisibilityOptions } from './visibility.js';
 
 export interface TreeOptions extends VisibilityOptions {
   readonly style: Style;

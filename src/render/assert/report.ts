@@ -1,9 +1,9 @@
-import type { RuleResult } from '../analysis/assert-rules.js';
-import type { AssertDocument } from './contracts/assert.js';
-import { ASSERT_SCHEMA_VERSION } from './contracts/versions.js';
-import { formatDuration, plural } from './format.js';
-import type { Report } from './report.js';
-import { sanitize } from './sanitize.js';
+import type { RuleResult } from '../../analysis/assert-rules.js';
+import type { AssertDocument } from '../contracts/assert.js';
+import { ASSERT_SCHEMA_VERSION } from '../contracts/versions.js';
+import { formatDuration, plural } from '../format.js';
+import type { Report } from '../report.js';
+import { sanitize } from '../sanitize.js';
 
 /** A rule that matched nothing fails: a misspelt service must not pass in silence. */
 export function ruleFailed(r: RuleResult): boolean {

@@ -1,7 +1,7 @@
-import type { ErrorClass, FailurePoint } from '../analysis/error-records.js';
-import type { ErrorReport } from '../analysis/group-errors.js';
-import { plural } from './format.js';
-import { sanitize } from './sanitize.js';
+import type { ErrorClass, FailurePoint } from '../../analysis/error-records.js';
+import type { ErrorReport } from '../../analysis/group-errors.js';
+import { plural } from '../format.js';
+import { sanitize } from '../sanitize.js';
 
 /** The wording of `otrace errors`, shared by its text and JSON outputs. */
 

@@ -1,9 +1,9 @@
-import type { ErrorReport } from '../analysis/group-errors.js';
-import { nanosToMillis } from '../model/units.js';
-import type { ErrorsDocument } from './contracts/errors.js';
-import { ERRORS_SCHEMA_VERSION } from './contracts/versions.js';
-import { summaryText } from './errors-words.js';
-import { isoTime, roundMillis } from './format.js';
+import type { ErrorReport } from '../../analysis/group-errors.js';
+import { nanosToMillis } from '../../model/units.js';
+import type { ErrorsDocument } from '../contracts/errors.js';
+import { ERRORS_SCHEMA_VERSION } from '../contracts/versions.js';
+import { isoTime, roundMillis } from '../format.js';
+import { summaryText } from './words.js';
 
 export interface ErrorsVerdict {
   readonly failOn: 'any' | 'origin';

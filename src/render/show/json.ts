@@ -1,9 +1,9 @@
-import type { SpanNode } from '../model/types.js';
-import { nanosToMillis, spanDuration } from '../model/units.js';
-import type { ShowDocument, ShowSpan } from './contracts/show.js';
-import { SHOW_SCHEMA_VERSION } from './contracts/versions.js';
-import { diagnosisText } from './finding-text.js';
-import { isoTime, roundMillis } from './format.js';
+import type { SpanNode } from '../../model/types.js';
+import { nanosToMillis, spanDuration } from '../../model/units.js';
+import type { ShowDocument, ShowSpan } from '../contracts/show.js';
+import { SHOW_SCHEMA_VERSION } from '../contracts/versions.js';
+import { diagnosisText } from '../finding-text.js';
+import { isoTime, roundMillis } from '../format.js';
 import type { AnalysisView } from './view.js';
 
 /**

@@ -88,13 +88,23 @@ function parseTime(text: string, option: string): Nanos {
   return (BigInt(ms) * 1_000_000n) as Nanos;
 }
 
+/**
+ * `--query` is TraceQL, which only Tempo runs: refused for files and for Jaeger, each with what
+ * to use instead.
+ */
+export function refuseTraceQL(query: TraceQuery, source: 'files' | 'jaeger'): void {
+  if (query.traceQL === undefined) return;
+  throw new UsageError(
+    '--query is TraceQL, which only Tempo runs',
+    source === 'files'
+      ? 'pass --tempo URL, or use --service/--tag on files'
+      : 'for Jaeger use --service, --operation and --tag',
+  );
+}
+
 /** The traces among `traces` that match, in input order, at most `limit`. */
 export function searchLoaded(traces: readonly Trace[], query: TraceQuery): Trace[] {
-  if (query.traceQL !== undefined)
-    throw new UsageError(
-      '--query is TraceQL, which only Tempo runs',
-      'pass --tempo URL, or use --service/--tag on files',
-    );
+  refuseTraceQL(query, 'files');
   const out: Trace[] = [];
   for (const trace of traces) {
     if (out.length >= query.limit) break;
@@ -199,11 +209,7 @@ async function searchOnce(
 
 /** Jaeger searches one service at a time; without --service, say which ones it knows. */
 export async function requireService(backend: TraceBackend, query: TraceQuery): Promise<void> {
-  if (query.traceQL !== undefined && backend.kind !== 'tempo')
-    throw new UsageError(
-      '--query is TraceQL, which only Tempo runs',
-      'for Jaeger use --service, --operation and --tag',
-    );
+  if (backend.kind !== 'tempo') refuseTraceQL(query, 'jaeger');
   if (backend.kind !== 'jaeger' || query.service !== undefined) return;
   const services = await backend.services();
   throw new UsageError(

@@ -3,13 +3,14 @@ import { availableParallelism } from 'node:os';
 import { deserialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { OrderFreeTotalsData } from '../../analysis/propagation/check-propagation.js';
-import { InputError, SourceError, UsageError } from '../../errors.js';
+import { InputError, SourceError } from '../../errors.js';
 import { byStartThenId } from '../../model/collect-traces.js';
 import type { TraceQuery } from '../../model/query.js';
 import type { Trace, TraceId } from '../../model/types.js';
 import type { InputFormat } from '../../schema/decode.js';
 import { countLinesBefore, splitIntoLineRanges } from '../../sources/file-ranges.js';
 import { resolveInputs } from '../load-input.js';
+import { refuseTraceQL } from '../search-traces.js';
 import type { FlatError, FromWorker, ToWorker, WorkerJob, WorkerResults } from './messages.js';
 import type { TaskResults, TraceResult, TraceTask } from './tasks.js';
 
@@ -51,11 +52,7 @@ export async function readInParallel<K extends TraceTask['kind']>(
   if (size === undefined || size < minBytes()) return undefined;
   const ranges = await splitIntoLineRanges(path, threads);
   if (!ranges || ranges.length < 2) return undefined;
-  if (query.traceQL !== undefined)
-    throw new UsageError(
-      '--query is TraceQL, which only Tempo runs',
-      'pass --tempo URL, or use --service/--tag on files',
-    );
+  refuseTraceQL(query, 'files');
 
   const jobs = ranges.map(
     (range): WorkerJob => ({

@@ -5,6 +5,7 @@ import { renderGithubSummary } from '../render/formats/github.js';
 import { renderReport } from '../render/formats/render-report.js';
 import { REPORT_FORMATS, type Report, type ReportFormat } from '../render/report.js';
 import { PLAIN_STYLE } from '../render/style.js';
+import { loadTextWidths } from '../render/width.js';
 import type { CommandContext } from './context.js';
 import { writeResult } from './output.js';
 
@@ -45,12 +46,13 @@ export function parseOutputs(values: readonly string[]): ReportOutput[] {
  * colour). With the github format anywhere and `GITHUB_STEP_SUMMARY` set, the Markdown summary is
  * appended there too.
  */
-export function emitReport(
+export async function emitReport(
   ctx: CommandContext,
   report: Report,
   format: ReportFormat,
   outputs: readonly ReportOutput[],
-): void {
+): Promise<void> {
+  if (format === 'text' || outputs.some((o) => o.format === 'text')) await loadTextWidths();
   writeResult(renderReport(report, format, ctx.styleFor(format), ctx.width));
   for (const output of outputs) {
     try {

@@ -1,5 +1,3 @@
-import { stripVTControlCharacters } from 'node:util';
-import stringWidth from 'string-width';
 import type { Nanos } from '../model/types.js';
 
 /**
@@ -35,32 +33,4 @@ export function isoTime(epochNanos: Nanos | bigint): string {
 
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${count} ${count === 1 ? singular : pluralForm}`;
-}
-
-/**
- * The columns `text` takes on a terminal: CJK characters and most emoji take two, combining marks
- * and ANSI colour codes none (string.length counts UTF-16 units, which breaks alignment).
- */
-export function displayWidth(text: string): number {
-  return stringWidth(text);
-}
-
-const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-
-/**
- * `text` in at most `width` columns, the last one an ellipsis where it was cut; cut between
- * graphemes, never inside one (an emoji with its modifiers, a letter with its accents). Any ANSI
- * colour codes are dropped from a cut text.
- */
-export function cut(text: string, width: number): string {
-  if (displayWidth(text) <= width) return text;
-  let out = '';
-  let used = 0;
-  for (const { segment } of GRAPHEMES.segment(stripVTControlCharacters(text))) {
-    const w = displayWidth(segment);
-    if (used + w > width - 1) break;
-    out += segment;
-    used += w;
-  }
-  return `${out}…`;
 }

@@ -1,10 +1,12 @@
-import { describe, expect, it } from 'vitest';
-import { cut, displayWidth } from '../../src/render/format.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cut, displayWidth, loadTextWidths } from '../../src/render/width.js';
 import { otlpDocument } from '../helpers/otlp-doc.js';
 import { runCli, tempFile } from '../helpers/run-cli.js';
 
 /** Terminal columns, not UTF-16 units: CJK and emoji take two columns each. */
 describe('text widths', () => {
+  beforeAll(loadTextWidths);
+
   it('counts columns: two for a CJK character or an emoji, none for colour codes', () => {
     expect(displayWidth('注文サービス')).toBe(12);
     expect(displayWidth('👩‍💻 deploy')).toBe(9);

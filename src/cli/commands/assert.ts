@@ -43,6 +43,6 @@ async function runAssert(ctx: CommandContext, options: AssertOptions): Promise<n
     { external: new Set() },
   );
   const results = evaluateRules(rules, analysed, propagation);
-  emitReport(ctx, assertReport(results, file, traces.length), options.format, outputs);
+  await emitReport(ctx, assertReport(results, file, traces.length), options.format, outputs);
   return results.some(ruleFailed) ? EXIT.findings : EXIT.ok;
 }

@@ -75,6 +75,6 @@ async function runCheck(ctx: CommandContext, options: CheckOptions): Promise<num
   const report = focusReport(check.report(), options.service);
   const failOn = FAIL_ON_SEVERITY[options.failOn];
   const failed = report.findings.some((f) => atOrAbove(severityOf(f), failOn));
-  emitReport(ctx, propagationReportOf(report, { failOn, failed }), options.format, outputs);
+  await emitReport(ctx, propagationReportOf(report, { failOn, failed }), options.format, outputs);
   return failed ? EXIT.findings : EXIT.ok;
 }

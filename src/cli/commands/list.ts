@@ -19,7 +19,7 @@ export function listCommand(ctx: CommandContext): Command {
       const outputs = parseOutputs(options.output ?? []);
       const summaries = await selectSummaries(ctx, options);
       if (summaries.length === 0 && options.format === 'text') ctx.warn('no traces match the search');
-      emitReport(ctx, listReport(summaries), options.format, outputs);
+      await emitReport(ctx, listReport(summaries), options.format, outputs);
       process.exitCode = EXIT.ok;
     },
   );

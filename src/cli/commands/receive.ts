@@ -8,6 +8,7 @@ import { byStartThenId, earliestStart, TraceCollector } from '../../model/collec
 import { LiveTraces } from '../../model/live-traces.js';
 import type { Nanos, Trace, TraceId } from '../../model/types.js';
 import { renderLiveTrace, renderLiveTraceJson } from '../../render/receive/live-trace.js';
+import { loadTextWidths } from '../../render/width.js';
 import { decodeDocument } from '../../schema/decode.js';
 import { startReceiver } from '../../sources/otlp-receiver.js';
 import { TraceFileWriter } from '../../sources/trace-file-writer.js';
@@ -92,6 +93,7 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
       ? undefined
       : Number(parseDuration(options.untilIdle, '--until-idle') / 1_000_000n);
   const count = options.count === undefined ? undefined : parseCount(options.count, '--count', 1);
+  if (options.format === 'text') await loadTextWidths();
   const writer = options.out === undefined ? undefined : new TraceFileWriter(options.out);
   const live = new LiveTraces(idleMs, parseCount(options.maxPendingSpans, '--max-pending-spans', 1));
   const compact = spanCompactor();

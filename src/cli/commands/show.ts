@@ -6,6 +6,7 @@ import type { Nanos, Trace } from '../../model/types.js';
 import { renderListText } from '../../render/list/text.js';
 import { showReport } from '../../render/show/report.js';
 import { PLAIN_STYLE } from '../../render/style.js';
+import { loadTextWidths } from '../../render/width.js';
 import type { InputFormat } from '../../schema/decode.js';
 import { parseHexTraceId } from '../../schema/ids.js';
 import type { CommandContext } from '../context.js';
@@ -101,7 +102,7 @@ async function runShow(
     fold: options.fold,
     timeline: options.timeline === true,
   });
-  emitReport(ctx, report, options.format, outputs);
+  await emitReport(ctx, report, options.format, outputs);
   return analysis.diagnosis.kind === 'ok' ? EXIT.ok : EXIT.findings;
 }
 
@@ -126,6 +127,8 @@ async function readTrace(
       },
       ctx.warn,
     );
+    // Several traces and no id: the error lists them as text.
+    if (wanted === undefined && loaded.traces.length > 1) await loadTextWidths();
     return pickTrace(loaded.traces, wanted, loaded.inputNames, ctx.width, loaded.otherTraces);
   }
   const id = traceId === undefined ? undefined : parseHexTraceId(traceId);

@@ -1,9 +1,10 @@
 import Table from 'cli-table3';
 import type { ErrorGroup, ErrorReport } from '../../analysis/group-errors.js';
-import { cut, displayWidth, formatDuration } from '../format.js';
+import { formatDuration } from '../format.js';
 import { PLAIN_TABLE } from '../plain-table.js';
 import { sanitize } from '../sanitize.js';
 import type { Style } from '../style.js';
+import { cut, displayWidth } from '../width.js';
 import { CLASS_TEXT, percent, pointText, summaryText } from './words.js';
 
 export interface ErrorsTextOptions {

@@ -1,8 +1,9 @@
 import Table from 'cli-table3';
 import type { TraceSummary } from '../../model/summary.js';
-import { cut, formatDuration, isoTime } from '../format.js';
+import { formatDuration, isoTime } from '../format.js';
 import { sanitize } from '../sanitize.js';
 import type { Style } from '../style.js';
+import { cut } from '../width.js';
 
 /** One row per trace, widest column (the root operation) cut to fit `width`. */
 export function renderListText(summaries: readonly TraceSummary[], style: Style, width: number): string {

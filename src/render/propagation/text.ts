@@ -2,10 +2,11 @@ import Table from 'cli-table3';
 import type { Severity } from '../../analysis/findings.js';
 import type { PropagationReport } from '../../analysis/propagation/check-propagation.js';
 import { severityOf } from '../../analysis/propagation/findings.js';
-import { displayWidth, plural } from '../format.js';
+import { plural } from '../format.js';
 import { PLAIN_TABLE } from '../plain-table.js';
 import { sanitize } from '../sanitize.js';
 import type { Style } from '../style.js';
+import { displayWidth } from '../width.js';
 import { edgeHeadline, propagationMessage } from './words.js';
 
 const SEVERITY_ORDER: readonly Severity[] = ['error', 'warning', 'info'];

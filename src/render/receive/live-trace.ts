@@ -4,10 +4,11 @@ import { severityOf } from '../../analysis/propagation/findings.js';
 import { summarizeTrace } from '../../analysis/summarize-trace.js';
 import type { Trace } from '../../model/types.js';
 import { diagnosisText } from '../finding-text.js';
-import { cut, displayWidth, formatDuration } from '../format.js';
+import { formatDuration } from '../format.js';
 import { propagationMessage } from '../propagation/words.js';
 import { escapeJsonControls, sanitize } from '../sanitize.js';
 import type { Style } from '../style.js';
+import { cut, displayWidth } from '../width.js';
 
 /**
  * One completed trace as `otrace receive` tails it: a line with the root, the duration and the

@@ -1,0 +1,37 @@
+import { stripVTControlCharacters } from 'node:util';
+
+/**
+ * Widths in terminal columns: CJK characters and most emoji take two, combining marks and ANSI
+ * colour codes none (string.length counts UTF-16 units, which breaks alignment). string-width
+ * measures them; it costs about 3.5 MB once loaded, which JSON and the CI formats never need, so
+ * the CLI loads it (`loadTextWidths`) before it renders text. Until then widths are UTF-16 units.
+ */
+let widthOf: ((text: string) => number) | undefined;
+
+export async function loadTextWidths(): Promise<void> {
+  widthOf ??= (await import('string-width')).default;
+}
+
+export function displayWidth(text: string): number {
+  return widthOf ? widthOf(text) : stripVTControlCharacters(text).length;
+}
+
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * `text` in at most `width` columns, the last one an ellipsis where it was cut; cut between
+ * graphemes, never inside one (an emoji with its modifiers, a letter with its accents). Any ANSI
+ * colour codes are dropped from a cut text.
+ */
+export function cut(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  let out = '';
+  let used = 0;
+  for (const { segment } of GRAPHEMES.segment(stripVTControlCharacters(text))) {
+    const w = displayWidth(segment);
+    if (used + w > width - 1) break;
+    out += segment;
+    used += w;
+  }
+  return `${out}…`;
+}

@@ -1,7 +1,6 @@
 // HotROD, Jaeger's demo app (frontend, customer, driver, route in one process, instrumented with
 // the OpenTelemetry Go SDK), on free loopback ports, exporting OTLP/HTTP to `otlpHttpUrl`.
 // Each service listens on, and the frontend dials, 127.0.0.1 (HotROD's default is 0.0.0.0).
-import http from 'node:http';
 import { freePort, get, startProcess, waitFor } from './processes.mjs';
 
 /** Customers HotROD knows (its simulated MySQL table); any other id fails in the customer service. */
@@ -43,20 +42,9 @@ export async function startHotrod(binary, otlpHttpUrl) {
  * One `GET /dispatch?customer=…`: its status, body, and the trace id HotROD names in its
  * `traceresponse` header (W3C trace-response: `00-<trace id>-<span id>-<flags>`).
  */
-export function dispatch(frontendUrl, customer) {
-  return new Promise((resolve, reject) => {
-    const req = http.get(`${frontendUrl}/dispatch?customer=${customer}`, { timeout: 30_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d) => {
-        body += d;
-      });
-      res.on('end', () => {
-        const traceId = String(res.headers.traceresponse ?? '').split('-')[1];
-        if (!traceId) reject(new Error(`dispatch ${customer}: no traceresponse header (${res.statusCode})`));
-        else resolve({ status: res.statusCode, body, traceId });
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`dispatch ${customer}: no answer within 30 s`)));
-    req.on('error', reject);
-  });
+export async function dispatch(frontendUrl, customer) {
+  const answer = await get(`${frontendUrl}/dispatch?customer=${customer}`, 30_000);
+  const traceId = String(answer.headers.traceresponse ?? '').split('-')[1];
+  if (!traceId) throw new Error(`dispatch ${customer}: no traceresponse header (${answer.status})`);
+  return { status: answer.status, body: answer.body, traceId };
 }

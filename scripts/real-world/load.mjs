@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withTimeout } from '../../examples/seed/services/orchestrate.mjs';
 import { killOnExit, startProcess, waitFor } from './processes.mjs';
 import { ROOT } from './tools.mjs';
 
@@ -119,14 +120,4 @@ function countSpans(request) {
   for (const rs of request.resourceSpans ?? [])
     for (const ss of rs.scopeSpans ?? []) n += (ss.spans ?? []).length;
   return n;
-}
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what}: not done within ${ms / 1000} s`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }

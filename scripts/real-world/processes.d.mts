@@ -20,5 +20,10 @@ export declare function waitFor<T>(
 export declare function get(
   url: string,
   timeoutMs?: number,
-): Promise<{ status: number; contentType: string; body: string }>;
+): Promise<{
+  status: number;
+  contentType: string;
+  headers: import('node:http').IncomingHttpHeaders;
+  body: string;
+}>;
 export declare function killOnExit(child: import('node:child_process').ChildProcess): void;

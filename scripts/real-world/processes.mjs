@@ -15,17 +15,8 @@ export function killOnExit(child) {
   child.once('exit', () => running.delete(child));
 }
 
-/** A port nothing listens on: bound on 127.0.0.1, then released. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = http.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+// A port nothing listens on: the seed demo's helper, for the backends too.
+export { freePort } from '../../examples/seed/services/orchestrate.mjs';
 
 /**
  * Starts `command` with its output kept (the last 200 lines) for the message of a failure.
@@ -91,7 +82,7 @@ export async function waitFor(what, check, { timeoutMs = 30_000, everyMs = 200, 
   );
 }
 
-/** GET `url` on loopback: status, content type and body, within `timeoutMs`. */
+/** GET `url` on loopback: status, content type, headers and body, within `timeoutMs`. */
 export function get(url, timeoutMs = 10_000) {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { timeout: timeoutMs }, (res) => {
@@ -100,7 +91,12 @@ export function get(url, timeoutMs = 10_000) {
         body += d;
       });
       res.on('end', () =>
-        resolve({ status: res.statusCode, contentType: res.headers['content-type'] ?? '', body }),
+        resolve({
+          status: res.statusCode,
+          contentType: res.headers['content-type'] ?? '',
+          headers: res.headers,
+          body,
+        }),
       );
       res.on('error', reject);
     });

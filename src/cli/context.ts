@@ -1,35 +1,48 @@
 import { createStyle, PLAIN_STYLE, type Style } from '../render/style.js';
+import { type CliIo, writeDiagnostic } from './io.js';
 import { outputWidth, readTerminal, type TerminalFacts, wantsColor } from './terminal.js';
 
 /** What a command needs from its surroundings, gathered once in cli/. */
 export interface CommandContext {
+  readonly io: CliIo;
   readonly terminal: TerminalFacts;
+  /** Writes a result to stdout (the only way results leave). */
+  readonly out: (text: string) => void;
+  /** A line on stderr, escaped. */
+  readonly diagnostic: (text: string) => void;
   readonly warn: (message: string) => void;
   readonly warnings: () => number;
   /** Colour only for text, and only when the terminal and the environment allow it. */
   styleFor(format: string): Style;
   readonly width: number;
+  /** The run's exit code, as the command sets it. */
+  exitCode: number;
 }
 
 const MAX_WARNINGS = 20;
 
-export function createContext(write: (text: string) => void, noColorFlag: boolean): CommandContext {
-  const terminal = readTerminal();
+export function createContext(io: CliIo, noColorFlag: boolean): CommandContext {
+  const terminal = readTerminal(io);
   const seen = new Set<string>();
+  const diagnostic = (text: string) => writeDiagnostic(io.stderr, text);
   let count = 0;
   return {
+    io,
     terminal,
     width: outputWidth(terminal),
+    out: (text) => io.stdout.write(text),
+    diagnostic,
     warn(message) {
       if (seen.has(message)) return;
       seen.add(message);
       count++;
-      if (count <= MAX_WARNINGS) write(`otrace: warning: ${message}`);
-      else if (count === MAX_WARNINGS + 1) write('otrace: warning: more warnings not shown');
+      if (count <= MAX_WARNINGS) diagnostic(`otrace: warning: ${message}`);
+      else if (count === MAX_WARNINGS + 1) diagnostic('otrace: warning: more warnings not shown');
     },
     warnings: () => count,
     styleFor(format) {
       return format === 'text' && wantsColor(terminal, !noColorFlag) ? createStyle(true) : PLAIN_STYLE;
     },
+    exitCode: 0,
   };
 }

@@ -7,7 +7,6 @@ import { REPORT_FORMATS, type Report, type ReportFormat } from '../render/report
 import { PLAIN_STYLE } from '../render/style.js';
 import { loadTextWidths } from '../render/width.js';
 import type { CommandContext } from './context.js';
-import { writeResult } from './output.js';
 
 export interface ReportOutput {
   readonly format: ReportFormat;
@@ -53,7 +52,7 @@ export async function emitReport(
   outputs: readonly ReportOutput[],
 ): Promise<void> {
   if (format === 'text' || outputs.some((o) => o.format === 'text')) await loadTextWidths();
-  writeResult(renderReport(report, format, ctx.styleFor(format), ctx.width));
+  ctx.out(renderReport(report, format, ctx.styleFor(format), ctx.width));
   for (const output of outputs) {
     try {
       writeFileSync(output.path, renderReport(report, output.format, PLAIN_STYLE, 120));

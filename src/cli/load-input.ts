@@ -11,6 +11,8 @@ export interface InputOptions {
   readonly files: readonly string[];
   readonly inputFormat: InputFormat;
   readonly stdinIsTTY: boolean;
+  /** Read where an input is `-`. */
+  readonly stdin: AsyncIterable<Buffer>;
   /** Trades each span for a smaller one as it is read (see analysis/compact-span.ts). */
   readonly compact?: SpanCompactor;
   /** Only these traces are held; the others are counted (`otherTraces`) and let go. */
@@ -62,7 +64,7 @@ export async function loadTraces(
   let skippedDocuments = 0;
   for (const input of inputs) {
     const name = input === '-' ? STDIN_NAME : input;
-    const stream = input === '-' ? process.stdin : await openFile(input);
+    const stream = input === '-' ? options.stdin : await openFile(input);
     for await (const doc of readDocuments(stream, name)) {
       const ctx = { file: doc.file, line: doc.line, warn };
       if (decodeDocument(doc.value, ctx, collector, options.inputFormat) === 'skipped') skippedDocuments++;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT, OtraceError } from '../errors.js';
 import { type CommandContext, createContext } from './context.js';
-import { installPipeHandling, writeDiagnostic } from './output.js';
+import { type CliIo, processIo } from './io.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -58,37 +58,49 @@ function commandsFor(argv: readonly string[]): CommandName[] {
   return Object.keys(COMMANDS) as CommandName[];
 }
 
-export async function buildProgram(argv: readonly string[]): Promise<Command> {
-  // Read up front so that `--no-color` works before or after the command name.
-  const ctx = createContext(writeDiagnostic, argv.includes('--no-color'));
+export async function buildProgram(argv: readonly string[], ctx: CommandContext): Promise<Command> {
+  const output = {
+    writeOut: (text: string) => ctx.io.stdout.write(text),
+    writeErr: (text: string) => ctx.io.stderr.write(text),
+  };
   const program = new Command('otrace')
     .description('Trace inspector and failure diagnoser for OpenTelemetry')
     .version(readVersion())
     .option('--no-color', 'no colour, even on a terminal')
     .showHelpAfterError('(otrace --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP)
+    .configureOutput(output)
     .exitOverride();
   const definitions = await Promise.all(commandsFor(argv).map((name) => COMMANDS[name]()));
   for (const define of definitions) {
     const command = define(ctx);
-    command.addHelpText('after', EXIT_CODES_HELP).exitOverride();
+    command.addHelpText('after', EXIT_CODES_HELP).configureOutput(output).exitOverride();
     command.option('--no-color', 'no colour, even on a terminal');
     program.addCommand(command);
   }
   return program;
 }
 
-/** The one place that turns errors into messages and exit codes. */
-export async function main(argv: readonly string[]): Promise<void> {
-  installPipeHandling();
+/**
+ * One run of the CLI over `io`; resolves to its exit code. The one place that turns errors into
+ * messages and exit codes. Tests call it in-process with buffers; `main` with the process.
+ */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  // Read up front so that `--no-color` works before or after the command name.
+  const ctx = createContext(io, argv.includes('--no-color'));
   try {
-    await (await buildProgram(argv)).parseAsync([...argv]);
+    await (await buildProgram(argv, ctx)).parseAsync([...argv]);
+    return ctx.exitCode;
   } catch (error) {
-    process.exitCode = reportError(error);
+    return reportError(error, ctx);
   }
 }
 
-function reportError(error: unknown): number {
+export async function main(argv: readonly string[]): Promise<void> {
+  process.exitCode = await run(argv, processIo());
+}
+
+function reportError(error: unknown, ctx: CommandContext): number {
   if (error instanceof CommanderError) {
     // Commander already printed its message (or the help/version text).
     if (
@@ -101,11 +113,11 @@ function reportError(error: unknown): number {
     return EXIT.usage;
   }
   if (error instanceof OtraceError) {
-    writeDiagnostic(`otrace: ${error.message}${error.hint ? ` — ${error.hint}` : ''}`);
+    ctx.diagnostic(`otrace: ${error.message}${error.hint ? ` — ${error.hint}` : ''}`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  writeDiagnostic(`otrace: internal error: ${message} (a bug in otrace; OTRACE_DEBUG=1 prints the stack)`);
-  if (process.env.OTRACE_DEBUG && error instanceof Error && error.stack) writeDiagnostic(error.stack);
+  ctx.diagnostic(`otrace: internal error: ${message} (a bug in otrace; OTRACE_DEBUG=1 prints the stack)`);
+  if (ctx.terminal.env.OTRACE_DEBUG && error instanceof Error && error.stack) ctx.diagnostic(error.stack);
   return EXIT_INTERNAL;
 }

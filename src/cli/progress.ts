@@ -16,7 +16,7 @@ export async function startProgress(
   format: string,
   text: string,
 ): Promise<Progress> {
-  if (format !== 'text' || !process.stderr.isTTY || terminal.env.CI || terminal.env.NO_COLOR !== undefined)
+  if (format !== 'text' || !terminal.stderrIsTTY || terminal.env.CI || terminal.env.NO_COLOR !== undefined)
     return SILENT;
   const { default: ora } = await import('ora');
   const spinner = ora({ text, stream: process.stderr }).start();

@@ -46,6 +46,7 @@ export async function selectTraces(
         files,
         inputFormat: options.inputFormat,
         stdinIsTTY: ctx.terminal.stdinIsTTY,
+        stdin: ctx.io.stdin,
         // The whole input is read before any trace is complete: keep only what is analysed.
         compact: spanCompactor([...query.tags.map(([key]) => key), ...(want.keepAttributes ?? [])]),
       },
@@ -97,6 +98,8 @@ export async function selectInParallel<K extends TraceTask['kind']>(
       inputFormat: options.inputFormat,
       stdinIsTTY: ctx.terminal.stdinIsTTY,
       keepAttributes: query.tags.map(([key]) => key),
+      env: ctx.terminal.env,
+      debug: ctx.terminal.env.OTRACE_DEBUG ? (m) => ctx.diagnostic(`otrace: debug: ${m}`) : undefined,
     },
     // As in selectTraces: a check across services keeps every service's traces.
     want.everyService ? { ...query, service: undefined } : query,

@@ -1,3 +1,5 @@
+import type { CliIo } from './io.js';
+
 /**
  * What the terminal can take. Colour: `--no-color` and NO_COLOR turn it off, FORCE_COLOR turns it
  * on (FORCE_COLOR=0 off), otherwise only when stdout is a TTY that is not "dumb". Machine formats
@@ -5,17 +7,19 @@
  */
 export interface TerminalFacts {
   readonly stdoutIsTTY: boolean;
+  readonly stderrIsTTY: boolean;
   readonly stdinIsTTY: boolean;
   readonly columns: number | undefined;
   readonly env: NodeJS.ProcessEnv;
 }
 
-export function readTerminal(): TerminalFacts {
+export function readTerminal(io: CliIo): TerminalFacts {
   return {
-    stdoutIsTTY: process.stdout.isTTY === true,
-    stdinIsTTY: process.stdin.isTTY === true,
-    columns: process.stdout.columns,
-    env: process.env,
+    stdoutIsTTY: io.stdout.isTTY,
+    stderrIsTTY: io.stderr.isTTY,
+    stdinIsTTY: io.stdin.isTTY === true,
+    columns: io.stdout.columns,
+    env: io.env,
   };
 }
 

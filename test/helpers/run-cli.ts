@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { Readable } from 'node:stream';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(REPO_ROOT, 'bin', 'otrace.js');
@@ -13,23 +14,69 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/**
- * Runs the built binary as a user would. NO_COLOR unless the test sets colour variables itself;
- * CI and FORCE_COLOR from the outer environment are removed so that results do not depend on it.
- */
-export function runCli(
-  args: readonly string[],
-  options: {
-    input?: string | Buffer;
-    env?: Record<string, string | undefined>;
-    cwd?: string;
-    /** Run as this user and group (a test that needs what root may not be refused). */
-    user?: { uid: number; gid: number };
-  } = {},
-): Promise<CliResult> {
+type CliOptions = {
+  input?: string | Buffer;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Run as this user and group (a test that needs what root may not be refused). */
+  user?: { uid: number; gid: number };
+};
+
+/** The environment a test runs the CLI in: NO_COLOR unless it sets colour variables itself. */
+function testEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined };
-  for (const [key, value] of Object.entries(options.env ?? {})) env[key] = value;
-  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  for (const [key, value] of Object.entries(extra)) env[key] = value;
+  const defined: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) defined[key] = value;
+  return defined;
+}
+
+type RunModule = { run: (argv: readonly string[], io: unknown) => Promise<number> };
+let cli: Promise<RunModule> | undefined;
+
+/**
+ * Runs the built CLI in this process (its `run` over buffers, the way `main` runs it over the
+ * process's streams): what is about the commands (their output, exit codes, messages) without
+ * the cost of a process each. CI and FORCE_COLOR from the outer environment are removed so
+ * that results do not depend on it. A test that needs another working folder or user, or
+ * what only a process has (signals, EPIPE, a terminal), spawns it instead (`spawnCli`).
+ */
+export async function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  if (options.cwd !== undefined || options.user !== undefined) return spawnCli(args, options);
+  cli ??= import(pathToFileURL(join(REPO_ROOT, 'dist', 'cli', 'main.js')).href) as Promise<RunModule>;
+  const { run } = await cli;
+  let stdout = '';
+  let stderr = '';
+  const input = options.input;
+  const io = {
+    stdout: {
+      write: (text: string) => {
+        stdout += text;
+      },
+      isTTY: false,
+      columns: undefined,
+    },
+    stderr: {
+      write: (text: string) => {
+        stderr += text;
+      },
+      isTTY: false,
+      columns: undefined,
+    },
+    stdin: Object.assign(
+      Readable.from(input === undefined ? [] : [typeof input === 'string' ? Buffer.from(input) : input]),
+      { isTTY: false },
+    ),
+    env: testEnv(options.env),
+    onStop: () => () => {},
+  };
+  const code = await run(['node', 'otrace', ...args], io);
+  return { code, stdout, stderr };
+}
+
+/** Runs the built binary as a process, as a user would (see runCli for the environment). */
+export function spawnCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const env = testEnv(options.env);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? REPO_ROOT,

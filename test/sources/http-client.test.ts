@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/errors.js';
 import { HttpClient, type HttpOptions } from '../../src/sources/http-client.js';
-import { runCli } from '../helpers/run-cli.js';
+import { spawnCli } from '../helpers/run-cli.js';
 
 /** Transport failures that need no backend logic: DNS (with lookup injected: no DNS server is asked) and TLS. */
 const CERT = new URL('../fixtures/tls/loopback.crt', import.meta.url);
@@ -66,12 +66,12 @@ describe('HttpClient transport failures', () => {
     expect((failure as SourceError).hint).toMatch(/NODE_EXTRA_CA_CERTS/);
   });
 
-  it('trusts the CA named by NODE_EXTRA_CA_CERTS (end to end through the CLI)', async () => {
+  it('trusts the CA named by NODE_EXTRA_CA_CERTS (read when the process starts)', async () => {
     const url = await startHttps(JSON.stringify({ services: ['user-service'] }));
-    const refused = await runCli(['list', '--jaeger', url]);
+    const refused = await spawnCli(['list', '--jaeger', url]);
     expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/TLS error/);
-    const trusted = await runCli(['list', '--jaeger', url], {
+    const trusted = await spawnCli(['list', '--jaeger', url], {
       env: { NODE_EXTRA_CA_CERTS: CERT.pathname },
     });
     // Connected: Jaeger answered the services list, and the search needs --service.

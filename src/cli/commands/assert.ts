@@ -21,7 +21,7 @@ export function assertCommand(ctx: CommandContext): Command {
     'assert',
     'check rules over traces (no error origins, no timeouts, duration bounds, span counts, required attributes, propagation, no orphans); exit 1 if any fails',
     async (options) => {
-      process.exitCode = await runAssert(ctx, options);
+      ctx.exitCode = await runAssert(ctx, options);
     },
   ).option('--rules <file>', 'the rules file, JSON or YAML (default: otrace.rules.json, .yaml or .yml here)');
 }

@@ -32,7 +32,7 @@ export function checkPropagationCommand(ctx: CommandContext): Command {
     'check-propagation',
     'find where trace context breaks between services (split traces, lost context, orphans, hidden hops, clock skew) and say why',
     async (options) => {
-      process.exitCode = await runCheck(ctx, options);
+      ctx.exitCode = await runCheck(ctx, options);
     },
   )
     .addOption(

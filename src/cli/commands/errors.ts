@@ -32,7 +32,7 @@ export function errorsCommand(ctx: CommandContext): Command {
     'errors',
     'what is failing across traces, how often, and where it starts: failing spans grouped by service, operation and error, each origin, propagated, timeout or recovered',
     async (options) => {
-      process.exitCode = await runErrors(ctx, options);
+      ctx.exitCode = await runErrors(ctx, options);
     },
   )
     .addOption(

@@ -20,7 +20,7 @@ export function listCommand(ctx: CommandContext): Command {
       const summaries = await selectSummaries(ctx, options);
       if (summaries.length === 0 && options.format === 'text') ctx.warn('no traces match the search');
       await emitReport(ctx, listReport(summaries), options.format, outputs);
-      process.exitCode = EXIT.ok;
+      ctx.exitCode = EXIT.ok;
     },
   );
 }

@@ -13,7 +13,6 @@ import { decodeDocument } from '../../schema/decode.js';
 import { startReceiver } from '../../sources/otlp-receiver.js';
 import { TraceFileWriter } from '../../sources/trace-file-writer.js';
 import type { CommandContext } from '../context.js';
-import { writeResult } from '../output.js';
 import { parseCount, parseDuration } from '../parse-options.js';
 
 interface ReceiveOptions {
@@ -71,7 +70,7 @@ export function receiveCommand(ctx: CommandContext): Command {
       '500000',
     )
     .action(async (options: ReceiveOptions) => {
-      process.exitCode = await runReceive(ctx, options);
+      ctx.exitCode = await runReceive(ctx, options);
     });
 }
 
@@ -132,7 +131,7 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
     receiver.grpcAddress && `OTLP/gRPC on ${receiver.grpcAddress}`,
     receiver.httpAddress && `OTLP/HTTP on ${receiver.httpAddress}`,
   ].filter(Boolean);
-  process.stderr.write(`otrace: receiving ${where.join(', ')}${writer ? `; writing ${writer.path}` : ''}\n`);
+  ctx.io.stderr.write(`otrace: receiving ${where.join(', ')}${writer ? `; writing ${writer.path}` : ''}\n`);
 
   const emit = (traces: readonly Trace[]) => {
     if (traces.length === 0) return;
@@ -150,7 +149,7 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
       const own = findings.get(trace.traceId) ?? [];
       stats.traces++;
       if (analysis.diagnosis.kind !== 'ok') stats.failed++;
-      writeResult(
+      ctx.out(
         options.format === 'ndjson'
           ? renderLiveTraceJson(trace, analysis, own)
           : renderLiveTrace(trace, analysis, own, ctx.styleFor('text'), ctx.width),
@@ -164,8 +163,7 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
       if (stopping) return;
       stopping = true;
       clearInterval(timer);
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      undoStop();
       resolve();
     };
     const timer = setInterval(() => {
@@ -174,8 +172,7 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
       if (count !== undefined && stats.traces >= count) stop();
       if (untilIdleMs !== undefined && now - lastRequest >= untilIdleMs && live.pendingSpans === 0) stop();
     }, TICK_MS);
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    const undoStop = ctx.io.onStop(stop);
   });
   await receiver.close();
   emit(live.takeComplete(Date.now(), true));
@@ -184,7 +181,7 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
     ctx.warn(
       `${live.completedEarly} trace(s) were shown before they were idle: more than --max-pending-spans spans were waiting`,
     );
-  process.stderr.write(
+  ctx.io.stderr.write(
     `otrace: received ${stats.requests} trace export request(s), ${stats.spans} spans, ${stats.traces} trace(s), ${stats.failed} failing${
       stats.ignored > 0 ? `; ${stats.ignored} metrics/logs request(s) accepted and not kept` : ''
     }${stats.refused > 0 ? `; ${stats.refused} request(s) refused` : ''}${writer ? `; ${writer.lines} line(s) in ${writer.path}` : ''}\n`,

@@ -64,7 +64,7 @@ export function showCommand(ctx: CommandContext): Command {
     .addOption(timeoutOption())
     .option('--wait <dur>', 'poll the backend until the trace exists and stops growing, for up to this long')
     .action(async (traceId: string | undefined, options: ShowOptions) => {
-      process.exitCode = await runShow(ctx, traceId, options);
+      ctx.exitCode = await runShow(ctx, traceId, options);
     });
   return command;
 }
@@ -123,6 +123,7 @@ async function readTrace(
         files,
         inputFormat: options.inputFormat,
         stdinIsTTY: ctx.terminal.stdinIsTTY,
+        stdin: ctx.io.stdin,
         onlyTraces: wanted === undefined ? undefined : (id) => namedBy(wanted, id),
       },
       ctx.warn,

@@ -36,12 +36,17 @@ export async function readInParallel<K extends TraceTask['kind']>(
     readonly inputFormat: InputFormat;
     readonly stdinIsTTY: boolean;
     readonly keepAttributes: readonly string[];
+    /** OTRACE_THREADS, OTRACE_PARALLEL_MIN_BYTES. */
+    readonly env: NodeJS.ProcessEnv;
+    /** Says how the file is read (OTRACE_DEBUG). */
+    readonly debug?: (message: string) => void;
   },
   query: TraceQuery,
   task: Extract<TraceTask, { kind: K }>,
   warn: (message: string) => void,
 ): Promise<ParallelRead<TaskResults[K]> | undefined> {
-  const threads = threadsWanted();
+  const { env } = input;
+  const threads = threadsWanted(env);
   if (threads < 2 || input.files.length !== 1) return undefined;
   // A propagation check's totals cover every trace a worker holds: with a limit, one thread.
   if (task.kind === 'propagation' && Number.isFinite(query.limit)) return undefined;
@@ -49,7 +54,7 @@ export async function readInParallel<K extends TraceTask['kind']>(
   if (inputs.length !== 1 || inputs[0] === '-') return undefined;
   const path = inputs[0]!;
   const size = await fileSize(path);
-  if (size === undefined || size < minBytes()) return undefined;
+  if (size === undefined || size < minBytes(env)) return undefined;
   const ranges = await splitIntoLineRanges(path, threads);
   if (!ranges || ranges.length < 2) return undefined;
   refuseTraceQL(query, 'files');
@@ -65,8 +70,7 @@ export async function readInParallel<K extends TraceTask['kind']>(
       task,
     }),
   );
-  if (process.env.OTRACE_DEBUG)
-    process.stderr.write(`otrace: debug: reading ${path} with ${jobs.length} threads\n`);
+  input.debug?.(`reading ${path} with ${jobs.length} threads`);
   const { answers, totalTraces } = await converse(jobs, warn);
   // Read only now: every worker has stopped, and its heap is gone.
   const read = answers.map((bytes) => deserialize(bytes) as WorkerResults);
@@ -99,15 +103,15 @@ const YOUNG_GENERATION_MB = 8;
  * for one thread, holding 320 MB against 281 MB: each worker's heap keeps its own headroom, about
  * 25 MB more per worker (376 MB with 4), which is why more are not started unasked.
  */
-function threadsWanted(): number {
-  const set = Number(process.env.OTRACE_THREADS);
+function threadsWanted(env: NodeJS.ProcessEnv): number {
+  const set = Number(env.OTRACE_THREADS);
   if (Number.isInteger(set) && set >= 1) return Math.min(set, MAX_THREADS);
   return Math.min(availableParallelism(), DEFAULT_THREADS);
 }
 
 /** OTRACE_PARALLEL_MIN_BYTES lowers the size from which a file is read in parallel (tests use it). */
-function minBytes(): number {
-  const set = Number(process.env.OTRACE_PARALLEL_MIN_BYTES);
+function minBytes(env: NodeJS.ProcessEnv): number {
+  const set = Number(env.OTRACE_PARALLEL_MIN_BYTES);
   return Number.isInteger(set) && set >= 0 ? set : DEFAULT_MIN_BYTES;
 }
 

@@ -128,7 +128,7 @@ if (!SKIP.has('exports')) {
     const cases = await benchAll({
       floor: { label: 'floor: parse every line, visit every span', command: ['bench/parse-only.mjs', file] },
       errors: { label: 'otrace errors', command: otrace('errors', '-f', file, '--format', 'json') },
-      // Big files are read by worker threads (see src/cli/parallel/); this is one thread.
+      // Big files are read by worker threads (see src/pipeline/parallel/); this is one thread.
       errorsOneThread: {
         label: 'otrace errors, OTRACE_THREADS=1',
         command: otrace('errors', '-f', file, '--format', 'json'),

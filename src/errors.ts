@@ -11,13 +11,31 @@ export const EXIT = {
   unavailable: 3,
 } as const;
 
+/** Where in an input a problem is: a file (or URL, or `<stdin>`), its 1-based line and column. */
+export interface InputLocation {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** `file:line:column`, as far as it is known. */
+export function formatLocation(at: InputLocation): string {
+  return `${at.file}${at.line === undefined ? '' : `:${at.line}`}${at.column === undefined ? '' : `:${at.column}`}`;
+}
+
 export abstract class OtraceError extends Error {
   abstract readonly exitCode: number;
   /** What to do next, printed after the message. */
   readonly hint: string | undefined;
-  constructor(message: string, hint?: string) {
-    super(message);
+  /** Where in the input, when the error is about a place in it; `message` starts with it. */
+  readonly at: InputLocation | undefined;
+  /** The message without the location. */
+  readonly detail: string;
+  constructor(detail: string, hint?: string, at?: InputLocation) {
+    super(at === undefined ? detail : `${formatLocation(at)}: ${detail}`);
     this.hint = hint;
+    this.at = at;
+    this.detail = detail;
   }
 }
 

@@ -1,24 +1,11 @@
-import { spanCompactor } from '../analysis/compact-span.js';
-import { summarizeTrace } from '../analysis/summarize-trace.js';
-import { SourceError } from '../errors.js';
-import { newestFirst } from '../model/collect-traces.js';
-import type { TraceSummary } from '../model/summary.js';
-import type { Nanos, Trace } from '../model/types.js';
+import type { Nanos } from '../model/types.js';
+import type { PipelineHooks } from '../pipeline/hooks.js';
+import type { Selection } from '../pipeline/over-traces.js';
 import type { InputFormat } from '../schema/decode.js';
+import { type BackendOptions, chooseBackend } from './backend-options.js';
 import type { CommandContext } from './context.js';
-import { type BackendOptions, chooseBackend } from './fetch-trace.js';
-import { loadTraces } from './load-input.js';
-import type { ParallelRead } from './parallel/read-in-parallel.js';
-import type { TaskResults, TraceTask } from './parallel/tasks.js';
 import { startProgress } from './progress.js';
-import {
-  parseSearch,
-  requireService,
-  type SearchOptions,
-  searchBackend,
-  searchEveryService,
-  searchLoaded,
-} from './search-traces.js';
+import { parseSearch, type SearchOptions } from './search-options.js';
 
 export interface SelectOptions extends BackendOptions, SearchOptions {
   file?: string[];
@@ -27,93 +14,45 @@ export interface SelectOptions extends BackendOptions, SearchOptions {
 }
 
 /**
- * The traces a command that looks across traces works on: from files (the search flags filter
- * them locally) or from a search of Jaeger or Tempo. With `summaries`, a backend that can count
- * spans and errors itself (Jaeger 2.19+) answers with summaries instead of spans.
+ * The options of a command over many traces, read once (the source, the search, relative to one
+ * "now"), as the pipeline's `Selection`, given to `use` with the hooks that report to `ctx`. A
+ * backend search shows a spinner on a terminal; the backend is closed when `use` is done.
  */
-export async function selectTraces(
+export async function withSelection<T>(
   ctx: CommandContext,
   options: SelectOptions,
-  want: { summaries: boolean; everyService?: boolean; keepAttributes?: readonly string[] },
-): Promise<{ kind: 'traces'; traces: Trace[] } | { kind: 'summaries'; summaries: TraceSummary[] }> {
+  want: { everyService?: boolean; keepAttributes?: readonly string[] },
+  use: (selection: Selection, hooks: PipelineHooks) => Promise<T>,
+): Promise<T> {
   const files = options.file ?? [];
-  const now = nowNanos();
-  const backend = chooseBackend(options, files, ctx);
+  const env = ctx.terminal.env;
+  const backend = chooseBackend(options, files, env);
+  const query = parseSearch(options, backend !== undefined, nowNanos());
+  const hooks: PipelineHooks = {
+    warn: ctx.warn,
+    debug: env.OTRACE_DEBUG ? (message) => ctx.diagnostic(`otrace: debug: ${message}`) : undefined,
+  };
+  const base = { query, env, everyService: want.everyService, keepAttributes: want.keepAttributes };
   if (!backend) {
-    const query = parseSearch(options, false, now);
-    const loaded = await loadTraces(
-      {
-        files,
-        inputFormat: options.inputFormat,
-        stdinIsTTY: ctx.terminal.stdinIsTTY,
-        stdin: ctx.io.stdin,
-        // The whole input is read before any trace is complete: keep only what is analysed.
-        compact: spanCompactor([...query.tags.map(([key]) => key), ...(want.keepAttributes ?? [])]),
-      },
-      ctx.warn,
-    );
-    if (loaded.traces.length === 0)
-      throw new SourceError(
-        `${loaded.inputNames.join(', ')}: no spans found`,
-        'the input holds no trace data',
-      );
-    // A check across services keeps every service's traces; `--service` then narrows its report.
-    const selection = want.everyService ? { ...query, service: undefined } : query;
-    return { kind: 'traces', traces: searchLoaded(loaded.traces, selection) };
+    const source = {
+      kind: 'files',
+      files,
+      inputFormat: options.inputFormat,
+      stdinIsTTY: ctx.terminal.stdinIsTTY,
+      stdin: ctx.io.stdin,
+    } as const;
+    return use({ ...base, source }, hooks);
   }
-  const query = parseSearch(options, true, now);
   const progress = await startProgress(ctx.terminal, options.format, `searching ${backend.baseUrl}`);
   try {
-    if (want.everyService)
-      return { kind: 'traces', traces: await searchEveryService(backend, query, ctx, progress.update) };
-    await requireService(backend, query);
-    const summaries = want.summaries ? await backend.traceSummaries(query) : undefined;
-    if (summaries)
-      return { kind: 'summaries', summaries: newestFirst(summaries, (s) => s).slice(0, query.limit) };
-    return { kind: 'traces', traces: await searchBackend(backend, query, ctx, progress.update) };
+    return await use(
+      { ...base, source: { kind: 'backend', backend } },
+      { ...hooks, progress: progress.update },
+    );
   } finally {
     progress.stop();
     await backend.close();
   }
-}
-
-/**
- * The result of `task` for each selected trace of one big export file, worked out by parallel
- * readers (see parallel/read-in-parallel.ts), in the order and number `selectTraces` gives; or
- * undefined where the input is not such a file: then select the traces themselves.
- */
-export async function selectInParallel<K extends TraceTask['kind']>(
-  ctx: CommandContext,
-  options: SelectOptions,
-  task: Extract<TraceTask, { kind: K }>,
-  want: { everyService?: boolean } = {},
-): Promise<ParallelRead<TaskResults[K]> | undefined> {
-  const files = options.file ?? [];
-  if (files.length === 0 || chooseBackend(options, files, ctx)) return undefined;
-  const query = parseSearch(options, false, nowNanos());
-  const { readInParallel } = await import('./parallel/read-in-parallel.js');
-  return readInParallel(
-    {
-      files,
-      inputFormat: options.inputFormat,
-      stdinIsTTY: ctx.terminal.stdinIsTTY,
-      keepAttributes: query.tags.map(([key]) => key),
-      env: ctx.terminal.env,
-      debug: ctx.terminal.env.OTRACE_DEBUG ? (m) => ctx.diagnostic(`otrace: debug: ${m}`) : undefined,
-    },
-    // As in selectTraces: a check across services keeps every service's traces.
-    want.everyService ? { ...query, service: undefined } : query,
-    task,
-    ctx.warn,
-  );
-}
-
-/** One line per trace, from summaries when the backend gave them. */
-export async function selectSummaries(ctx: CommandContext, options: SelectOptions): Promise<TraceSummary[]> {
-  const parallel = await selectInParallel(ctx, options, { kind: 'summaries' });
-  if (parallel) return parallel.results.map((r) => r.result);
-  const selected = await selectTraces(ctx, options, { summaries: true });
-  return selected.kind === 'summaries' ? selected.summaries : selected.traces.map(summarizeTrace);
 }
 
 /** The present, for the search flags relative to it (`--since`, `--end` by default). */

@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { formatLocation, InputError, type InputLocation } from '../errors.js';
 
 /**
  * Where a document came from, so that a decoding error can say file:line and the JSON path.
@@ -8,8 +8,23 @@ export interface DecodeContext {
   readonly file: string;
   /** 1-based line where the JSON value being decoded starts (JSON Lines: the record's line). */
   readonly line: number;
-  /** Collects non-fatal oddities (unusable links, missing timestamps) as one line each. */
-  readonly warn: (message: string) => void;
+  /**
+   * Collects non-fatal oddities (unusable links, missing timestamps) as one line each, which
+   * starts with the place; `located` holds the place and the rest apart (see warnAt).
+   */
+  readonly warn: (message: string, located?: LocatedWarning) => void;
+}
+
+/** A warning about a place in the input, the place and what was found apart. */
+export interface LocatedWarning {
+  readonly at: InputLocation;
+  readonly detail: string;
+}
+
+/** Warns about the document being decoded: `file:line: detail`, the place kept apart too. */
+export function warnAt(ctx: DecodeContext, detail: string): void {
+  const at = { file: ctx.file, line: ctx.line };
+  ctx.warn(`${formatLocation(at)}: ${detail}`, { at, detail });
 }
 
 export type PathPart = string | number;
@@ -31,7 +46,7 @@ export function decodeError(
   expected: string,
   hint?: string,
 ): InputError {
-  return new InputError(`${ctx.file}:${ctx.line}: ${formatPath(path)}: ${expected}`, hint);
+  return new InputError(`${formatPath(path)}: ${expected}`, hint, { file: ctx.file, line: ctx.line });
 }
 
 export function describeValue(value: unknown): string {

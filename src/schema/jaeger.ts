@@ -10,7 +10,14 @@ import type {
   TraceId,
 } from '../model/types.js';
 import { NANOS_PER_MICRO } from '../model/units.js';
-import { type DecodeContext, decodeError, describeValue, isRecord, type PathPart } from './decode-context.js';
+import {
+  type DecodeContext,
+  decodeError,
+  describeValue,
+  isRecord,
+  type PathPart,
+  warnAt,
+} from './decode-context.js';
 import { decodeSpanId, decodeTraceId } from './ids.js';
 import { jaegerWarnings } from './jaeger-warnings.js';
 
@@ -64,9 +71,7 @@ export function decodeJaegerDocument(doc: unknown, ctx: DecodeContext, sink: Spa
   }
   errors.forEach((error, i) => {
     if (isRecord(error))
-      ctx.warn(
-        `${ctx.file}:${ctx.line}: errors[${i}]: Jaeger: ${error.code ?? ''} ${String(error.msg ?? '')}`.trim(),
-      );
+      warnAt(ctx, `errors[${i}]: Jaeger: ${error.code ?? ''} ${String(error.msg ?? '')}`.trim());
   });
   data.forEach((trace, i) => {
     decodeTrace(trace, ctx, sink, ['data', i]);
@@ -135,8 +140,7 @@ function decodeSpan(
   let process: Process | undefined;
   if (typeof raw.processID === 'string') process = processes.get(raw.processID);
   if (!process && isRecord(raw.process)) process = decodeProcess(raw.process, ctx, [...path, 'process']);
-  if (!process)
-    ctx.warn(`${ctx.file}:${ctx.line}: spans have no process (service name); shown as ${UNKNOWN_SERVICE}`);
+  if (!process) warnAt(ctx, `spans have no process (service name); shown as ${UNKNOWN_SERVICE}`);
 
   return {
     traceId,

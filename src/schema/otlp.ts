@@ -8,6 +8,7 @@ import {
   formatPath,
   isRecord,
   type PathPart,
+  warnAt,
 } from './decode-context.js';
 import { decodeSpanId, decodeTraceId } from './ids.js';
 import { JAEGER_WARNINGS_ATTRIBUTE, jaegerWarnings } from './jaeger-warnings.js';
@@ -69,7 +70,7 @@ export function decodeOtlpDocument(doc: unknown, ctx: DecodeContext, sink: SpanS
   };
   for (let r = 0; r < list.length; r++) decodeResourceSpans(list[r], ctx, sink, [key, r], state);
   if (state.missingTimes > 0) {
-    ctx.warn(`${ctx.file}:${ctx.line}: ${state.missingTimes} span(s) have no start/end time; shown as 0 ms`);
+    warnAt(ctx, `${state.missingTimes} span(s) have no start/end time; shown as 0 ms`);
   }
 }
 
@@ -368,9 +369,7 @@ function decodeLinks(value: unknown, ctx: DecodeContext, path: () => PathPart[])
     const spanId = typeof spanRaw === 'string' ? decodeSpanId(spanRaw) : undefined;
     // Real files carry placeholder links ("spanId": "spanId"); a link we cannot follow is dropped, not fatal.
     if (!traceId?.ok || !spanId?.ok || traceId.id === undefined || spanId.id === undefined) {
-      ctx.warn(
-        `${ctx.file}:${ctx.line}: ${formatPath([...path(), 'links', i])}: link ids are not usable ids; link ignored`,
-      );
+      warnAt(ctx, `${formatPath([...path(), 'links', i])}: link ids are not usable ids; link ignored`);
       continue;
     }
     links.push({

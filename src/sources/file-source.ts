@@ -98,8 +98,9 @@ const MAX_TEXT = bufferConstants.MAX_STRING_LENGTH;
 
 function tooLong(file: string, line: number, what: 'a line' | 'a document'): InputError {
   return new InputError(
-    `${file}:${line}: ${what} of more than ${Math.floor(MAX_TEXT / 2 ** 20)} MiB: too long to parse as one JSON text`,
+    `${what} of more than ${Math.floor(MAX_TEXT / 2 ** 20)} MiB: too long to parse as one JSON text`,
     "split it into smaller documents, one per line, e.g. jq -c '.resourceSpans[] | {resourceSpans: [.]}'",
+    { file, line },
   );
 }
 
@@ -166,7 +167,7 @@ export async function* readDocuments(
 
 /**
  * The documents of the JSON Lines in bytes [start, end) of a file, where `start` is the start of a
- * line: what one worker reads when a big export is read in parallel (see cli/parallel/). Lines
+ * line: what one worker reads when a big export is read in parallel (see pipeline/parallel/). Lines
  * are numbered from 1 within the range; the caller knows how many came before.
  */
 export async function* readLineRange(
@@ -199,19 +200,21 @@ function checkLooksLikeJson(firstLine: string, file: string, line: number): void
   if (c === '{' || c === '[') return;
   if (firstLine.charCodeAt(0) === 0 || /[\u0000-\u0008\u000e-\u001f]/.test(firstLine.slice(0, 64))) {
     throw new InputError(
-      `${file}:${line}: binary data, not JSON (a length-prefixed protobuf export?)`,
+      'binary data, not JSON (a length-prefixed protobuf export?)',
       'otrace reads OTLP JSON: set the Collector file exporter to `format: json`',
+      { file, line },
     );
   }
   if (c === '<') {
-    throw new InputError(
-      `${file}:${line}: this is HTML or XML, not JSON`,
-      'save the trace as JSON (Jaeger UI: Trace JSON)',
-    );
+    throw new InputError('this is HTML or XML, not JSON', 'save the trace as JSON (Jaeger UI: Trace JSON)', {
+      file,
+      line,
+    });
   }
   throw new InputError(
-    `${file}:${line}: not JSON: starts with ${JSON.stringify(firstLine.slice(0, 20))}`,
+    `not JSON: starts with ${JSON.stringify(firstLine.slice(0, 20))}`,
     'expected OTLP JSON, Collector JSON Lines or Jaeger JSON',
+    { file, line },
   );
 }
 
@@ -245,10 +248,7 @@ function jsonError(
       ? 'the line is cut short: was the file still being written, or truncated?'
       : 'the document is cut short: was the download or export interrupted?'
     : 'check the file is the JSON an exporter or the Jaeger/Tempo API wrote';
-  return new InputError(
-    `${file}:${line}${column === undefined ? '' : `:${column}`}: invalid JSON: ${reason}`,
-    hint,
-  );
+  return new InputError(`invalid JSON: ${reason}`, hint, { file, line, column });
 }
 
 /** Buffers → strings, gunzipping when the stream starts with the gzip magic bytes. */

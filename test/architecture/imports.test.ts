@@ -8,7 +8,7 @@ import { REPO_ROOT } from '../helpers/run-cli.js';
  * type-only): a folder imports only from the ones before it in LAYERS (and from itself), and no
  * file imports itself through others.
  */
-const LAYERS = ['errors.ts', 'model', 'schema', 'sources', 'analysis', 'render', 'cli'] as const;
+const LAYERS = ['errors.ts', 'model', 'schema', 'sources', 'analysis', 'pipeline', 'render', 'cli'] as const;
 const SRC = join(REPO_ROOT, 'src');
 
 function sourceFiles(dir: string): string[] {

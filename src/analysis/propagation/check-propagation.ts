@@ -21,7 +21,7 @@ export interface PropagationOptions {
 
 /**
  * What one trace brings to the checks across traces, worked out from its tree alone. Plain data,
- * so that a worker thread can work it out and send it over (see cli/parallel/). `listed`: the
+ * so that a worker thread can work it out and send it over (see pipeline/parallel/). `listed`: the
  * services whose spans context-lost may look into; a worker knows them beforehand (the services
  * of every trace's possible other roots) and sends only those spans.
  */

@@ -21,6 +21,30 @@ export interface IndexPart {
   readonly spans: readonly Span[];
 }
 
+/** A root that was called (a server or consumer with no parent and no link): where context was lost. */
+export function isCalleeRoot(span: Span): boolean {
+  return (
+    span.parentSpanId === undefined &&
+    span.links.length === 0 &&
+    (span.kind === 'server' || span.kind === 'consumer')
+  );
+}
+
+/**
+ * A span that may be the root of a trace whose caller lost the context (TraceIndex.otherRoots):
+ * no parent, no link, not an entry point. Without the tree it is more than the real ones (a trace
+ * with several roots has none); the worker threads use it to choose the services whose spans
+ * each trace's part must carry (see pipeline/tasks.ts), the index to find the roots themselves.
+ */
+export function mayBeOtherRoot(span: Span): boolean {
+  return (
+    span.parentSpanId === undefined &&
+    span.links.length === 0 &&
+    span.kind !== 'server' &&
+    span.kind !== 'consumer'
+  );
+}
+
 /**
  * What the propagation checks look up across traces: the services in the data, which service
  * answers at which address, the roots that may be the far side of a broken call, which spans are
@@ -60,11 +84,9 @@ export class TraceIndex {
         if (at !== undefined) servers.push([at, span.service]);
       }
       for (const link of span.links) links.push([`${link.traceId}/${link.spanId}`, span.service]);
-      if (span.parentSpanId === undefined && span.links.length === 0) {
-        if (span.kind === 'server' || span.kind === 'consumer') calleeRoots.push(span);
-        // The root of a trace of its own; a second root inside one trace is another matter.
-        else if (tree.roots.length === 1) otherRoots.push(span);
-      }
+      if (isCalleeRoot(span)) calleeRoots.push(span);
+      // The root of a trace of its own; a second root inside one trace is another matter.
+      else if (mayBeOtherRoot(span) && tree.roots.length === 1) otherRoots.push(span);
     }
     return {
       services: [...services],

@@ -3,11 +3,12 @@ import { analyzeFailures } from '../../analysis/analyze-trace.js';
 import { evaluateRules } from '../../analysis/assert-rules.js';
 import { checkPropagation } from '../../analysis/propagation/check-propagation.js';
 import { EXIT } from '../../errors.js';
+import { selectTraces } from '../../pipeline/over-traces.js';
 import { assertReport, ruleFailed } from '../../render/assert/report.js';
 import type { CommandContext } from '../context.js';
 import { emitReport, parseOutputs } from '../emit-report.js';
 import { loadRules } from '../rules-file.js';
-import { type SelectOptions, selectTraces } from '../select-traces.js';
+import { type SelectOptions, withSelection } from '../select-traces.js';
 import { acrossTracesCommand, type OutputFormat } from './shared-options.js';
 
 interface AssertOptions extends SelectOptions {
@@ -35,8 +36,7 @@ async function runAssert(ctx: CommandContext, options: AssertOptions): Promise<n
     ...Object.keys(r.select.attributes ?? {}),
     ...(r.type === 'required-attributes' ? r.attributes : []),
   ]);
-  const selected = await selectTraces(ctx, options, { summaries: false, everyService: true, keepAttributes });
-  const traces = selected.kind === 'traces' ? selected.traces : [];
+  const traces = await withSelection(ctx, options, { everyService: true, keepAttributes }, selectTraces);
   const analysed = traces.map((trace) => analyzeFailures(trace, { limits: [] }));
   const propagation = checkPropagation(
     analysed.map((a) => a.tree),

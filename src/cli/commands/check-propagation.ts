@@ -3,13 +3,12 @@ import { atOrAbove, type Severity } from '../../analysis/findings.js';
 import { focusReport, PropagationCheck } from '../../analysis/propagation/check-propagation.js';
 import { severityOf } from '../../analysis/propagation/findings.js';
 import { EXIT } from '../../errors.js';
-import { buildTree } from '../../model/build-tree.js';
+import { overTraces } from '../../pipeline/over-traces.js';
 import { propagationReportOf } from '../../render/propagation/report.js';
 import { loadConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
-import { eachTrace } from '../each-trace.js';
 import { emitReport, parseOutputs } from '../emit-report.js';
-import { type SelectOptions, selectInParallel, selectTraces } from '../select-traces.js';
+import { type SelectOptions, withSelection } from '../select-traces.js';
 import { acrossTracesCommand, type OutputFormat, repeatable } from './shared-options.js';
 
 const PROPAGATION_FAIL_ON = ['error', 'warn', 'info'] as const;
@@ -55,23 +54,15 @@ async function runCheck(ctx: CommandContext, options: CheckOptions): Promise<num
   const external = new Set(
     [...(config.external ?? []), ...(options.external ?? [])].map((p) => p.toLowerCase()),
   );
-  const check = new PropagationCheck({ external });
-  // A big export file: worker threads work out each trace's part of the checks, joined here in
-  // trace order, and add up what does not depend on the order.
-  const parallel = await selectInParallel(
-    ctx,
-    options,
-    { kind: 'propagation', external: [...external] },
-    { everyService: true },
+  // Each trace's part of the checks, joined here in trace order, and what does not depend on the
+  // order added up apart (on worker threads for a big export).
+  const task = { kind: 'propagation', external: [...external] } as const;
+  const { results, totals } = await withSelection(ctx, options, { everyService: true }, (selection, hooks) =>
+    overTraces(selection, task, hooks),
   );
-  if (parallel) {
-    for (const totals of parallel.totals) check.addTotals(totals);
-    for (const { result } of parallel.results) check.addPart(result);
-  } else {
-    // Every span is kept (compact) until the end, but each tree is built, added and let go.
-    const selected = await selectTraces(ctx, options, { summaries: false, everyService: true });
-    eachTrace(selected.kind === 'traces' ? selected.traces : [], (trace) => check.add(buildTree(trace)));
-  }
+  const check = new PropagationCheck({ external });
+  for (const part of totals) check.addTotals(part);
+  for (const { result } of results) check.addPart(result);
   const report = focusReport(check.report(), options.service);
   const failOn = FAIL_ON_SEVERITY[options.failOn];
   const failed = report.findings.some((f) => atOrAbove(severityOf(f), failOn));

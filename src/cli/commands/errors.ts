@@ -1,20 +1,14 @@
 import { type Command, Option } from 'commander';
-import {
-  countsAgainstRun,
-  ERRORS_FAIL_ON,
-  type ErrorRecord,
-  type ErrorsFailOn,
-  errorRecordsOf,
-} from '../../analysis/error-records.js';
+import { countsAgainstRun, ERRORS_FAIL_ON, type ErrorsFailOn } from '../../analysis/error-records.js';
 import { ErrorAccumulator, GROUP_BY, type GroupBy } from '../../analysis/group-errors.js';
 import { EXIT } from '../../errors.js';
 import type { Nanos } from '../../model/types.js';
+import { overTraces } from '../../pipeline/over-traces.js';
 import { errorsReport } from '../../render/errors/report.js';
 import type { CommandContext } from '../context.js';
-import { eachTrace } from '../each-trace.js';
 import { emitReport, parseOutputs } from '../emit-report.js';
 import { parseCount, parseDuration } from '../parse-options.js';
-import { type SelectOptions, selectInParallel, selectTraces } from '../select-traces.js';
+import { type SelectOptions, withSelection } from '../select-traces.js';
 import { acrossTracesCommand, type OutputFormat, timeoutOption } from './shared-options.js';
 
 interface ErrorsOptions extends SelectOptions {
@@ -66,21 +60,15 @@ async function runErrors(ctx: CommandContext, options: ErrorsOptions): Promise<n
       : parseCount(options.top, '--top', 1);
   const maxErrors = parseCount(options.maxErrors, '--max-errors');
   const outputs = parseOutputs(options.output ?? []);
+  const task = { kind: 'errors', limits, service: options.service } as const;
+  const { results } = await withSelection(ctx, options, {}, (selection, hooks) =>
+    overTraces(selection, task, hooks),
+  );
   const accumulator = new ErrorAccumulator(options.groupBy, options.service);
   let failingSpans = 0;
-  const add = (records: readonly ErrorRecord[]) => {
+  for (const { result: records } of results) {
     accumulator.addTrace(records);
     failingSpans += records.filter((r) => countsAgainstRun(r, options.failOn)).length;
-  };
-  // A big export file: worker threads read it and send back each trace's records.
-  const parallel = await selectInParallel(ctx, options, { kind: 'errors', limits, service: options.service });
-  if (parallel) for (const { result } of parallel.results) add(result);
-  else {
-    const selected = await selectTraces(ctx, options, { summaries: false });
-    // Trace by trace: each trace and its analysis are let go once their records are taken.
-    eachTrace(selected.kind === 'traces' ? selected.traces : [], (trace) =>
-      add(errorRecordsOf(trace, { limits }, options.service)),
-    );
   }
   const report = accumulator.report();
   const verdict = { failOn: options.failOn, maxErrors, failingSpans, failed: failingSpans > maxErrors };

@@ -1,15 +1,8 @@
 import { Command, Option } from 'commander';
-import { analyzeTrace } from '../../analysis/analyze-trace.js';
-import { spanCompactor } from '../../analysis/compact-span.js';
-import { PropagationCheck, type TracePart, tracePart } from '../../analysis/propagation/check-propagation.js';
-import type { PropagationFinding } from '../../analysis/propagation/findings.js';
 import { EXIT, UsageError } from '../../errors.js';
-import { byStartThenId, earliestStart, TraceCollector } from '../../model/collect-traces.js';
-import { LiveTraces } from '../../model/live-traces.js';
-import type { Nanos, Trace, TraceId } from '../../model/types.js';
+import { type CompletedTrace, LiveCheck } from '../../pipeline/live-check.js';
 import { renderLiveTrace, renderLiveTraceJson } from '../../render/receive/live-trace.js';
 import { loadTextWidths } from '../../render/width.js';
-import { decodeDocument } from '../../schema/decode.js';
 import { startReceiver } from '../../sources/otlp-receiver.js';
 import { TraceFileWriter } from '../../sources/trace-file-writer.js';
 import type { CommandContext } from '../context.js';
@@ -28,15 +21,6 @@ interface ReceiveOptions {
   format: 'text' | 'ndjson';
 }
 
-/** Completed traces kept for the propagation check of the next ones: a split's halves arrive apart. */
-const RECENT_TRACES = 200;
-const NO_EXTERNAL = { external: new Set<string>() };
-
-interface RecentPart {
-  readonly start: Nanos;
-  readonly traceId: TraceId;
-  readonly part: TracePart;
-}
 const TICK_MS = 200;
 
 export function receiveCommand(ctx: CommandContext): Command {
@@ -86,36 +70,32 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
   const httpPort = port(options.http, '--http');
   if (grpcPort === undefined && httpPort === undefined)
     throw new UsageError('--grpc off and --http off: nothing to listen on');
-  const idleMs = Number(parseDuration(options.idle, '--idle') / 1_000_000n);
-  const untilIdleMs =
-    options.untilIdle === undefined
-      ? undefined
-      : Number(parseDuration(options.untilIdle, '--until-idle') / 1_000_000n);
+  const ms = (text: string, option: string) => Number(parseDuration(text, option) / 1_000_000n);
+  const untilIdleMs = options.untilIdle === undefined ? undefined : ms(options.untilIdle, '--until-idle');
   const count = options.count === undefined ? undefined : parseCount(options.count, '--count', 1);
+  const check = new LiveCheck(
+    {
+      idleMs: ms(options.idle, '--idle'),
+      maxPendingSpans: parseCount(options.maxPendingSpans, '--max-pending-spans', 1),
+    },
+    ctx.warn,
+  );
+  const maxBodyBytes = parseCount(options.maxBody, '--max-body', 1);
   if (options.format === 'text') await loadTextWidths();
   const writer = options.out === undefined ? undefined : new TraceFileWriter(options.out);
-  const live = new LiveTraces(idleMs, parseCount(options.maxPendingSpans, '--max-pending-spans', 1));
-  const compact = spanCompactor();
-  // Each completed trace's part of the propagation checks, worked out once: every tick checks the
-  // traces it completes together with the last RECENT_TRACES, in one pass over the parts.
-  let recent: RecentPart[] = [];
-  const stats = { requests: 0, spans: 0, refused: 0, ignored: 0, traces: 0, failed: 0 };
+  const stats: Stats = { requests: 0, spans: 0, refused: 0, ignored: 0, traces: 0, failed: 0 };
   let lastRequest = Date.now();
 
   const receiver = await startReceiver({
     host: options.host,
     grpcPort,
     httpPort,
-    maxBodyBytes: parseCount(options.maxBody, '--max-body', 1),
+    maxBodyBytes,
     accept({ json, doc }, from) {
       // Decode first: a request otrace cannot read is refused (400), not written.
-      const collector = new TraceCollector(compact);
-      decodeDocument(doc, { file: from, line: 1, warn: ctx.warn }, collector, 'otlp');
+      stats.spans += check.accept(doc, from, Date.now());
       writer?.write(json);
-      const spans = collector.traces().flatMap((t) => t.spans);
-      live.add(spans, Date.now());
       stats.requests++;
-      stats.spans += spans.length;
       lastRequest = Date.now();
     },
     report(message) {
@@ -133,31 +113,46 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
   ].filter(Boolean);
   ctx.io.stderr.write(`otrace: receiving ${where.join(', ')}${writer ? `; writing ${writer.path}` : ''}\n`);
 
-  const emit = (traces: readonly Trace[]) => {
-    if (traces.length === 0) return;
-    const analyses = traces.map((trace) => analyzeTrace(trace, { limits: [] }));
-    const parts = analyses.map((analysis, i) => ({
-      start: earliestStart(traces[i]!),
-      traceId: traces[i]!.traceId,
-      part: tracePart(analysis.tree, NO_EXTERNAL, 'all'),
-    }));
-    const window = [...recent, ...parts].sort(byStartThenId);
-    const findings = findingsByTrace(window);
-    recent = window.slice(-RECENT_TRACES);
-    analyses.forEach((analysis, i) => {
-      const trace = traces[i]!;
-      const own = findings.get(trace.traceId) ?? [];
+  const print = (completed: readonly CompletedTrace[]) => {
+    for (const { trace, analysis, findings } of completed) {
       stats.traces++;
       if (analysis.diagnosis.kind !== 'ok') stats.failed++;
       ctx.out(
         options.format === 'ndjson'
-          ? renderLiveTraceJson(trace, analysis, own)
-          : renderLiveTrace(trace, analysis, own, ctx.styleFor('text'), ctx.width),
+          ? renderLiveTraceJson(trace, analysis, findings)
+          : renderLiveTrace(trace, analysis, findings, ctx.styleFor('text'), ctx.width),
       );
-    });
+    }
   };
+  await untilStopped(ctx, () => {
+    const now = Date.now();
+    print(check.takeComplete(now));
+    if (count !== undefined && stats.traces >= count) return true;
+    return untilIdleMs !== undefined && now - lastRequest >= untilIdleMs && check.pendingSpans === 0;
+  });
+  await receiver.close();
+  print(check.takeComplete(Date.now(), true));
+  writer?.close();
+  if (check.completedEarly > 0)
+    ctx.warn(
+      `${check.completedEarly} trace(s) were shown before they were idle: more than --max-pending-spans spans were waiting`,
+    );
+  ctx.io.stderr.write(summaryLine(stats, writer));
+  return EXIT.ok;
+}
 
-  await new Promise<void>((resolve) => {
+interface Stats {
+  requests: number;
+  spans: number;
+  refused: number;
+  ignored: number;
+  traces: number;
+  failed: number;
+}
+
+/** Runs `tick` every TICK_MS until it says to stop, or the run is asked to (Ctrl-C, SIGTERM). */
+function untilStopped(ctx: CommandContext, tick: () => boolean): Promise<void> {
+  return new Promise<void>((resolve) => {
     let stopping = false;
     const stop = () => {
       if (stopping) return;
@@ -167,46 +162,14 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
       resolve();
     };
     const timer = setInterval(() => {
-      const now = Date.now();
-      emit(live.takeComplete(now));
-      if (count !== undefined && stats.traces >= count) stop();
-      if (untilIdleMs !== undefined && now - lastRequest >= untilIdleMs && live.pendingSpans === 0) stop();
+      if (tick()) stop();
     }, TICK_MS);
     const undoStop = ctx.io.onStop(stop);
   });
-  await receiver.close();
-  emit(live.takeComplete(Date.now(), true));
-  writer?.close();
-  if (live.completedEarly > 0)
-    ctx.warn(
-      `${live.completedEarly} trace(s) were shown before they were idle: more than --max-pending-spans spans were waiting`,
-    );
-  ctx.io.stderr.write(
-    `otrace: received ${stats.requests} trace export request(s), ${stats.spans} spans, ${stats.traces} trace(s), ${stats.failed} failing${
-      stats.ignored > 0 ? `; ${stats.ignored} metrics/logs request(s) accepted and not kept` : ''
-    }${stats.refused > 0 ? `; ${stats.refused} request(s) refused` : ''}${writer ? `; ${writer.lines} line(s) in ${writer.path}` : ''}\n`,
-  );
-  return EXIT.ok;
 }
 
-/** The propagation findings over `window`, by each trace they name (their own or the related one). */
-function findingsByTrace(window: readonly RecentPart[]): Map<TraceId, PropagationFinding[]> {
-  const check = new PropagationCheck(NO_EXTERNAL);
-  for (const { part } of window) check.addPart(part);
-  const byTrace = new Map<TraceId, PropagationFinding[]>();
-  const note = (traceId: TraceId, finding: PropagationFinding) => {
-    const list = byTrace.get(traceId);
-    if (list) list.push(finding);
-    else byTrace.set(traceId, [finding]);
-  };
-  for (const finding of check.report().findings) {
-    note(finding.traceId, finding);
-    if (
-      'relatedTraceId' in finding &&
-      finding.relatedTraceId !== undefined &&
-      finding.relatedTraceId !== finding.traceId
-    )
-      note(finding.relatedTraceId, finding);
-  }
-  return byTrace;
+function summaryLine(stats: Stats, writer: TraceFileWriter | undefined): string {
+  return `otrace: received ${stats.requests} trace export request(s), ${stats.spans} spans, ${stats.traces} trace(s), ${stats.failed} failing${
+    stats.ignored > 0 ? `; ${stats.ignored} metrics/logs request(s) accepted and not kept` : ''
+  }${stats.refused > 0 ? `; ${stats.refused} request(s) refused` : ''}${writer ? `; ${writer.lines} line(s) in ${writer.path}` : ''}\n`;
 }

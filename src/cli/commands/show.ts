@@ -3,16 +3,17 @@ import { analyzeTrace } from '../../analysis/analyze-trace.js';
 import { summarizeTrace } from '../../analysis/summarize-trace.js';
 import { EXIT, SourceError, UsageError } from '../../errors.js';
 import type { Nanos, Trace } from '../../model/types.js';
+import { fetchTrace } from '../../pipeline/fetch-trace.js';
+import { loadTraces } from '../../pipeline/inputs.js';
 import { renderListText } from '../../render/list/text.js';
 import { showReport } from '../../render/show/report.js';
 import { PLAIN_STYLE } from '../../render/style.js';
 import { loadTextWidths } from '../../render/width.js';
 import type { InputFormat } from '../../schema/decode.js';
 import { parseHexTraceId } from '../../schema/ids.js';
+import { type BackendOptions, chooseBackend } from '../backend-options.js';
 import type { CommandContext } from '../context.js';
 import { emitReport, parseOutputs } from '../emit-report.js';
-import { type BackendOptions, chooseBackend, fetchTrace } from '../fetch-trace.js';
-import { loadTraces } from '../load-input.js';
 import { parseCount, parseDuration } from '../parse-options.js';
 import { startProgress } from '../progress.js';
 import {
@@ -114,7 +115,7 @@ async function readTrace(
   options: ShowOptions,
   wait: Nanos | undefined,
 ): Promise<Trace> {
-  const backend = chooseBackend(options, files, ctx);
+  const backend = chooseBackend(options, files, ctx.terminal.env);
   if (!backend) {
     // With an id, only the traces it can name are held: one trace out of a big export.
     const wanted = traceId?.toLowerCase();
@@ -124,9 +125,11 @@ async function readTrace(
         inputFormat: options.inputFormat,
         stdinIsTTY: ctx.terminal.stdinIsTTY,
         stdin: ctx.io.stdin,
+      },
+      {
+        warn: ctx.warn,
         onlyTraces: wanted === undefined ? undefined : (id) => namedBy(wanted, id),
       },
-      ctx.warn,
     );
     // Several traces and no id: the error lists them as text.
     if (wanted === undefined && loaded.traces.length > 1) await loadTextWidths();
@@ -147,7 +150,7 @@ async function readTrace(
     `fetching trace ${id} from ${backend.baseUrl}`,
   );
   try {
-    return await fetchTrace(backend, id, wait, ctx, progress.update);
+    return await fetchTrace(backend, id, wait, { warn: ctx.warn, progress: progress.update });
   } finally {
     progress.stop();
     await backend.close();

@@ -3,16 +3,14 @@ import { availableParallelism } from 'node:os';
 import { deserialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { OrderFreeTotalsData } from '../../analysis/propagation/check-propagation.js';
-import { InputError, SourceError } from '../../errors.js';
+import { formatLocation, InputError, type InputLocation, SourceError } from '../../errors.js';
 import { byStartThenId } from '../../model/collect-traces.js';
 import type { TraceQuery } from '../../model/query.js';
 import type { Trace, TraceId } from '../../model/types.js';
 import type { InputFormat } from '../../schema/decode.js';
 import { countLinesBefore, splitIntoLineRanges } from '../../sources/file-ranges.js';
-import { resolveInputs } from '../load-input.js';
-import { refuseTraceQL } from '../search-traces.js';
-import type { FlatError, FromWorker, ToWorker, WorkerJob, WorkerResults } from './messages.js';
-import type { TaskResults, TraceResult, TraceTask } from './tasks.js';
+import type { TaskResults, TraceResult, TraceTask } from '../tasks.js';
+import type { FlatError, FlatWarning, FromWorker, ToWorker, WorkerJob, WorkerResults } from './messages.js';
 
 /**
  * A big JSON Lines export read by several threads at once. Parsing JSON is most of the work of
@@ -28,13 +26,13 @@ import type { TaskResults, TraceResult, TraceTask } from './tasks.js';
  * The results are ordered by trace start, then id, and cut to the search's limit, so the report
  * is the one a single thread gives. Warnings and errors carry the file's own line numbers.
  * Inputs this does not fit (stdin, several files, gzip, one big document, small files) return
- * undefined: the caller reads them the ordinary way.
+ * undefined: the pipeline reads them in-process (pipeline/over-traces.ts).
  */
 export async function readInParallel<K extends TraceTask['kind']>(
   input: {
-    readonly files: readonly string[];
+    /** The inputs, resolved (pipeline/inputs.ts). */
+    readonly inputs: readonly string[];
     readonly inputFormat: InputFormat;
-    readonly stdinIsTTY: boolean;
     readonly keepAttributes: readonly string[];
     /** OTRACE_THREADS, OTRACE_PARALLEL_MIN_BYTES. */
     readonly env: NodeJS.ProcessEnv;
@@ -47,17 +45,15 @@ export async function readInParallel<K extends TraceTask['kind']>(
 ): Promise<ParallelRead<TaskResults[K]> | undefined> {
   const { env } = input;
   const threads = threadsWanted(env);
-  if (threads < 2 || input.files.length !== 1) return undefined;
+  const { inputs } = input;
+  if (threads < 2 || inputs.length !== 1 || inputs[0] === '-') return undefined;
   // A propagation check's totals cover every trace a worker holds: with a limit, one thread.
   if (task.kind === 'propagation' && Number.isFinite(query.limit)) return undefined;
-  const inputs = await resolveInputs(input.files, input.stdinIsTTY);
-  if (inputs.length !== 1 || inputs[0] === '-') return undefined;
   const path = inputs[0]!;
   const size = await fileSize(path);
   if (size === undefined || size < minBytes(env)) return undefined;
   const ranges = await splitIntoLineRanges(path, threads);
   if (!ranges || ranges.length < 2) return undefined;
-  refuseTraceQL(query, 'files');
 
   const jobs = ranges.map(
     (range): WorkerJob => ({
@@ -86,9 +82,9 @@ export async function readInParallel<K extends TraceTask['kind']>(
 
 export interface ParallelRead<R> {
   /** Each selected trace's result, ordered by earliest start, then id; cut to the limit. */
-  readonly results: readonly TraceResult<R>[];
+  readonly results: TraceResult<R>[];
   /** Each worker's order-free totals, for a propagation check (see OrderFreeTotals). */
-  readonly totals: readonly OrderFreeTotalsData[];
+  readonly totals: OrderFreeTotalsData[];
 }
 
 /** Below this a file is read by one thread: starting workers costs more than it saves. */
@@ -127,7 +123,7 @@ async function fileSize(path: string): Promise<number | undefined> {
 interface WorkerState {
   readonly job: WorkerJob;
   readonly worker: Worker;
-  readonly warnings: string[];
+  readonly warnings: FlatWarning[];
   /** Lines before the worker's range, counted once, when a message needs them. */
   linesBefore?: Promise<number>;
   loaded?: readonly TraceId[];
@@ -208,7 +204,7 @@ function listen(state: WorkerState, done: (state: WorkerState) => boolean): Prom
   return new Promise((resolve, reject) => {
     if (done(state)) return resolve();
     const onMessage = (message: FromWorker) => {
-      if (message.type === 'warn') state.warnings.push(message.message);
+      if (message.type === 'warn') state.warnings.push(message.warning);
       else if (message.type === 'failed') state.failed = message.error;
       else if (message.type === 'loaded') state.loaded = message.traceIds;
       else if (message.type === 'given') state.given = message.traces;
@@ -230,26 +226,24 @@ function listen(state: WorkerState, done: (state: WorkerState) => boolean): Prom
   });
 }
 
-/** A worker numbers lines from its range's start; messages name the file's own lines. */
-async function relocate(message: string, state: WorkerState): Promise<string> {
+/** A worker numbers lines from its range's start; the place is moved to the file's own line. */
+async function relocate(at: InputLocation, state: WorkerState): Promise<InputLocation> {
   const { job } = state;
-  const prefix = `${job.file}:`;
-  if (job.range.start === 0 || !message.startsWith(prefix)) return message;
-  const match = /^(\d+)/.exec(message.slice(prefix.length));
-  if (!match) return message;
+  if (job.range.start === 0 || at.line === undefined || at.file !== job.file) return at;
   state.linesBefore ??= countLinesBefore(job.path, job.range.start);
-  const before = await state.linesBefore;
-  return `${prefix}${Number(match[1]) + before}${message.slice(prefix.length + match[1]!.length)}`;
+  return { ...at, line: at.line + (await state.linesBefore) };
 }
 
 async function flushWarnings(states: readonly WorkerState[], warn: (message: string) => void): Promise<void> {
-  for (const state of states) for (const message of state.warnings) warn(await relocate(message, state));
+  for (const state of states)
+    for (const { message, at, detail } of state.warnings)
+      warn(at === undefined ? message : `${formatLocation(await relocate(at, state))}: ${detail}`);
 }
 
 async function relocatedError(state: WorkerState): Promise<Error> {
-  const { exitCode, message, hint } = state.failed!;
-  const text = await relocate(message, state);
-  if (exitCode === 2) return new InputError(text, hint);
-  if (exitCode === 3) return new SourceError(text, hint);
-  return new Error(text);
+  const { exitCode, detail, hint, at } = state.failed!;
+  const where = at === undefined ? undefined : await relocate(at, state);
+  if (exitCode === 2) return new InputError(detail, hint, where);
+  if (exitCode === 3) return new SourceError(detail, hint, where);
+  return new Error(where === undefined ? detail : `${formatLocation(where)}: ${detail}`);
 }

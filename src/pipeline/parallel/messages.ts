@@ -1,9 +1,10 @@
 import type { OrderFreeTotalsData } from '../../analysis/propagation/check-propagation.js';
+import type { InputLocation } from '../../errors.js';
 import type { TraceQuery } from '../../model/query.js';
 import type { Trace, TraceId } from '../../model/types.js';
 import type { InputFormat } from '../../schema/decode.js';
 import type { LineRange } from '../../sources/file-ranges.js';
-import type { TraceResult, TraceTask } from './tasks.js';
+import type { TraceResult, TraceTask } from '../tasks.js';
 
 /** What a worker is started with. */
 export interface WorkerJob {
@@ -18,11 +19,22 @@ export interface WorkerJob {
   readonly task: TraceTask;
 }
 
-/** A typed error, flattened to cross threads; line numbers in `message` count from the range. */
+/**
+ * An error, flattened to cross threads: its exit code (undefined: not a typed error, a bug), the
+ * message without the place, and the place apart, whose line counts from the range's start.
+ */
 export interface FlatError {
   readonly exitCode: number | undefined;
-  readonly message: string;
+  readonly detail: string;
   readonly hint: string | undefined;
+  readonly at: InputLocation | undefined;
+}
+
+/** A warning, as FlatError: the place apart where it is about one. */
+export interface FlatWarning {
+  readonly message: string;
+  readonly at: InputLocation | undefined;
+  readonly detail: string;
 }
 
 /**
@@ -34,7 +46,7 @@ export interface FlatError {
  * (`rootServices`) and is told all of them (`analyse`), whose spans its parts then carry.
  */
 export type FromWorker =
-  | { readonly type: 'warn'; readonly message: string }
+  | { readonly type: 'warn'; readonly warning: FlatWarning }
   | { readonly type: 'failed'; readonly error: FlatError }
   | { readonly type: 'loaded'; readonly traceIds: readonly TraceId[] }
   | { readonly type: 'given'; readonly traces: readonly Trace[] }

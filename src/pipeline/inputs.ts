@@ -1,22 +1,19 @@
 import { existsSync } from 'node:fs';
 import { glob } from 'tinyglobby';
-import type { SpanCompactor } from '../analysis/compact-span.js';
 import { SourceError, UsageError } from '../errors.js';
-import { TraceCollector } from '../model/collect-traces.js';
-import type { Trace, TraceId } from '../model/types.js';
-import { decodeDocument, type InputFormat } from '../schema/decode.js';
+import type { Trace } from '../model/types.js';
+import type { InputFormat } from '../schema/decode.js';
 import { openFile, readDocuments, STDIN_NAME } from '../sources/file-source.js';
+import { type DecodeOptions, TraceDecoder } from './decode-traces.js';
 
-export interface InputOptions {
+/** Trace files named on the command line, or standard input. */
+export interface FileInputs {
+  /** `-f` values: paths, quoted globs, `-` for stdin; none means stdin, unless it is a terminal. */
   readonly files: readonly string[];
   readonly inputFormat: InputFormat;
   readonly stdinIsTTY: boolean;
   /** Read where an input is `-`. */
   readonly stdin: AsyncIterable<Buffer>;
-  /** Trades each span for a smaller one as it is read (see analysis/compact-span.ts). */
-  readonly compact?: SpanCompactor;
-  /** Only these traces are held; the others are counted (`otherTraces`) and let go. */
-  readonly onlyTraces?: (traceId: TraceId) => boolean;
 }
 
 export interface LoadedInput {
@@ -54,26 +51,31 @@ export async function resolveInputs(files: readonly string[], stdinIsTTY: boolea
   return out;
 }
 
-/** Reads every input, decodes each document and groups the spans into traces. */
-export async function loadTraces(
-  options: InputOptions,
-  warn: (message: string) => void,
+/** Reads every input already resolved (`resolveInputs`), decodes each document and groups the spans into traces. */
+export async function readInputs(
+  inputs: readonly string[],
+  stdin: AsyncIterable<Buffer>,
+  options: DecodeOptions,
 ): Promise<LoadedInput> {
-  const inputs = await resolveInputs(options.files, options.stdinIsTTY);
-  const collector = new TraceCollector(options.compact, options.onlyTraces);
-  let skippedDocuments = 0;
+  const decoder = new TraceDecoder(options);
   for (const input of inputs) {
     const name = input === '-' ? STDIN_NAME : input;
-    const stream = input === '-' ? options.stdin : await openFile(input);
-    for await (const doc of readDocuments(stream, name)) {
-      const ctx = { file: doc.file, line: doc.line, warn };
-      if (decodeDocument(doc.value, ctx, collector, options.inputFormat) === 'skipped') skippedDocuments++;
-    }
+    const stream = input === '-' ? stdin : await openFile(input);
+    await decoder.addAll(readDocuments(stream, name));
   }
   return {
-    traces: collector.traces(),
+    traces: decoder.traces(),
     inputNames: inputs.map((i) => (i === '-' ? STDIN_NAME : i)),
-    skippedDocuments,
-    otherTraces: collector.tracesTurnedAway,
+    skippedDocuments: decoder.skippedDocuments,
+    otherTraces: decoder.tracesTurnedAway,
   };
+}
+
+/** `resolveInputs`, then `readInputs`. */
+export async function loadTraces(
+  source: FileInputs,
+  options: Omit<DecodeOptions, 'inputFormat'>,
+): Promise<LoadedInput> {
+  const inputs = await resolveInputs(source.files, source.stdinIsTTY);
+  return readInputs(inputs, source.stdin, { ...options, inputFormat: source.inputFormat });
 }

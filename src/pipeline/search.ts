@@ -1,92 +1,15 @@
 import { traceMatches } from '../analysis/match-query.js';
 import { SourceError, UsageError } from '../errors.js';
-import { earliestStart, newestFirst, TraceCollector } from '../model/collect-traces.js';
+import { earliestStart, newestFirst } from '../model/collect-traces.js';
 import type { TraceQuery } from '../model/query.js';
-import type { Nanos, Trace, TraceId } from '../model/types.js';
-import { decodeDocument } from '../schema/decode.js';
+import type { Trace, TraceId } from '../model/types.js';
 import type { TraceBackend } from '../sources/backends.js';
-import type { CommandContext } from './context.js';
+import { decodeTraces } from './decode-traces.js';
 import { decodeFetched } from './fetch-trace.js';
-import { parseCount, parseDuration } from './parse-options.js';
+import type { PipelineHooks } from './hooks.js';
 
-export interface SearchOptions {
-  service?: string;
-  operation?: string;
-  tag?: string[];
-  since?: string;
-  start?: string;
-  end?: string;
-  minDuration?: string;
-  limit?: string;
-  query?: string;
-}
-
-/** Traces a backend search asks for unless `--limit` says otherwise. */
-const DEFAULT_BACKEND_LIMIT = 100;
-/** Default window of a backend search, as in Jaeger's UI. */
-const DEFAULT_LOOKBACK = 3_600_000_000_000n as Nanos;
 /** Traces fetched at once when a search answers ids (Tempo). */
 export const FETCH_CONCURRENCY = 4;
-
-/**
- * The search flags as a query. Files are searched only as far as flags say; a backend search
- * always has a window (the last hour unless told), as backends require one.
- */
-export function parseSearch(options: SearchOptions, forBackend: boolean, now: Nanos): TraceQuery {
-  if (options.since !== undefined && options.start !== undefined)
-    throw new UsageError('--since and --start together: pick one', '--since 2h is --start two hours ago');
-  const since = options.since === undefined ? undefined : parseDuration(options.since, '--since');
-  let start = options.start === undefined ? undefined : parseTime(options.start, '--start');
-  let end = options.end === undefined ? undefined : parseTime(options.end, '--end');
-  if (since !== undefined) start = (now - since) as Nanos;
-  if (forBackend) {
-    end ??= now;
-    start ??= (end - DEFAULT_LOOKBACK) as Nanos;
-  }
-  if (start !== undefined && end !== undefined && start > end)
-    throw new UsageError('the search window ends before it starts', 'check --start/--since and --end');
-  return {
-    service: options.service,
-    operation: options.operation,
-    tags: (options.tag ?? []).map(parseTag),
-    start,
-    end,
-    minDuration:
-      options.minDuration === undefined ? undefined : parseDuration(options.minDuration, '--min-duration'),
-    // Backends need a bound (Jaeger's UI uses 100 too); files are read whole unless told.
-    limit:
-      options.limit !== undefined
-        ? parseCount(options.limit, '--limit', 1)
-        : forBackend
-          ? DEFAULT_BACKEND_LIMIT
-          : Number.POSITIVE_INFINITY,
-    traceQL: options.query,
-  };
-}
-
-function parseTag(text: string): readonly [string, string] {
-  const eq = text.indexOf('=');
-  if (eq <= 0)
-    throw new UsageError(
-      `--tag ${JSON.stringify(text)}: expected key=value`,
-      'e.g. --tag http.response.status_code=500',
-    );
-  return [text.slice(0, eq).trim(), text.slice(eq + 1).trim()];
-}
-
-/** RFC 3339 / ISO 8601 (local time unless it says Z or an offset), or epoch seconds. */
-function parseTime(text: string, option: string): Nanos {
-  const trimmed = text.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return (BigInt(Math.round(Number(trimmed) * 1e6)) * 1000n) as Nanos;
-  const ms = /^\d{4}-\d{2}-\d{2}/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
-  if (Number.isNaN(ms)) {
-    throw new UsageError(
-      `${option} ${JSON.stringify(text)}: not a time`,
-      'write it as RFC 3339 (2026-05-01T10:00:00Z) or epoch seconds; for a relative window use --since 2h',
-    );
-  }
-  return (BigInt(ms) * 1_000_000n) as Nanos;
-}
 
 /**
  * `--query` is TraceQL, which only Tempo runs: refused for files and for Jaeger, each with what
@@ -104,7 +27,6 @@ export function refuseTraceQL(query: TraceQuery, source: 'files' | 'jaeger'): vo
 
 /** The traces among `traces` that match, in input order, at most `limit`. */
 export function searchLoaded(traces: readonly Trace[], query: TraceQuery): Trace[] {
-  refuseTraceQL(query, 'files');
   const out: Trace[] = [];
   for (const trace of traces) {
     if (out.length >= query.limit) break;
@@ -132,25 +54,24 @@ const MAX_DEPTH = 1000;
 export async function searchBackend(
   backend: TraceBackend,
   query: TraceQuery,
-  ctx: CommandContext,
-  progress: (text: string) => void,
+  hooks: PipelineHooks,
 ): Promise<Trace[]> {
   await requireService(backend, query);
-  let found = await searchOnce(backend, query, ctx, progress);
+  let found = await searchOnce(backend, query, hooks);
   const ignoredFilter = (f: SearchFound) => f.matching.length < f.returned;
   if (ignoredFilter(found) && found.returned >= query.limit && query.limit < MAX_DEPTH) {
     const depth = Math.min(query.limit * DEEPER, MAX_DEPTH);
-    progress(`${backend.baseUrl} ignored a filter; searching ${depth} traces deep`);
+    hooks.progress?.(`${backend.baseUrl} ignored a filter; searching ${depth} traces deep`);
     try {
-      found = await searchOnce(backend, { ...query, limit: depth }, ctx, progress);
+      found = await searchOnce(backend, { ...query, limit: depth }, hooks);
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
-      ctx.warn(`a deeper search was refused (${error.message}); keeping the first answer`);
+      hooks.warn(`a deeper search was refused (${error.message}); keeping the first answer`);
     }
   }
   const { matching, returned } = found;
   if (ignoredFilter(found)) {
-    ctx.warn(
+    hooks.warn(
       `${returned - matching.length} of the ${returned} traces ${backend.baseUrl} returned do not match the search and were left out (the backend may not support every filter)${
         returned >= found.depth && matching.length < query.limit
           ? `; older matching traces may be missing: narrow the window or raise --limit`
@@ -176,22 +97,18 @@ interface SearchFound {
 async function searchOnce(
   backend: TraceBackend,
   query: TraceQuery,
-  ctx: CommandContext,
-  progress: (text: string) => void,
+  hooks: PipelineHooks,
 ): Promise<SearchFound> {
   const answer = await backend.searchTraces(query);
   let traces: Trace[];
   if (answer.kind === 'documents') {
-    const collector = new TraceCollector();
-    for (const { document, url } of answer.documents)
-      decodeDocument(document, { file: url, line: 1, warn: ctx.warn }, collector, 'auto');
-    traces = collector.traces();
+    traces = answer.documents.flatMap(({ document, url }) => decodeTraces(document, url, hooks));
   } else {
     const ids = answer.ids.slice(0, query.limit);
     let done = 0;
     const fetched = await mapBounded(ids, FETCH_CONCURRENCY, async (id) => {
-      const trace = await fetchFound(backend, id, ctx);
-      progress(`fetched ${++done} of ${ids.length} traces from ${backend.baseUrl}`);
+      const trace = await fetchFound(backend, id, hooks);
+      hooks.progress?.(`fetched ${++done} of ${ids.length} traces from ${backend.baseUrl}`);
       return trace;
     });
     traces = fetched.filter((t): t is Trace => t !== undefined);
@@ -231,16 +148,15 @@ const MAX_SERVICES = 50;
 export async function searchEveryService(
   backend: TraceBackend,
   query: TraceQuery,
-  ctx: CommandContext,
-  progress: (text: string) => void,
+  hooks: PipelineHooks,
 ): Promise<Trace[]> {
   const all = { ...query, service: undefined };
-  if (backend.kind !== 'jaeger') return searchBackend(backend, all, ctx, progress);
+  if (backend.kind !== 'jaeger') return searchBackend(backend, all, hooks);
   const services = (await backend.services()) ?? [];
   if (services.length > MAX_SERVICES)
-    ctx.warn(`${backend.baseUrl} lists ${services.length} services; searching the first ${MAX_SERVICES}`);
+    hooks.warn(`${backend.baseUrl} lists ${services.length} services; searching the first ${MAX_SERVICES}`);
   const lists = await mapBounded(services.slice(0, MAX_SERVICES), FETCH_CONCURRENCY, (service) =>
-    searchBackend(backend, { ...all, service }, ctx, progress),
+    searchBackend(backend, { ...all, service }, hooks),
   );
   const byId = new Map<TraceId, Trace>();
   for (const trace of lists.flat()) if (!byId.has(trace.traceId)) byId.set(trace.traceId, trace);
@@ -250,12 +166,12 @@ export async function searchEveryService(
 async function fetchFound(
   backend: TraceBackend,
   id: TraceId,
-  ctx: CommandContext,
+  hooks: PipelineHooks,
 ): Promise<Trace | undefined> {
   const fetched = await backend.fetchTrace(id);
-  if (fetched.status === 'found') return decodeFetched(fetched.document, fetched.url, id, ctx);
+  if (fetched.status === 'found') return decodeFetched(fetched.document, fetched.url, id, hooks);
   // Listed by the search, gone by the time we asked (retention, or still being indexed).
-  ctx.warn(`trace ${id} was listed by the search but ${fetched.api} did not find it (${fetched.url})`);
+  hooks.warn(`trace ${id} was listed by the search but ${fetched.api} did not find it (${fetched.url})`);
   return undefined;
 }
 

@@ -3,13 +3,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { spanCompactor } from '../../analysis/compact-span.js';
 import { traceMatches } from '../../analysis/match-query.js';
 import { OtraceError } from '../../errors.js';
-import { earliestStart, TraceCollector } from '../../model/collect-traces.js';
+import { earliestStart } from '../../model/collect-traces.js';
 import type { Trace, TraceId } from '../../model/types.js';
-import { decodeDocument } from '../../schema/decode.js';
+import type { LocatedWarning } from '../../schema/decode-context.js';
 import { readLineRange } from '../../sources/file-source.js';
+import { TraceDecoder } from '../decode-traces.js';
 import { eachTrace } from '../each-trace.js';
+import { otherRootServices, propagationTotals, runTask, type TraceResult } from '../tasks.js';
 import type { FlatError, FromWorker, ToWorker, WorkerJob, WorkerResults } from './messages.js';
-import { propagationTotals, runTask, type TraceResult } from './tasks.js';
 
 /**
  * One worker of a parallel read (see read-in-parallel.ts): decodes its range of the file into
@@ -44,7 +45,7 @@ async function run(): Promise<void> {
     // context-lost looks into the spans of the services of other roots, in any trace: all
     // workers' such services are gathered first, so that each part carries just those spans.
     const services = new Set<string>();
-    for (const trace of selected) for (const service of otherRootServices(trace)) services.add(service);
+    for (const trace of selected) otherRootServices(trace, services);
     post({ type: 'rootServices', services: [...services] });
     task = { ...task, listed: (await next('analyse')).listed };
   }
@@ -77,34 +78,22 @@ const RESULTS_PER_BATCH = 2_000;
 const SPANS_PER_COLLECTION = 125_000;
 
 /**
- * The services of spans that may be other roots (see TraceIndex.otherRoots): no parent, no link,
- * not an entry point. More than the real ones (a trace with several roots has none), which only
- * makes the parts carry more spans; it needs no tree.
- */
-function otherRootServices(trace: Trace): string[] {
-  const out: string[] = [];
-  for (const span of trace.spans)
-    if (
-      span.parentSpanId === undefined &&
-      span.links.length === 0 &&
-      span.kind !== 'server' &&
-      span.kind !== 'consumer'
-    )
-      out.push(span.service);
-  return out;
-}
-
-/**
  * The range's traces. The collector is let go on return: its map would otherwise hold every span
  * while the traces are analysed and let go one by one.
  */
 async function readRange(): Promise<Trace[]> {
-  const collector = new TraceCollector(spanCompactor([...job.keepAttributes]));
-  const warn = (message: string) => post({ type: 'warn', message });
-  for await (const doc of readLineRange(job.path, job.file, job.range)) {
-    decodeDocument(doc.value, { file: doc.file, line: doc.line, warn }, collector, job.inputFormat);
-  }
-  return collector.traces();
+  const warn = (message: string, located?: LocatedWarning) =>
+    post({
+      type: 'warn',
+      warning: { message, at: located?.at, detail: located?.detail ?? message },
+    });
+  const decoder = new TraceDecoder({
+    warn,
+    inputFormat: job.inputFormat,
+    compact: spanCompactor([...job.keepAttributes]),
+  });
+  await decoder.addAll(readLineRange(job.path, job.file, job.range));
+  return decoder.traces();
 }
 
 /** Own traces with the parts that other workers read appended, in file order. */
@@ -129,11 +118,12 @@ function completed(own: Trace[], parts: readonly Trace[]): Trace[] {
 
 function flatten(error: unknown): FlatError {
   if (error instanceof OtraceError)
-    return { exitCode: error.exitCode, message: error.message, hint: error.hint };
+    return { exitCode: error.exitCode, detail: error.detail, hint: error.hint, at: error.at };
   return {
     exitCode: undefined,
-    message: error instanceof Error ? error.message : String(error),
+    detail: error instanceof Error ? error.message : String(error),
     hint: undefined,
+    at: undefined,
   };
 }
 

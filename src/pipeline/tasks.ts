@@ -1,18 +1,20 @@
-import { type ErrorRecord, errorRecordsOf } from '../../analysis/error-records.js';
+import { type ErrorRecord, errorRecordsOf } from '../analysis/error-records.js';
 import {
   OrderFreeTotals,
   type OrderFreeTotalsData,
   type TracePart,
   tracePart,
-} from '../../analysis/propagation/check-propagation.js';
-import { summarizeTrace } from '../../analysis/summarize-trace.js';
-import { buildTree } from '../../model/build-tree.js';
-import type { TraceSummary } from '../../model/summary.js';
-import type { Nanos, Trace, TraceId } from '../../model/types.js';
+} from '../analysis/propagation/check-propagation.js';
+import { mayBeOtherRoot } from '../analysis/propagation/trace-index.js';
+import { summarizeTrace } from '../analysis/summarize-trace.js';
+import { buildTree } from '../model/build-tree.js';
+import type { TraceSummary } from '../model/summary.js';
+import type { Nanos, Trace, TraceId } from '../model/types.js';
 
 /**
- * What a worker works out for each trace it holds, so that only that crosses back to the main
- * thread, never all the spans. Each kind is what one command would do to the trace itself.
+ * What the pipeline works out for each trace, whichever way it reads them: on a worker thread,
+ * so that only that crosses back to the main thread, never all the spans, or in-process. Each
+ * kind is what one command would do to the trace itself.
  */
 export type TraceTask =
   | { readonly kind: 'errors'; readonly limits: readonly Nanos[]; readonly service: string | undefined }
@@ -20,7 +22,7 @@ export type TraceTask =
   | {
       readonly kind: 'propagation';
       readonly external: readonly string[];
-      /** The services of every trace's possible other roots, learnt in a first round (worker.ts). */
+      /** The services of every trace's possible other roots, learnt in a first round (otherRootServices). */
       readonly listed?: readonly string[];
     };
 
@@ -31,7 +33,7 @@ export interface TaskResults {
   propagation: TracePart;
 }
 
-/** What a worker keeps across the traces of one task: sets made once, totals added up. */
+/** What is kept across the traces of one task: sets made once, totals added up. */
 const stateOf = new WeakMap<
   object,
   { external: ReadonlySet<string>; listed: ReadonlySet<string>; totals: OrderFreeTotals }
@@ -77,4 +79,13 @@ export interface TraceResult<R> {
   readonly traceId: TraceId;
   readonly start: Nanos;
   readonly result: R;
+}
+
+/**
+ * The services of spans that may be other roots (mayBeOtherRoot): a propagation task's `listed`
+ * is those of every trace, gathered before any trace's part is worked out, so that each part
+ * carries just the spans context-lost looks into. It needs no tree.
+ */
+export function otherRootServices(trace: Trace, into: Set<string>): void {
+  for (const span of trace.spans) if (mayBeOtherRoot(span)) into.add(span.service);
 }

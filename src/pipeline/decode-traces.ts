@@ -1,0 +1,55 @@
+import type { SpanCompactor } from '../analysis/compact-span.js';
+import { TraceCollector } from '../model/collect-traces.js';
+import type { Trace, TraceId } from '../model/types.js';
+import { decodeDocument, type InputFormat } from '../schema/decode.js';
+
+export interface DecodeOptions {
+  readonly warn: (message: string) => void;
+  readonly inputFormat?: InputFormat;
+  /** Trades each span for a smaller one as it is read (see analysis/compact-span.ts). */
+  readonly compact?: SpanCompactor;
+  /** Only these traces are held; the others are counted (`tracesTurnedAway`) and let go. */
+  readonly onlyTraces?: (traceId: TraceId) => boolean;
+}
+
+/**
+ * Documents in, traces out: each document decoded (any wire format, or the one named) and its
+ * spans grouped by trace across documents. The one way the pipeline turns JSON into traces:
+ * files, backend answers, the receiver's requests and the worker threads' ranges.
+ */
+export class TraceDecoder {
+  readonly #collector: TraceCollector;
+  /** Documents that held no traces (metrics or logs lines of a Collector export). */
+  skippedDocuments = 0;
+
+  constructor(private readonly options: DecodeOptions) {
+    this.#collector = new TraceCollector(options.compact, options.onlyTraces);
+  }
+
+  /** One document that starts at `line` of `file`; `warn` in place of the options' one. */
+  add(value: unknown, file: string, line: number, warn = this.options.warn): void {
+    const format = this.options.inputFormat ?? 'auto';
+    if (decodeDocument(value, { file, line, warn }, this.#collector, format) === 'skipped')
+      this.skippedDocuments++;
+  }
+
+  async addAll(documents: AsyncIterable<{ value: unknown; file: string; line: number }>): Promise<void> {
+    for await (const doc of documents) this.add(doc.value, doc.file, doc.line);
+  }
+
+  /** The traces, ordered by earliest start, then id. */
+  traces(): Trace[] {
+    return this.#collector.traces();
+  }
+
+  get tracesTurnedAway(): number {
+    return this.#collector.tracesTurnedAway;
+  }
+}
+
+/** The traces of one document that came whole (a backend's answer, a receiver's request). */
+export function decodeTraces(document: unknown, from: string, options: DecodeOptions): Trace[] {
+  const decoder = new TraceDecoder(options);
+  decoder.add(document, from, 1);
+  return decoder.traces();
+}

@@ -1,0 +1,173 @@
+import { spanCompactor } from '../analysis/compact-span.js';
+import type { OrderFreeTotalsData } from '../analysis/propagation/check-propagation.js';
+import { SourceError } from '../errors.js';
+import { earliestStart, newestFirst } from '../model/collect-traces.js';
+import type { TraceQuery } from '../model/query.js';
+import type { Trace } from '../model/types.js';
+import type { InputFormat } from '../schema/decode.js';
+import type { TraceBackend } from '../sources/backends.js';
+import { eachTrace } from './each-trace.js';
+import type { PipelineHooks } from './hooks.js';
+import { readInputs, resolveInputs } from './inputs.js';
+import { refuseTraceQL, requireService, searchBackend, searchEveryService, searchLoaded } from './search.js';
+import {
+  otherRootServices,
+  propagationTotals,
+  runTask,
+  type TaskResults,
+  type TraceResult,
+  type TraceTask,
+} from './tasks.js';
+
+/** Where the traces come from: files (or stdin), or a search of Jaeger or Tempo. */
+export type TraceSource =
+  | {
+      readonly kind: 'files';
+      /** `-f` values: paths, quoted globs, `-`; none is stdin (see inputs.ts). */
+      readonly files: readonly string[];
+      readonly inputFormat: InputFormat;
+      readonly stdinIsTTY: boolean;
+      readonly stdin: AsyncIterable<Buffer>;
+    }
+  | { readonly kind: 'backend'; readonly backend: TraceBackend };
+
+/** Which traces a command works on. */
+export interface Selection {
+  readonly source: TraceSource;
+  readonly query: TraceQuery;
+  /**
+   * A check across services keeps every service's traces: `--service` then narrows its report,
+   * not the traces (a split trace has its halves in two services).
+   */
+  readonly everyService?: boolean;
+  /** Span attributes to keep beyond those the analysis reads (the rules of `assert`). */
+  readonly keepAttributes?: readonly string[];
+  /** OTRACE_THREADS and OTRACE_PARALLEL_MIN_BYTES (parallel/read-in-parallel.ts). */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** A task's result for each selected trace, and what a propagation check adds up apart. */
+export interface OverTraces<R> {
+  /** Files: ordered by earliest start, then id; a backend: newest first. Cut to the search's limit. */
+  readonly results: TraceResult<R>[];
+  /** Order-free totals of a propagation task (see OrderFreeTotals); none for other tasks. */
+  readonly totals: OrderFreeTotalsData[];
+}
+
+/**
+ * The one way a command goes over many traces: the selection is read, searched and `task` is
+ * worked out for each trace, and only the results are kept. A big JSON Lines export is read by
+ * worker threads (parallel/read-in-parallel.ts); anything else in-process, through the same task
+ * functions (tasks.ts), so the results are the same either way and both are exercised on every
+ * input. A backend that sums traces up itself (Jaeger 2.19+) answers `summaries` directly.
+ */
+export async function overTraces<K extends TraceTask['kind']>(
+  selection: Selection,
+  task: Extract<TraceTask, { kind: K }>,
+  hooks: PipelineHooks,
+): Promise<OverTraces<TaskResults[K]>> {
+  const { source } = selection;
+  if (source.kind === 'files') {
+    refuseTraceQL(selection.query, 'files');
+    const inputs = await resolveInputs(source.files, source.stdinIsTTY);
+    const { readInParallel } = await import('./parallel/read-in-parallel.js');
+    const parallel = await readInParallel(
+      {
+        inputs,
+        inputFormat: source.inputFormat,
+        keepAttributes: selection.query.tags.map(([key]) => key),
+        env: selection.env,
+        debug: hooks.debug,
+      },
+      filesQuery(selection),
+      task,
+      hooks.warn,
+    );
+    if (parallel) return parallel;
+    return runInProcess(await readSelected(selection, source, inputs, hooks), task);
+  }
+  if (task.kind === 'summaries') {
+    const summaries = await backendSummaries(source.backend, selection.query);
+    if (summaries)
+      return {
+        results: summaries.map((s) => ({ traceId: s.traceId, start: s.start, result: s })) as TraceResult<
+          TaskResults[K]
+        >[],
+        totals: [],
+      };
+  }
+  return runInProcess(await searchSelected(selection, source.backend, hooks), task);
+}
+
+/** The selected traces themselves, whole, for a command that needs more than a task's result (`assert`). */
+export async function selectTraces(selection: Selection, hooks: PipelineHooks): Promise<Trace[]> {
+  const { source } = selection;
+  if (source.kind === 'backend') return searchSelected(selection, source.backend, hooks);
+  refuseTraceQL(selection.query, 'files');
+  const inputs = await resolveInputs(source.files, source.stdinIsTTY);
+  return readSelected(selection, source, inputs, hooks);
+}
+
+/** The query over files: a check across services drops `--service`. */
+function filesQuery(selection: Selection): TraceQuery {
+  return selection.everyService ? { ...selection.query, service: undefined } : selection.query;
+}
+
+async function readSelected(
+  selection: Selection,
+  source: Extract<TraceSource, { kind: 'files' }>,
+  inputs: readonly string[],
+  hooks: PipelineHooks,
+): Promise<Trace[]> {
+  const loaded = await readInputs(inputs, source.stdin, {
+    warn: hooks.warn,
+    inputFormat: source.inputFormat,
+    // The whole input is read before any trace is complete: keep only what is analysed.
+    compact: spanCompactor([
+      ...selection.query.tags.map(([key]) => key),
+      ...(selection.keepAttributes ?? []),
+    ]),
+  });
+  if (loaded.traces.length === 0)
+    throw new SourceError(`${loaded.inputNames.join(', ')}: no spans found`, 'the input holds no trace data');
+  return searchLoaded(loaded.traces, filesQuery(selection));
+}
+
+async function searchSelected(
+  selection: Selection,
+  backend: TraceBackend,
+  hooks: PipelineHooks,
+): Promise<Trace[]> {
+  if (selection.everyService) return searchEveryService(backend, selection.query, hooks);
+  return searchBackend(backend, selection.query, hooks);
+}
+
+async function backendSummaries(backend: TraceBackend, query: TraceQuery) {
+  await requireService(backend, query);
+  const summaries = await backend.traceSummaries(query);
+  return summaries && newestFirst(summaries, (s) => s).slice(0, query.limit);
+}
+
+/**
+ * The task over traces in this thread, as a worker does over its own: a propagation task first
+ * learns the services of every trace's possible other roots, each trace is let go once its
+ * result is taken (eachTrace), and the order-free totals come apart from the parts.
+ */
+function runInProcess<K extends TraceTask['kind']>(
+  traces: Trace[],
+  task: Extract<TraceTask, { kind: K }>,
+): OverTraces<TaskResults[K]> {
+  let run: TraceTask = task;
+  if (task.kind === 'propagation') {
+    const listed = new Set<string>();
+    for (const trace of traces) otherRootServices(trace, listed);
+    run = { ...task, listed: [...listed] };
+  }
+  const results: TraceResult<TaskResults[K]>[] = [];
+  eachTrace(traces, (trace) => {
+    const result = runTask(trace, run) as TaskResults[K];
+    results.push({ traceId: trace.traceId, start: earliestStart(trace), result });
+  });
+  const totals = propagationTotals(run);
+  return { results, totals: totals ? [totals] : [] };
+}

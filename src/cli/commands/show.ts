@@ -1,10 +1,11 @@
 import { Command } from 'commander';
 import { analyzeTrace } from '../../analysis/analyze-trace.js';
 import { summarizeTrace } from '../../analysis/summarize-trace.js';
-import { EXIT, SourceError, UsageError } from '../../errors.js';
+import { EXIT, UsageError } from '../../errors.js';
 import type { Nanos, Trace } from '../../model/types.js';
 import { fetchTrace } from '../../pipeline/fetch-trace.js';
 import { loadTraces } from '../../pipeline/inputs.js';
+import { namedBy, pickTrace } from '../../pipeline/pick-trace.js';
 import { renderListText } from '../../render/list/text.js';
 import { showReport } from '../../render/show/report.js';
 import { PLAIN_STYLE } from '../../render/style.js';
@@ -131,9 +132,17 @@ async function readTrace(
         onlyTraces: wanted === undefined ? undefined : (id) => namedBy(wanted, id),
       },
     );
-    // Several traces and no id: the error lists them as text.
-    if (wanted === undefined && loaded.traces.length > 1) await loadTextWidths();
-    return pickTrace(loaded.traces, wanted, loaded.inputNames, ctx.width, loaded.otherTraces);
+    const picked = pickTrace(loaded, wanted);
+    if (picked.kind === 'trace') return picked.trace;
+    // Several traces and no id: the error lists them.
+    await loadTextWidths();
+    const { traces, where } = picked;
+    const list = renderListText(traces.slice(0, 20).map(summarizeTrace), PLAIN_STYLE, ctx.width).trimEnd();
+    throw new UsageError(
+      `${where} holds ${traces.length} traces; say which one: otrace show <trace-id>\n${list}${
+        traces.length > 20 ? `\n… ${traces.length - 20} more: otrace list` : ''
+      }`,
+    );
   }
   const id = traceId === undefined ? undefined : parseHexTraceId(traceId);
   if (id === undefined) {
@@ -155,54 +164,4 @@ async function readTrace(
     progress.stop();
     await backend.close();
   }
-}
-
-/** The trace asked for: by id or unique prefix; the only one; or a usage error listing them. */
-function pickTrace(
-  traces: readonly Trace[],
-  wanted: string | undefined,
-  inputs: readonly string[],
-  width: number,
-  otherTraces: number,
-): Trace {
-  const where = inputs.length === 1 ? inputs[0] : `${inputs.length} inputs`;
-  if (traces.length === 0 && otherTraces === 0) {
-    throw new SourceError(
-      `${where}: no spans found`,
-      'the input holds no trace data (metrics or logs only?)',
-    );
-  }
-  if (wanted === undefined) {
-    if (traces.length === 1) return traces[0]!;
-    const list = renderListText(traces.slice(0, 20).map(summarizeTrace), PLAIN_STYLE, width).trimEnd();
-    throw new UsageError(
-      `${where} holds ${traces.length} traces; say which one: otrace show <trace-id>\n${list}${
-        traces.length > 20 ? `\n… ${traces.length - 20} more: otrace list` : ''
-      }`,
-    );
-  }
-  const id = wanted.toLowerCase();
-  const exact = traces.find((t) => t.traceId === id || t.traceId === id.padStart(32, '0'));
-  if (exact) return exact;
-  const matches = traces.filter((t) => namedBy(id, t.traceId));
-  if (matches.length === 1) return matches[0]!;
-  if (matches.length > 1) {
-    throw new UsageError(
-      `trace id prefix ${id} matches ${matches.length} traces`,
-      'give more characters of the id',
-    );
-  }
-  throw new SourceError(
-    `trace ${id} not found in ${where} (${traces.length + otherTraces} trace(s))`,
-    'list them with: otrace list -f …',
-  );
-}
-
-/** The trace id `wanted` (lowercase) names: the whole id, padded or not, or a prefix of 4+ chars. */
-function namedBy(wanted: string, traceId: string): boolean {
-  return (
-    traceId === wanted ||
-    traceId === wanted.padStart(32, '0') ||
-    (wanted.length >= 4 && traceId.startsWith(wanted))
-  );
 }

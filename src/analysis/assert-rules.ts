@@ -107,13 +107,19 @@ function evaluate(rule: Rule, traces: readonly AnalysedTrace[], propagation: Pro
         p95: Number(at(0.95)),
         max: Number(durations[durations.length - 1] ?? 0n),
       };
-      const over = (limit: Nanos | undefined, value: number) => limit !== undefined && BigInt(value) > limit;
-      const passed =
-        !over(rule.p50, measured.p50) && !over(rule.p95, measured.p95) && !over(rule.max, measured.max);
+      // The limits exceeded; the evidence is every span over the lowest of them.
+      const exceeded = (
+        [
+          [rule.p50, measured.p50],
+          [rule.p95, measured.p95],
+          [rule.max, measured.max],
+        ] as const
+      ).flatMap(([limit, value]) => (limit !== undefined && BigInt(value) > limit ? [limit] : []));
+      const passed = exceeded.length === 0;
       const slowest = [...all].sort((a, b) =>
         b.node.span.end - b.node.span.start > a.node.span.end - a.node.span.start ? 1 : -1,
       );
-      const limit = rule.max ?? rule.p95 ?? rule.p50;
+      const limit = exceeded.reduce<Nanos | undefined>((low, l) => (low === undefined || l < low ? l : low), undefined);
       const evidence = passed
         ? []
         : slowest

@@ -92,14 +92,15 @@ function listen(server: Server | Http2Server, host: string, port: number): Promi
   });
 }
 
-function readBody(source: NodeJS.ReadableStream, limit: number): Promise<Buffer> {
+/** The body, refused past `limit` bytes; the error names `named` (the limit the user set). */
+function readBody(source: NodeJS.ReadableStream, limit: number, named = limit): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     source.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        reject(new BodyTooLarge(`body over ${limit} bytes`));
+        reject(new BodyTooLarge(`body over ${named} bytes`));
         return;
       }
       chunks.push(chunk);
@@ -217,7 +218,8 @@ async function serveGrpc(
   if (!String(headers['content-type'] ?? '').startsWith('application/grpc'))
     return fail(3, 'content type is not application/grpc');
   try {
-    const body = await readBody(stream, options.maxBodyBytes + 5);
+    // The gRPC frame's 5-byte header is not the message's.
+    const body = await readBody(stream, options.maxBodyBytes + 5, options.maxBodyBytes);
     const message = unframe(body, String(headers['grpc-encoding'] ?? 'identity'), options.maxBodyBytes);
     if (signal === 'traces') options.accept(toExportRequest(message, true, `OTLP/gRPC ${from}`), from);
     else options.ignored(signal);

@@ -7,14 +7,15 @@ import type { Nanos } from '../model/types.js';
 export function formatDuration(value: Nanos | bigint): string {
   const ns = Number(value);
   if (ns < 1_000) return `${ns}ns`;
-  if (ns < 1_000_000) return `${Math.round(ns / 1_000)}µs`;
-  if (ns < 10_000_000) return `${(ns / 1_000_000).toFixed(1)}ms`;
-  if (ns < 1_000_000_000) return `${Math.round(ns / 1_000_000)}ms`;
-  if (ns < 60_000_000_000) {
-    const s = ns / 1_000_000_000;
-    // 59.96 s must not print as "60.0s"
-    return s >= 59.95 ? '1m 00s' : `${s.toFixed(1)}s`;
-  }
+  // Each unit as it rounds: 999.5µs is 1.0ms, 9.96ms is 10ms, 999.6ms is 1.0s, 59.96s is 1m 00s.
+  const us = Math.round(ns / 1_000);
+  if (us < 1_000) return `${us}µs`;
+  const tenthsOfMs = Math.round(ns / 100_000);
+  if (tenthsOfMs < 100) return `${(tenthsOfMs / 10).toFixed(1)}ms`;
+  const ms = Math.round(ns / 1_000_000);
+  if (ms < 1_000) return `${ms}ms`;
+  const tenthsOfS = Math.round(ns / 100_000_000);
+  if (tenthsOfS < 600) return `${(tenthsOfS / 10).toFixed(1)}s`;
   const totalSeconds = Math.round(ns / 1_000_000_000);
   const minutes = Math.floor(totalSeconds / 60);
   if (minutes < 60) return `${minutes}m ${String(totalSeconds % 60).padStart(2, '0')}s`;

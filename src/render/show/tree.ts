@@ -89,8 +89,10 @@ export function renderTree(view: AnalysisView, options: TreeOptions): TreeText {
       break;
     }
     if (item.type === 'fold') {
-      shownSpans += item.nodes.length;
-      const label = foldLabel(item.nodes, style);
+      // The line stands for the run and for what it folds below it.
+      const below = item.nodes.reduce((n, node) => n + countDescendants(node, visibility.visible), 0);
+      shownSpans += item.nodes.length + below;
+      const label = foldLabel(item.nodes, below, style);
       lines.push({
         text: prefix + connector + label,
         width: displayWidth(prefix + connector) + displayWidth(label),
@@ -251,28 +253,28 @@ function markTroubleBelow(view: AnalysisView): boolean[] {
   return trouble;
 }
 
-function foldLabel(nodes: readonly SpanNode[], style: Style): string {
+function foldLabel(nodes: readonly SpanNode[], descendants: number, style: Style): string {
   const first = nodes[0]!.span;
   let total = 0n;
   let min = spanDuration(first);
   let max = min;
-  let descendants = 0;
   for (const node of nodes) {
     const d = spanDuration(node.span);
     total += d;
     if (d < min) min = d;
     if (d > max) max = d;
-    descendants += countDescendants(node);
   }
   const below = descendants > 0 ? `, ${descendants} child span(s) folded` : '';
   return `${style.bold(sanitize(first.name) || '(no name)')} (${style.service(sanitize(first.service))}) ×${nodes.length}  ${formatDuration(total)} total ${style.dim(`(${formatDuration(min)}–${formatDuration(max)} each${below})`)}`;
 }
 
-function countDescendants(root: SpanNode): number {
+/** The descendants of `root` the filters leave visible (a hidden span hides none below it). */
+function countDescendants(root: SpanNode, visible: readonly boolean[]): number {
   let count = 0;
   const stack: SpanNode[] = [...root.children];
   while (stack.length > 0) {
     const node = stack.pop()!;
+    if (!visible[node.index]) continue;
     count++;
     for (const child of node.children) stack.push(child);
   }

@@ -119,7 +119,10 @@ function evaluate(rule: Rule, traces: readonly AnalysedTrace[], propagation: Pro
       const slowest = [...all].sort((a, b) =>
         b.node.span.end - b.node.span.start > a.node.span.end - a.node.span.start ? 1 : -1,
       );
-      const limit = exceeded.reduce<Nanos | undefined>((low, l) => (low === undefined || l < low ? l : low), undefined);
+      const limit = exceeded.reduce<Nanos | undefined>(
+        (low, l) => (low === undefined || l < low ? l : low),
+        undefined,
+      );
       const evidence = passed
         ? []
         : slowest

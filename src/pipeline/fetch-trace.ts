@@ -19,6 +19,8 @@ export async function fetchTrace(
   const waitMs = wait === undefined ? 0 : Number(wait / 1_000_000n);
   const deadline = Date.now() + waitMs;
   let trace: Trace | undefined;
+  /** Times the trace was found: one look cannot tell whether it is still growing. */
+  let looks = 0;
   let notFound: { url: string; api: string } | undefined;
   // Bounded by the deadline and by the number of polls that fit in it; at least one attempt.
   for (let polls = 0; polls <= Math.ceil(waitMs / POLL_MS); polls++) {
@@ -28,6 +30,7 @@ export async function fetchTrace(
       if (wait === undefined || (trace !== undefined && next.spans.length === trace.spans.length))
         return next;
       trace = next;
+      looks++;
       hooks.progress?.(`trace ${traceId}: ${next.spans.length} spans, waiting for more…`);
     } else {
       notFound = fetched;
@@ -37,7 +40,11 @@ export async function fetchTrace(
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   if (trace) {
-    hooks.warn(`trace ${traceId} was still growing when --wait ran out; showing ${trace.spans.length} spans`);
+    hooks.warn(
+      looks > 1
+        ? `trace ${traceId} was still growing when --wait ran out; showing ${trace.spans.length} spans`
+        : `trace ${traceId} appeared as --wait ran out, too late to see whether more spans were coming; showing ${trace.spans.length} spans`,
+    );
     return trace;
   }
   throw new SourceError(

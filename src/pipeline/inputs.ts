@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { glob } from 'tinyglobby';
 import { SourceError, UsageError } from '../errors.js';
 import type { Trace } from '../model/types.js';
@@ -43,7 +44,10 @@ export async function resolveInputs(files: readonly string[], stdinIsTTY: boolea
       out.push(file);
       continue;
     }
-    const matches = (await glob(file, { onlyFiles: true, expandDirectories: false })).sort();
+    // Named as the user wrote the pattern: an absolute one gives absolute paths.
+    const matches = (
+      await glob(file, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(file) })
+    ).sort();
     if (matches.length === 0)
       throw new SourceError(`${file}: no files match`, 'check the pattern and the current directory');
     out.push(...matches);

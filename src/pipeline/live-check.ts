@@ -58,7 +58,11 @@ export class LiveCheck {
 
   /** The traces complete at `now` (all of them, at the end), analysed and checked, in trace order. */
   takeComplete(now: number, all = false): CompletedTrace[] {
-    const traces = this.#live.takeComplete(now, all);
+    const traces = this.#live
+      .takeComplete(now, all)
+      .map((trace) => ({ trace, start: earliestStart(trace), traceId: trace.traceId }))
+      .sort(byStartThenId)
+      .map(({ trace }) => trace);
     if (traces.length === 0) return [];
     const analyses = traces.map((trace) => analyzeTrace(trace, { limits: [] }));
     const parts = analyses.map((analysis, i) => ({

@@ -75,21 +75,3 @@ async function nextLineStart(handle: FileHandle, from: number, size: number): Pr
   }
   return size;
 }
-
-/** Newlines in [0, end): the line number a range that starts at `end` begins after. */
-export async function countLinesBefore(path: string, end: number): Promise<number> {
-  const handle = await open(path, 'r');
-  try {
-    const chunk = Buffer.alloc(4 * 2 ** 20);
-    let lines = 0;
-    for (let at = 0; at < end; at += chunk.length) {
-      const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, end - at), at);
-      if (bytesRead === 0) break;
-      // Bounded by the bytes read: each indexOf moves past one newline.
-      for (let i = chunk.indexOf(0x0a); i !== -1 && i < bytesRead; i = chunk.indexOf(0x0a, i + 1)) lines++;
-    }
-    return lines;
-  } finally {
-    await handle.close();
-  }
-}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countLinesBefore, splitIntoLineRanges } from '../../src/sources/file-ranges.js';
+import { splitIntoLineRanges } from '../../src/sources/file-ranges.js';
 
 let dir: string;
 const write = (name: string, content: string | Buffer) => {
@@ -62,17 +62,5 @@ describe('splitIntoLineRanges', () => {
   it('declines gzip and a missing file', async () => {
     expect(await splitIntoLineRanges(write('x.jsonl.gz', gzipSync('{"a":1}\n{"a":2}\n')), 2)).toBeUndefined();
     expect(await splitIntoLineRanges(join(dir, 'missing.jsonl'), 2)).toBeUndefined();
-  });
-});
-
-describe('countLinesBefore', () => {
-  it('counts the newlines before an offset, across its read chunks', async () => {
-    const text = 'a\n'.repeat(3_000_000); // 6 MB: more than one 4 MiB chunk
-    const path = write('many.txt', text);
-    expect(await countLinesBefore(path, 0)).toBe(0);
-    expect(await countLinesBefore(path, 1)).toBe(0);
-    expect(await countLinesBefore(path, 2)).toBe(1);
-    expect(await countLinesBefore(path, text.length)).toBe(3_000_000);
-    expect(await countLinesBefore(path, 5_000_001)).toBe(2_500_000);
   });
 });

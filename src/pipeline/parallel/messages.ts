@@ -48,7 +48,8 @@ export interface FlatWarning {
 export type FromWorker =
   | { readonly type: 'warn'; readonly warning: FlatWarning }
   | { readonly type: 'failed'; readonly error: FlatError }
-  | { readonly type: 'loaded'; readonly traceIds: readonly TraceId[] }
+  /** `lines`: how many lines the range holds, from which each worker learns its first line's number. */
+  | { readonly type: 'loaded'; readonly traceIds: readonly TraceId[]; readonly lines: number }
   | { readonly type: 'given'; readonly traces: readonly Trace[] }
   | { readonly type: 'rootServices'; readonly services: readonly string[] }
   /**
@@ -65,6 +66,7 @@ export interface WorkerResults {
 }
 
 export type ToWorker =
-  | { readonly type: 'exchange'; readonly give: readonly TraceId[] }
+  /** `lineOffset`: the lines before the worker's range, added to its spans' places before they go anywhere. */
+  | { readonly type: 'exchange'; readonly give: readonly TraceId[]; readonly lineOffset: number }
   | { readonly type: 'take'; readonly traces: readonly Trace[] }
   | { readonly type: 'analyse'; readonly listed: readonly string[] };

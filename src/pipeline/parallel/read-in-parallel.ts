@@ -8,7 +8,7 @@ import { byStartThenId } from '../../model/collect-traces.js';
 import type { TraceQuery } from '../../model/query.js';
 import type { Trace, TraceId } from '../../model/types.js';
 import type { InputFormat } from '../../schema/decode.js';
-import { countLinesBefore, splitIntoLineRanges } from '../../sources/file-ranges.js';
+import { splitIntoLineRanges } from '../../sources/file-ranges.js';
 import type { TaskResults, TraceResult, TraceTask } from '../tasks.js';
 import type { FlatError, FlatWarning, FromWorker, ToWorker, WorkerJob, WorkerResults } from './messages.js';
 
@@ -124,8 +124,10 @@ interface WorkerState {
   readonly job: WorkerJob;
   readonly worker: Worker;
   readonly warnings: FlatWarning[];
-  /** Lines before the worker's range, counted once, when a message needs them. */
-  linesBefore?: Promise<number>;
+  /** Lines in the worker's range, once it has read it. */
+  lines?: number;
+  /** Lines before the worker's range: the sum of the earlier ranges' lines. */
+  linesBefore?: number;
   loaded?: readonly TraceId[];
   failed?: FlatError;
   given?: readonly Trace[];
@@ -159,6 +161,7 @@ async function converse(
     await Promise.all(
       states.map((state) => listen(state, (s) => s.loaded !== undefined || s.failed !== undefined)),
     );
+    countLinesBefore(states);
     const failed = states.find((s) => s.failed);
     if (failed) {
       await flushWarnings(states.slice(0, states.indexOf(failed) + 1), warn);
@@ -174,7 +177,8 @@ async function converse(
         else give[i]!.push(id);
       }
     });
-    for (const [i, state] of states.entries()) send(state, { type: 'exchange', give: give[i]! });
+    for (const [i, state] of states.entries())
+      send(state, { type: 'exchange', give: give[i]!, lineOffset: state.linesBefore! });
     await Promise.all(states.map((state) => listen(state, (s) => s.given !== undefined)));
     const take: Trace[][] = states.map(() => []);
     for (const state of states)
@@ -206,8 +210,10 @@ function listen(state: WorkerState, done: (state: WorkerState) => boolean): Prom
     const onMessage = (message: FromWorker) => {
       if (message.type === 'warn') state.warnings.push(message.warning);
       else if (message.type === 'failed') state.failed = message.error;
-      else if (message.type === 'loaded') state.loaded = message.traceIds;
-      else if (message.type === 'given') state.given = message.traces;
+      else if (message.type === 'loaded') {
+        state.loaded = message.traceIds;
+        state.lines = message.lines;
+      } else if (message.type === 'given') state.given = message.traces;
       else if (message.type === 'rootServices') state.rootServices = message.services;
       else {
         state.answers.push(message.bytes);
@@ -226,23 +232,34 @@ function listen(state: WorkerState, done: (state: WorkerState) => boolean): Prom
   });
 }
 
+/**
+ * Each range's first line in the file, from the lines of the ranges before it; known up to the
+ * first worker that failed, which is the one whose error is reported.
+ */
+function countLinesBefore(states: WorkerState[]): void {
+  let before = 0;
+  for (const state of states) {
+    state.linesBefore = before;
+    if (state.lines === undefined) return;
+    before += state.lines;
+  }
+}
+
 /** A worker numbers lines from its range's start; the place is moved to the file's own line. */
-async function relocate(at: InputLocation, state: WorkerState): Promise<InputLocation> {
-  const { job } = state;
-  if (job.range.start === 0 || at.line === undefined || at.file !== job.file) return at;
-  state.linesBefore ??= countLinesBefore(job.path, job.range.start);
-  return { ...at, line: at.line + (await state.linesBefore) };
+function relocate(at: InputLocation, state: WorkerState): InputLocation {
+  if (at.line === undefined || at.file !== state.job.file) return at;
+  return { ...at, line: at.line + state.linesBefore! };
 }
 
 async function flushWarnings(states: readonly WorkerState[], warn: (message: string) => void): Promise<void> {
   for (const state of states)
     for (const { message, at, detail } of state.warnings)
-      warn(at === undefined ? message : `${formatLocation(await relocate(at, state))}: ${detail}`);
+      warn(at === undefined ? message : `${formatLocation(relocate(at, state))}: ${detail}`);
 }
 
 async function relocatedError(state: WorkerState): Promise<Error> {
   const { exitCode, detail, hint, at } = state.failed!;
-  const where = at === undefined ? undefined : await relocate(at, state);
+  const where = at === undefined ? undefined : relocate(at, state);
   if (exitCode === 2) return new InputError(detail, hint, where);
   if (exitCode === 3) return new SourceError(detail, hint, where);
   return new Error(where === undefined ? detail : `${formatLocation(where)}: ${detail}`);

@@ -4,7 +4,7 @@ import { spanCompactor } from '../../analysis/compact-span.js';
 import { traceMatches } from '../../analysis/match-query.js';
 import { OtraceError } from '../../errors.js';
 import { earliestStart } from '../../model/collect-traces.js';
-import type { Trace, TraceId } from '../../model/types.js';
+import type { SpanOrigin, Trace, TraceId } from '../../model/types.js';
 import type { LocatedWarning } from '../../schema/decode-context.js';
 import { readLineRange } from '../../sources/file-source.js';
 import { TraceDecoder } from '../decode-traces.js';
@@ -24,15 +24,17 @@ const inbox = messages();
 
 async function run(): Promise<void> {
   let traces: Trace[];
+  const counted = { lines: 0 };
   try {
-    traces = await readRange();
+    traces = await readRange(counted);
   } catch (error) {
     post({ type: 'failed', error: flatten(error) });
     return;
   }
-  post({ type: 'loaded', traceIds: traces.map((t) => t.traceId) });
+  post({ type: 'loaded', traceIds: traces.map((t) => t.traceId), lines: counted.lines });
 
   const exchange = await next('exchange');
+  relocateOrigins(traces, exchange.lineOffset);
   const give = new Set(exchange.give);
   post({ type: 'given', traces: traces.filter((t) => give.has(t.traceId)) });
   traces = traces.filter((t) => !give.has(t.traceId));
@@ -81,7 +83,7 @@ const SPANS_PER_COLLECTION = 125_000;
  * The range's traces. The collector is let go on return: its map would otherwise hold every span
  * while the traces are analysed and let go one by one.
  */
-async function readRange(): Promise<Trace[]> {
+async function readRange(counted: { lines: number }): Promise<Trace[]> {
   const warn = (message: string, located?: LocatedWarning) =>
     post({
       type: 'warn',
@@ -92,8 +94,24 @@ async function readRange(): Promise<Trace[]> {
     inputFormat: job.inputFormat,
     compact: spanCompactor([...job.keepAttributes]),
   });
-  await decoder.addAll(readLineRange(job.path, job.file, job.range));
+  await decoder.addAll(readLineRange(job.path, job.file, job.range, counted));
   return decoder.traces();
+}
+
+/**
+ * Spans were read with lines numbered from the range's start: each place (one object per
+ * document, shared by its spans) is moved to the file's own line, so that what leaves this
+ * worker is what one thread reading the whole file would have.
+ */
+function relocateOrigins(traces: readonly Trace[], lineOffset: number): void {
+  if (lineOffset === 0) return;
+  const moved = new Set<SpanOrigin>();
+  for (const trace of traces)
+    for (const { origin } of trace.spans)
+      if (!moved.has(origin)) {
+        moved.add(origin);
+        (origin as { line: number }).line += lineOffset;
+      }
 }
 
 /** Own traces with the parts that other workers read appended, in file order. */

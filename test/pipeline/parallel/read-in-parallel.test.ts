@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeExport } from '../../bench/make-export.mjs';
-import { runCli } from '../helpers/run-cli.js';
+import { makeExport } from '../../../bench/make-export.mjs';
+import { runCli } from '../../helpers/run-cli.js';
 
 // OTRACE_THREADS=3 with no size floor sends even a small export through the worker threads; the
 // single-thread path must give the very same bytes on stdout and stderr, and the same exit code.

@@ -16,7 +16,13 @@ mkdir -p "$REPORTS"
 node bin/otrace.js receive --grpc "$OTLP_PORT" --http off --out "$REPORTS/traces.jsonl" > "$REPORTS/receive.log" 2>&1 &
 receiver=$!
 trap 'kill -TERM "$receiver" 2>/dev/null' EXIT
-for _ in $(seq 1 100); do grep -q 'receiving' "$REPORTS/receive.log" && break; sleep 0.1; done
+# Wait until it listens (at most a minute): the tests' spans must not go to a closed port.
+for _ in $(seq 1 600); do
+  grep -q 'receiving' "$REPORTS/receive.log" && break
+  if ! kill -0 "$receiver" 2>/dev/null; then cat "$REPORTS/receive.log" >&2; exit 2; fi
+  sleep 0.1
+done
+if ! grep -q 'receiving' "$REPORTS/receive.log"; then echo 'otrace receive did not start listening' >&2; exit 2; fi
 
 # 2. The app's tests, exporting their spans to it. The services flush their exporters as they stop,
 #    so once the tests are done every span has been acknowledged; SIGTERM then stops the receiver,

@@ -1,6 +1,7 @@
 // telemetrygen (the OpenTelemetry Collector project's load generator) as a real client of
-// `otrace receive`, over OTLP/gRPC or OTLP/HTTP: a bounded number of spans, then receive stops
-// by itself once idle. Used by the real-world suite (no span lost) and `npm run bench:receive`.
+// `otrace receive`, over OTLP/gRPC or OTLP/HTTP: a bounded number of spans, then receive is
+// stopped as Ctrl-C would once telemetrygen has exited (its shutdown waits until every export was
+// acknowledged). Used by the real-world suite (no span lost) and `npm run bench:receive`.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +50,8 @@ export async function runLoad({ telemetrygen, protocol, workers = 2, traces, chi
       0,
     );
     if (jaeger) return { sent, generated, seconds };
+    // Every export was acknowledged: nothing more is coming, however slow the machine.
+    receiver.interrupt();
     const result = await receiver.finished;
     return { sent, generated, seconds, ...result };
   } finally {
@@ -57,7 +60,7 @@ export async function runLoad({ telemetrygen, protocol, workers = 2, traces, chi
   }
 }
 
-/** `otrace receive` on free loopback ports, stopping 2 s after the last export; stdout is dropped. */
+/** `otrace receive` on free loopback ports, until `interrupt` (SIGTERM); stdout is dropped. */
 function startReceiver(out) {
   const child = spawn(
     process.execPath,
@@ -72,8 +75,6 @@ function startReceiver(out) {
       '0',
       '--out',
       out,
-      '--until-idle',
-      '2s',
     ],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   );
@@ -108,6 +109,9 @@ function startReceiver(out) {
   return {
     addresses,
     finished,
+    interrupt() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;

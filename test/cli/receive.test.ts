@@ -27,12 +27,20 @@ interface Receiver {
   readonly done: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-let running: Receiver | undefined;
+/** Every receiver a test started, killed after it should the test fail before it stopped. */
+const started = new Set<ChildProcess>();
 afterEach(() => {
-  if (running?.child.exitCode === null) running.child.kill('SIGKILL');
-  running = undefined;
+  for (const child of started)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  started.clear();
 });
 
+/**
+ * `otrace receive` on free ports of 127.0.0.1. Each test stops it by what it sent, never by a
+ * clock: `--count N` for the N traces it sends (each one export request, so that no pause between
+ * requests can split a trace), or SIGTERM once its exports are acknowledged. A slow machine can
+ * only make it take longer; the test's timeout is the guard against a hang.
+ */
 async function startReceive(...flags: string[]): Promise<Receiver> {
   const out = join(mkdtempSync(join(tmpdir(), 'otrace-receive-')), 'traces.jsonl');
   const child = spawn(
@@ -52,6 +60,7 @@ async function startReceive(...flags: string[]): Promise<Receiver> {
     ],
     { env: { ...process.env, NO_COLOR: '1' } },
   );
+  started.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -69,8 +78,7 @@ async function startReceive(...flags: string[]): Promise<Receiver> {
     child.on('close', (code) => resolve({ code, stdout, stderr })),
   );
   const { grpc, http } = await ports;
-  running = { child, grpc, http, out, done };
-  return running;
+  return { child, grpc, http, out, done };
 }
 
 async function exportSpans(exporter: SpanExporter, service: string, name: string): Promise<void> {
@@ -108,7 +116,8 @@ function post(
 
 describe('otrace receive', () => {
   it('takes spans from the real gRPC, HTTP/protobuf and HTTP/JSON exporters and writes them as JSON Lines', async () => {
-    const r = await startReceive('--until-idle', '3s');
+    // Three single-span traces, one export request each: it stops once all three have completed.
+    const r = await startReceive('--count', '3');
     await exportSpans(new GrpcExporter({ url: `http://${r.grpc}` }), 'grpc-service', 'via-grpc');
     await exportSpans(
       new ProtoExporter({ url: `http://${r.http}/v1/traces` }),
@@ -140,7 +149,8 @@ describe('otrace receive', () => {
   });
 
   it('refuses bad clients with the Collector answers, keeps serving, and writes only what it accepted', async () => {
-    const r = await startReceive('--until-idle', '3s', '--max-body', '20000');
+    // Nothing it refuses makes a trace: the one good export at the end is the one trace it waits for.
+    const r = await startReceive('--count', '1', '--max-body', '20000');
     const json = { 'content-type': 'application/json' };
     expect(await post(r.http, '/v1/traces', 'not json', json)).toBe(400);
     expect(
@@ -210,6 +220,17 @@ describe('otrace receive', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('checkout (shop)');
     expect(readFileSync(r.out, 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('--until-idle stops a receiver that has heard nothing for that long', async () => {
+    // Nothing is sent, so however slow the machine, the only way out is --until-idle.
+    const r = await startReceive('--until-idle', '200ms');
+    const { code, stdout, stderr } = await r.done;
+    expect(code).toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(
+      /received 0 trace export request\(s\), 0 spans, 0 trace\(s\), 0 failing; 0 line\(s\)/,
+    );
   });
 
   it('--count stops after that many traces; --format ndjson gives one JSON object per trace', async () => {

@@ -1,7 +1,18 @@
-import { describe, expect, it } from 'vitest';
+import { type ChildProcess, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ShowDocumentSchema } from '../../src/render/contracts/show.js';
 import { type DocSpan, otlpDocument } from '../helpers/otlp-doc.js';
-import { runCli, tempFile } from '../helpers/run-cli.js';
+import { REPO_ROOT, runCli, tempFile } from '../helpers/run-cli.js';
+
+/** Processes a test started, killed after it should it fail or time out before they end. */
+const children = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  children.clear();
+});
 
 /**
  *   get_user_profile (user-service) 5.1s ✗
@@ -211,20 +222,51 @@ describe('otrace show', () => {
     for (let i = 2; i < 6000; i++)
       many.push({ id: i, parent: 1, name: `step-${i}`, startMs: i, endMs: i + 1 });
     const file = tempFile('many.json', JSON.stringify(otlpDocument(many)));
-    const { spawnSync } = await import('node:child_process');
-    // The reader sleeps before reading: the writer meets a full pipe and must wait, not exit.
-    const result = spawnSync(
-      'bash',
-      ['-c', `node bin/otrace.js show -f '${file}' --format json | (sleep 1; cat)`],
-      {
-        cwd: new URL('../../', import.meta.url),
-        env: { ...process.env, NO_COLOR: '1' },
-        encoding: 'utf8',
-        maxBuffer: 256 * 1024 * 1024,
-      },
+    // The reader reads nothing until the writer has met a full pipe: a write to stdout the pipe
+    // could not take whole, which a preload in the writer says on fd 3 (or "exit" should it end
+    // first). Then the writer must wait for the reader, not exit: however slow the machine, the
+    // report meets a full pipe, and a writer that exited with it pending would have cut it.
+    const preload = tempFile(
+      'say-full-pipe.mjs',
+      `import { writeSync } from 'node:fs';
+let said = false;
+const say = (what) => {
+  if (!said) writeSync(3, \`\${what}\\n\`);
+  said = true;
+};
+const write = process.stdout.write.bind(process.stdout);
+process.stdout.write = (...args) => {
+  const accepted = write(...args);
+  if (process.stdout.writableLength > 0) say('full');
+  return accepted;
+};
+process.on('exit', () => say('exit'));
+`,
     );
-    expect(result.stdout.length).toBeGreaterThan(1024 * 1024);
-    expect((JSON.parse(result.stdout) as { spans: unknown[] }).spans).toHaveLength(5999);
+    const child = spawn(
+      process.execPath,
+      ['--import', pathToFileURL(preload).href, 'bin/otrace.js', 'show', '-f', file, '--format', 'json'],
+      { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] },
+    );
+    children.add(child);
+    child.stderr!.resume();
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const said = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      (child.stdio[3] as Readable).setEncoding('utf8').on('data', (d: string) => {
+        text += d;
+        if (text.includes('\n')) resolve(text.split('\n')[0]!);
+      });
+      child.on('error', reject);
+    });
+    expect(said).toBe('full');
+    let stdout = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    expect(await closed).toBe(0);
+    expect(stdout.length).toBeGreaterThan(1024 * 1024);
+    expect((JSON.parse(stdout) as { spans: unknown[] }).spans).toHaveLength(5999);
   });
 
   it('ends quietly when the reader goes away (| head)', async () => {

@@ -11,13 +11,35 @@ import { REPO_ROOT, runScript } from '../helpers/run-cli.js';
  * the spans of the app's tests, then gates. Its app breaks propagation on purpose, so the gate
  * must fail on exactly that, with JUnit reports that say so.
  */
-function freePort(): Promise<number> {
+/** Whether a server can listen on `port` of 127.0.0.1 now. */
+function canListen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free port for gate.sh's receiver, below the kernel's ephemeral range. gate.sh binds it only
+ * once bash and node have started, seconds later on a busy machine; meanwhile a port of that range
+ * may be handed to a server or to an outgoing connection of a test running beside this one (they
+ * all take port 0), but none below it.
+ */
+async function freePort(): Promise<number> {
+  let ephemeral = 32768;
+  try {
+    const range = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8');
+    ephemeral = Number(range.trim().split(/\s+/)[0]) || ephemeral;
+  } catch {
+    // Not Linux: 32768 is below the ephemeral ranges of the BSDs, macOS and Windows too.
+  }
+  const lowest = 10_000;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = lowest + Math.floor(Math.random() * (ephemeral - lowest));
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port between ${lowest} and ${ephemeral}`);
 }
 
 const junit = (path: string) => {

@@ -106,23 +106,48 @@ export function tempFile(name: string, content: string | Buffer): string {
   return path;
 }
 
-/** Runs a script of the repo (a demo, an example) to its end, collecting stdout; stderr is drained. */
+/**
+ * Runs a script of the repo (a demo, an example) to its end, collecting stdout; stderr is drained.
+ * The script runs in a process group of its own: past `timeoutMs` the whole group (the script
+ * and what it started: receivers, services) is killed and the run rejects, so a hung script
+ * leaves nothing behind.
+ */
 export function runScript(
   command: string,
   args: readonly string[],
   env: Record<string, string | undefined> = {},
+  timeoutMs = 80_000,
 ): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: REPO_ROOT,
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, ...env },
+      detached: true,
     });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
     });
     child.stderr.resume();
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout }));
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+      reject(
+        new Error(
+          `${command} ${args.join(' ')} did not end within ${timeoutMs} ms; stdout so far:\n${stdout}`,
+        ),
+      );
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout });
+    });
   });
 }

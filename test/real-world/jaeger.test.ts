@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { post, startProxy } from '../../scripts/real-world/jaeger.mjs';
 import { type ScenarioRun, sendSeedScenarios } from '../../scripts/real-world/world.mjs';
@@ -52,6 +54,47 @@ async function proxy(hideV3?: 'plain-404' | 'ui-page') {
   return started;
 }
 const pathsOf = (requests: readonly string[]) => requests.map((r) => r.split('?')[0]);
+
+/**
+ * A proxy on 127.0.0.1 in front of `targetUrl` that awaits `before(path)` for each request, then
+ * passes it through; closed after the test.
+ */
+async function gate(targetUrl: string, before: (path: string) => Promise<void>) {
+  const target = new URL(targetUrl);
+  const server = createServer((req, res) => {
+    before(req.url ?? '').then(
+      () => {
+        const upstream = httpRequest(
+          {
+            host: target.hostname,
+            port: target.port,
+            path: req.url,
+            method: req.method,
+            headers: req.headers,
+          },
+          (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+          },
+        );
+        upstream.on('error', () => res.writeHead(502).end());
+        req.pipe(upstream);
+      },
+      () => res.writeHead(502).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const started = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  proxies.push(started);
+  return started;
+}
 
 /** Ports differ from run to run: the services listen on free ones. */
 const portless = (text: string) => text.replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT');
@@ -250,32 +293,41 @@ describe.skipIf(!REAL_WORLD.ready)('the real Jaeger v2', () => {
     });
 
     it('--wait: a trace whose spans are still arriving is shown whole', async () => {
-      // The slow scenario's export requests, under a new trace id, sent while otrace waits.
+      // The slow scenario's export requests, under a new trace id, sent while otrace waits: each
+      // poll of otrace's but the first is let through to Jaeger only once one more request has been
+      // stored (Jaeger stores a span before it answers its export). So every poll sees more spans
+      // than the one before until all are sent, however slow the machine, and one more sees the
+      // same count: the trace is whole. --wait only bounds a hang, within the test's timeout.
       const id = randomBytes(16).toString('hex');
       const lines = readFileSync('fixtures/seed/order-service-slow.otlp.jsonl', 'utf8')
         .trim()
         .split('\n')
         .map((line) => line.replaceAll('8ef5f11da6111ac0ede2738ab9c67be4', id));
       const total = lines.reduce((n, line) => n + (line.match(/"spanId"/g) ?? []).length, 0);
-      const waiting = runCli([
+      let polls = 0;
+      const exported: number[] = [];
+      const via = await gate(jaeger().queryUrl, async (path) => {
+        if (!/^\/api\/(v3\/)?traces\//.test(path) || !path.includes(id)) return;
+        const line = lines[polls++ - 1];
+        if (line !== undefined) exported.push(await post(`${jaeger().otlpHttpUrl}/v1/traces`, line));
+      });
+      const { code, stdout, stderr } = await runCli([
         'show',
         id,
         '--jaeger',
-        jaeger().queryUrl,
+        via.url,
         '--wait',
-        '20s',
+        '90s',
         '--format',
         'json',
       ]);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      for (const line of lines) {
-        expect(await post(`${jaeger().otlpHttpUrl}/v1/traces`, line)).toBe(200);
-        await new Promise((resolve) => setTimeout(resolve, 150));
-      }
-      const { code, stdout } = await waiting;
+      expect(exported).toEqual(lines.map(() => 200));
+      expect(stderr).not.toContain('--wait ran out');
       expect(code).toBe(1);
       expect(ShowDocumentSchema.parse(JSON.parse(stdout)).spanCount).toBe(total);
-    });
+      // Not found, then one poll per export request, then the one that saw no more.
+      expect(polls).toBe(lines.length + 2);
+    }, 120_000);
   });
 
   describe('searches', () => {

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { normalizeMessage } from '../../src/analysis/normalize-message.js';
 import { type CliResult, REPO_ROOT, runCli } from '../helpers/run-cli.js';
 import {
@@ -244,9 +244,18 @@ describe('otrace receive', () => {
   });
 });
 
+/** Receivers started by a test, killed after it should it fail or time out before they stop. */
+const receivers = new Set<ChildProcess>();
+afterEach(() => {
+  for (const child of receivers)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  receivers.clear();
+});
+
 /**
  * `otrace receive` on a free port of 127.0.0.1 until one trace is complete: a request it must refuse
- * (a hostile span id), then the hostile trace. Killed after 15 s should it hang.
+ * (a hostile span id), then the hostile trace, one export request. It stops by `--count 1`, not by
+ * a clock; should it hang, the test's timeout ends the test and afterEach the process.
  */
 async function receiveHostile(format: 'text' | 'ndjson'): Promise<CliResult> {
   const child = spawn(
@@ -267,7 +276,7 @@ async function receiveHostile(format: 'text' | 'ndjson'): Promise<CliResult> {
     ],
     { env: { ...process.env, NO_COLOR: '1', COLUMNS: '4000' } },
   );
-  const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  receivers.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -288,8 +297,7 @@ async function receiveHostile(format: 'text' | 'ndjson'): Promise<CliResult> {
     expect(await post(where, JSON.stringify(HOSTILE_DOC))).toBe(200);
     return { code: await exited, stdout, stderr };
   } finally {
-    clearTimeout(killer);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 }
 

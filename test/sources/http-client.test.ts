@@ -9,7 +9,9 @@ import { spawnCli } from '../helpers/run-cli.js';
 /** Transport failures that need no backend logic: DNS (with lookup injected: no DNS server is asked) and TLS. */
 const CERT = new URL('../fixtures/tls/loopback.crt', import.meta.url);
 const KEY = new URL('../fixtures/tls/loopback.key', import.meta.url);
-const OPTIONS: HttpOptions = { headers: {}, token: undefined, timeoutMs: 2000, retries: 0 };
+// Each failure here is immediate (the lookup fails, the handshake is refused): the timeout only
+// bounds a hang, and is long enough that no stall of a busy machine turns a TLS error into one.
+const OPTIONS: HttpOptions = { headers: {}, token: undefined, timeoutMs: 20_000, retries: 0 };
 
 let close: (() => Promise<void>) | undefined;
 afterEach(async () => {

@@ -64,18 +64,7 @@ export async function runLoad({ telemetrygen, protocol, workers = 2, traces, chi
 function startReceiver(out) {
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      PEAK_RSS,
-      OTRACE,
-      'receive',
-      '--grpc',
-      '0',
-      '--http',
-      '0',
-      '--out',
-      out,
-    ],
+    ['--import', PEAK_RSS, OTRACE, 'receive', '--grpc', '0', '--http', '0', '--out', out],
     { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
   );
   killOnExit(child);

@@ -214,8 +214,6 @@ describe('renderTree: limits', () => {
     expect(result.visibleSpans).toBe(5);
   });
 
-
-
   it('maxDepth: a note where spans were left out below', () => {
     expect(linesOf(analyse(CHECKOUT), { maxDepth: 1 })).toEqual([
       'GET /checkout (web) 100ms*',

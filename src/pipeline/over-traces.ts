@@ -48,10 +48,14 @@ export interface Selection {
 
 /** A task's result for each selected trace, and what a propagation check adds up apart. */
 export interface OverTraces<R> {
-  /** Files: ordered by earliest start, then id; a backend: newest first. Cut to the search's limit. */
-  readonly results: TraceResult<R>[];
-  /** Order-free totals of a propagation task (see OrderFreeTotals); none for other tasks. */
-  readonly totals: OrderFreeTotalsData[];
+  /**
+   * Files: ordered by earliest start, then id; a backend: newest first. Cut to the search's limit.
+   * Iterate once: in-process, each result is worked out as it is asked for and its trace let go,
+   * so a command that folds the results as they come (errors) never holds them all.
+   */
+  readonly results: Iterable<TraceResult<R>>;
+  /** Order-free totals of a propagation task (see OrderFreeTotals), once `results` were iterated; none for other tasks. */
+  totals(): OrderFreeTotalsData[];
 }
 
 /**
@@ -83,7 +87,7 @@ export async function overTraces<K extends TraceTask['kind']>(
       task,
       hooks.warn,
     );
-    if (parallel) return parallel;
+    if (parallel) return { results: parallel.results, totals: () => parallel.totals };
     return runInProcess(await readSelected(selection, source, inputs, hooks), task);
   }
   if (task.kind === 'summaries') {
@@ -93,7 +97,7 @@ export async function overTraces<K extends TraceTask['kind']>(
         results: summaries.map((s) => ({ traceId: s.traceId, start: s.start, result: s })) as TraceResult<
           TaskResults[K]
         >[],
-        totals: [],
+        totals: () => [],
       };
   }
   return runInProcess(await searchSelected(selection, source.backend, hooks), task);
@@ -150,8 +154,9 @@ async function backendSummaries(backend: TraceBackend, query: TraceQuery) {
 
 /**
  * The task over traces in this thread, as a worker does over its own: a propagation task first
- * learns the services of every trace's possible other roots, each trace is let go once its
- * result is taken (eachTrace), and the order-free totals come apart from the parts.
+ * learns the services of every trace's possible other roots, each trace's result is worked out
+ * when it is asked for and the trace let go (eachTrace), and the order-free totals come apart
+ * from the parts.
  */
 function runInProcess<K extends TraceTask['kind']>(
   traces: Trace[],
@@ -163,11 +168,17 @@ function runInProcess<K extends TraceTask['kind']>(
     for (const trace of traces) otherRootServices(trace, listed);
     run = { ...task, listed: [...listed] };
   }
-  const results: TraceResult<TaskResults[K]>[] = [];
-  eachTrace(traces, (trace) => {
-    const result = runTask(trace, run) as TaskResults[K];
-    results.push({ traceId: trace.traceId, start: earliestStart(trace), result });
-  });
-  const totals = propagationTotals(run);
-  return { results, totals: totals ? [totals] : [] };
+  function* results(): Generator<TraceResult<TaskResults[K]>> {
+    for (const trace of eachTrace(traces)) {
+      const result = runTask(trace, run) as TaskResults[K];
+      yield { traceId: trace.traceId, start: earliestStart(trace), result };
+    }
+  }
+  return {
+    results: results(),
+    totals: () => {
+      const totals = propagationTotals(run);
+      return totals ? [totals] : [];
+    },
+  };
 }

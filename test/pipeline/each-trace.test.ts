@@ -17,7 +17,7 @@ describe('eachTrace', () => {
     const list = traces(4);
     const ids = list.map((t) => t.traceId);
     const visited: string[] = [];
-    eachTrace(list, (trace) => visited.push(trace.traceId));
+    for (const trace of eachTrace(list)) visited.push(trace.traceId);
     expect(visited).toEqual(ids);
   });
 
@@ -25,7 +25,7 @@ describe('eachTrace', () => {
     const list = traces(3);
     const [, b, c] = list.map((t) => t.traceId);
     const seen: (string | undefined)[][] = [];
-    eachTrace(list, () => seen.push(list.map((t) => t?.traceId)));
+    for (const _ of eachTrace(list)) seen.push(list.map((t) => t?.traceId));
     expect(seen).toEqual([
       [undefined, b, c],
       [undefined, undefined, c],
@@ -38,14 +38,14 @@ describe('eachTrace', () => {
     // 5 traces of 3 spans over a threshold of 4 spans: a collection is asked for every two traces.
     const list = traces(5, 3);
     const counts: number[] = [];
-    eachTrace(list, (trace) => counts.push(trace.spans.length), 4);
+    for (const trace of eachTrace(list, 4)) counts.push(trace.spans.length);
     expect(counts).toEqual([3, 3, 3, 3, 3]);
     expect(list.every((t) => t === undefined)).toBe(true);
   });
 
   it('does nothing for no traces', () => {
     let calls = 0;
-    eachTrace([], () => calls++);
+    for (const _ of eachTrace([])) calls++;
     expect(calls).toBe(0);
   });
 });

@@ -101,7 +101,9 @@ async function run<K extends TraceTask['kind']>(
   const warnings: string[] = [];
   const hooks: PipelineHooks = { warn: (m) => warnings.push(m), debug: (m) => debug.push(m) };
   const out = await built.overTraces({ ...selection, env }, task, hooks);
-  return { ...out, debug, warnings };
+  // The results are worked out as they are iterated, the totals after.
+  const results = [...out.results];
+  return { results, totals: out.totals(), debug, warnings };
 }
 
 /** The same selection and task in-process and on two worker threads (proven by the debug line). */
@@ -429,11 +431,11 @@ describe('overTraces over a backend', () => {
       { kind: 'summaries' },
       hooks,
     );
-    expect(out.results).toEqual([
+    expect([...out.results]).toEqual([
       { traceId: T3, start: 30n, result: summary(T3, 30n) },
       { traceId: T2, start: 20n, result: summary(T2, 20n) },
     ]);
-    expect(out.totals).toEqual([]);
+    expect(out.totals()).toEqual([]);
     expect(backend.calls.traceSummaries).toEqual([query]);
     expect(backend.calls.searchTraces).toEqual([]);
   });
@@ -448,15 +450,16 @@ describe('overTraces over a backend', () => {
       { kind: 'summaries' },
       hooks,
     );
+    const results = [...out.results];
     expect(backend.calls.traceSummaries).toHaveLength(1);
     expect(backend.calls.searchTraces).toEqual([shopQuery]);
     expect(
-      out.results.map((r) => [r.traceId, r.result.spanCount, r.result.errorCount, r.result.rootName]),
+      results.map((r) => [r.traceId, r.result.spanCount, r.result.errorCount, r.result.rootName]),
     ).toEqual([
       [T2, 1, 0, 'GET /home'],
       [T1, 2, 1, 'GET /cart'],
     ]);
-    expect(out.results.map((r) => r.start)).toEqual(out.results.map((r) => r.result.start));
+    expect(results.map((r) => r.start)).toEqual(results.map((r) => r.result.start));
   });
 
   it('summaries: Jaeger without --service is refused before it is asked for summaries', async () => {
@@ -479,7 +482,9 @@ describe('overTraces over a backend', () => {
       hooks,
     );
     expect(backend.calls.traceSummaries).toEqual([]);
-    expect(out.results.map((r) => [r.traceId, r.result.map((e) => [e.operation, e.errorClass])])).toEqual([
+    expect(
+      [...out.results].map((r) => [r.traceId, r.result.map((e) => [e.operation, e.errorClass])]),
+    ).toEqual([
       [T2, []],
       [T1, [['charge', 'origin']]],
     ]);
@@ -506,8 +511,8 @@ describe('overTraces over a backend', () => {
     );
     expect(backend.calls.searchTraces.map((q) => q.service)).toEqual(['user-service', 'order-service']);
     const check = new PropagationCheck({ external: new Set() });
-    for (const totals of out.totals) check.addTotals(totals);
     for (const { result } of out.results) check.addPart(result);
+    for (const totals of out.totals()) check.addTotals(totals);
     expect(check.report().findings.map((f) => f.kind)).toContain('split-trace');
   });
 });

@@ -49,6 +49,7 @@ function split(
   readerOf: readonly number[],
   k: number,
   external: ReadonlySet<string>,
+  totalsFirst: boolean,
 ) {
   const listed = new Set<string>();
   for (const trace of traces) otherRootServices(trace, listed);
@@ -62,8 +63,13 @@ function split(
     reader.parts.push({ start: earliestStart(trace), traceId: trace.traceId, part });
   });
   const check = new PropagationCheck({ external });
-  for (const reader of readers) check.addTotals(reader.totals.data());
+  // The totals may come before the parts (worker threads) or after them (in-process).
+  const addTotals = () => {
+    for (const reader of readers) check.addTotals(reader.totals.data());
+  };
+  if (totalsFirst) addTotals();
   for (const { part } of readers.flatMap((r) => r.parts).sort(byStartThenId)) check.addPart(part);
+  if (!totalsFirst) addTotals();
   return check.report();
 }
 
@@ -84,17 +90,18 @@ describe('a propagation check split among readers', () => {
     expect(new Set(report.findings.map((f) => f.kind)).size).toBeGreaterThanOrEqual(3);
   });
 
-  it('reports what the check fed whole reports, for any choice of traces, readers and external peers', () => {
+  it('reports what the check fed whole reports, for any choice of traces, readers, external peers and order of the totals', () => {
     fc.assert(
       fc.property(
         fc.subarray([...pool.keys()], { minLength: 1 }),
         fc.integer({ min: 1, max: 5 }),
         fc.array(fc.nat(), { minLength: pool.length, maxLength: pool.length }),
         fc.subarray([...new Set(pool.flatMap((t) => t.spans.map((s) => s.service)))]),
-        (chosen, k, readerOf, externalServices) => {
+        fc.boolean(),
+        (chosen, k, readerOf, externalServices, totalsFirst) => {
           const traces = chosen.map((i) => pool[i]!).sort((a, b) => byStartThenId(key(a), key(b)));
           const external = new Set(externalServices);
-          expect(split(traces, readerOf, k, external)).toEqual(whole(traces, external));
+          expect(split(traces, readerOf, k, external, totalsFirst)).toEqual(whole(traces, external));
         },
       ),
       { numRuns: 150 },

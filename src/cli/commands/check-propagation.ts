@@ -61,8 +61,8 @@ async function runCheck(ctx: CommandContext, options: CheckOptions): Promise<num
     overTraces(selection, task, hooks),
   );
   const check = new PropagationCheck({ external });
-  for (const part of totals) check.addTotals(part);
   for (const { result } of results) check.addPart(result);
+  for (const part of totals()) check.addTotals(part);
   const report = focusReport(check.report(), options.service);
   const failOn = FAIL_ON_SEVERITY[options.failOn];
   const failed = report.findings.some((f) => atOrAbove(severityOf(f), failOn));

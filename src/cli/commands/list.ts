@@ -21,7 +21,7 @@ export function listCommand(ctx: CommandContext): Command {
       const { results } = await withSelection(ctx, options, {}, (selection, hooks) =>
         overTraces(selection, { kind: 'summaries' }, hooks),
       );
-      const summaries = results.map((r) => r.result);
+      const summaries = Array.from(results, (r) => r.result);
       if (summaries.length === 0 && options.format === 'text') ctx.warn('no traces match the search');
       await emitReport(ctx, listReport(summaries), options.format, outputs);
       ctx.exitCode = EXIT.ok;

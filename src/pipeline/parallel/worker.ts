@@ -60,14 +60,10 @@ async function run(): Promise<void> {
     port.postMessage({ type: 'results', bytes, last } satisfies FromWorker, [bytes.buffer]);
     results = [];
   };
-  eachTrace(
-    selected,
-    (trace) => {
-      results.push({ traceId: trace.traceId, start: earliestStart(trace), result: runTask(trace, task) });
-      if (results.length === RESULTS_PER_BATCH) send(false);
-    },
-    SPANS_PER_COLLECTION,
-  );
+  for (const trace of eachTrace(selected, SPANS_PER_COLLECTION)) {
+    results.push({ traceId: trace.traceId, start: earliestStart(trace), result: runTask(trace, task) });
+    if (results.length === RESULTS_PER_BATCH) send(false);
+  }
   send(true);
 }
 

@@ -2,6 +2,7 @@ import { InputError } from '../../src/errors.js';
 import type { SpanSink } from '../../src/model/span-sink.js';
 import type { Span, TraceId } from '../../src/model/types.js';
 import type { DecodeContext } from '../../src/schema/decode-context.js';
+import { errorOf } from './error-of.js';
 
 /** A sink that keeps everything, and a context that records warnings. */
 export function collecting(file = 'test.json', line = 1) {
@@ -17,12 +18,4 @@ export function collecting(file = 'test.json', line = 1) {
 }
 
 /** The InputError a function throws, for asserting its exact one-line message. */
-export function inputErrorOf(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError, nothing was thrown');
-}
+export const inputErrorOf = (fn: () => unknown): InputError => errorOf(InputError, fn);

@@ -27,6 +27,14 @@ export const errorGroup = (overrides: Partial<ErrorGroup> = {}): ErrorGroup => (
   ...overrides,
 });
 
+/** Where the refused calls failed: user-service › GET → 127.0.0.1:4001, ECONNREFUSED. */
+export const REFUSED_POINT = {
+  service: 'user-service',
+  operation: 'GET',
+  errorType: 'ECONNREFUSED',
+  peer: '127.0.0.1:4001',
+} as const;
+
 /** The propagated failure above it: an HTTP 502 whose origin is the refused call. */
 export const propagatedGroup = (overrides: Partial<ErrorGroup> = {}): ErrorGroup =>
   errorGroup({
@@ -34,13 +42,7 @@ export const propagatedGroup = (overrides: Partial<ErrorGroup> = {}): ErrorGroup
     errorType: 'HTTP 502',
     message: '',
     errorClass: 'propagated',
-    origin: {
-      service: 'user-service',
-      operation: 'GET',
-      errorType: 'ECONNREFUSED',
-      peer: '127.0.0.1:4001',
-      count: 2,
-    },
+    origin: { ...REFUSED_POINT, count: 2 },
     ...overrides,
   });
 
@@ -53,7 +55,7 @@ export const errorReport = (overrides: Partial<ErrorReport> = {}): ErrorReport =
   errorSpans: 4,
   groups: [errorGroup(), propagatedGroup()],
   topOrigin: {
-    point: { service: 'user-service', operation: 'GET', errorType: 'ECONNREFUSED', peer: '127.0.0.1:4001' },
+    point: REFUSED_POINT,
     traces: 2,
     failingTraces: 2,
   },

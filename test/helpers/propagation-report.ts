@@ -12,6 +12,15 @@ export const CALLEE_ROOT = 'b7ad6b7169203331' as SpanId;
 export const MISSING = '00000000000000ff' as SpanId;
 
 const CALL = { traceId: CALLER_TRACE, spanId: CLIENT_SPAN, service: 'user-service', operation: 'GET' };
+/** order-service's root, whose parent in the caller's trace is missing. */
+const CALLEE_ORPHAN = {
+  kind: 'orphan-span',
+  traceId: CALLEE_TRACE,
+  spanId: CALLEE_ROOT,
+  service: 'order-service',
+  operation: 'GET /orders',
+  parentSpanId: MISSING,
+} as const;
 
 export const FINDINGS = {
   splitNoExtract: {
@@ -35,26 +44,8 @@ export const FINDINGS = {
     cause: 'hop-dropped-context',
   },
   unanswered: { kind: 'unanswered-client', ...CALL, peer: undefined, peerService: 'order-service' },
-  rootNotArrived: {
-    kind: 'orphan-span',
-    traceId: CALLEE_TRACE,
-    spanId: CALLEE_ROOT,
-    service: 'order-service',
-    operation: 'GET /orders',
-    parentSpanId: MISSING,
-    cause: 'root-not-arrived',
-    siblings: 3,
-  },
-  remoteParent: {
-    kind: 'orphan-span',
-    traceId: CALLEE_TRACE,
-    spanId: CALLEE_ROOT,
-    service: 'order-service',
-    operation: 'GET /orders',
-    parentSpanId: MISSING,
-    cause: 'remote-parent-not-collected',
-    siblings: 1,
-  },
+  rootNotArrived: { ...CALLEE_ORPHAN, cause: 'root-not-arrived', siblings: 3 },
+  remoteParent: { ...CALLEE_ORPHAN, cause: 'remote-parent-not-collected', siblings: 1 },
   contextLost: {
     kind: 'context-lost',
     traceId: CALLEE_TRACE,
@@ -82,26 +73,28 @@ export const FINDINGS = {
   },
 } as const satisfies Record<string, PropagationFinding>;
 
-/** user-service → order-service: 3 calls, 1 continued, 1 split, 1 unanswered. */
-export const BROKEN_EDGE: Edge = {
+/** An edge, user-service → order-service unless named, with the counts given and 0 for the rest. */
+export const edge = (counts: Partial<Edge>): Edge => ({
   caller: 'user-service',
   callee: 'order-service',
-  calls: 3,
-  continued: 1,
+  calls: 0,
+  continued: 0,
   linked: 0,
-  splitTrace: 1,
-  unanswered: 1,
-};
+  splitTrace: 0,
+  unanswered: 0,
+  ...counts,
+});
+
+/** user-service → order-service: 3 calls, 1 continued, 1 split, 1 unanswered. */
+export const BROKEN_EDGE: Edge = edge({ calls: 3, continued: 1, splitTrace: 1, unanswered: 1 });
 /** web → user-service: 12 calls, all continued. */
-export const WHOLE_EDGE: Edge = {
+export const WHOLE_EDGE: Edge = edge({
   caller: 'web',
   callee: 'user-service',
   calls: 12,
   continued: 11,
   linked: 1,
-  splitTrace: 0,
-  unanswered: 0,
-};
+});
 
 export const propagationReport = (overrides: Partial<PropagationReport> = {}): PropagationReport => ({
   traces: 5,

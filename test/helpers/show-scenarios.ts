@@ -111,3 +111,20 @@ export const MASKED_TIMEOUT: readonly SpanSpec[] = [
   },
   { id: '2', parent: '1', name: 'work', service: 'backend', startMs: 100, endMs: 15_000 },
 ];
+
+/**
+ * A failed call its caller recovered from:
+ *   orders (OK) 0-50 ms ── GET ✗ HTTP 503, 1-5 ms: recovered, not an error origin
+ */
+export const RECOVERED: readonly SpanSpec[] = [
+  { id: '1', name: 'orders', kind: 'server', startMs: 0, endMs: 50, status: { code: 'ok', message: '' } },
+  {
+    id: '2',
+    parent: '1',
+    name: 'GET',
+    kind: 'client',
+    startMs: 1,
+    endMs: 5,
+    attributes: { 'http.response.status_code': 503 },
+  },
+];

@@ -5,18 +5,11 @@ import {
   decodeJaegerSummaries,
   decodeTempoSearch,
 } from '../../src/schema/search-answers.js';
+import { errorOf } from '../helpers/error-of.js';
 
 const URL_ = 'http://jaeger:16686/api/v3/trace-summaries';
 
-function sourceErrorOf(fn: () => unknown): SourceError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SourceError) return error;
-    throw error;
-  }
-  throw new Error('expected a SourceError');
-}
+const sourceErrorOf = (fn: () => unknown): SourceError => errorOf(SourceError, fn);
 
 describe('decodeJaegerSummaries', () => {
   it('reads a summary into one line of a trace: times, counts, root and services', () => {

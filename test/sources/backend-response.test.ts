@@ -7,6 +7,7 @@ import {
   statusError,
 } from '../../src/sources/backend-response.js';
 import type { HttpResponse } from '../../src/sources/http-client.js';
+import { errorOf } from '../helpers/error-of.js';
 
 const URL_ = 'http://jaeger:16686/api/v3/traces/abc';
 
@@ -19,15 +20,7 @@ const response = (overrides: Partial<HttpResponse>): HttpResponse => ({
   ...overrides,
 });
 
-function thrown(fn: () => unknown): SourceError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SourceError) return error;
-    throw error;
-  }
-  throw new Error('expected a SourceError');
-}
+const thrown = (fn: () => unknown): SourceError => errorOf(SourceError, fn);
 
 describe('parseJsonBody', () => {
   it('parses a JSON body, whatever content type it came with', () => {

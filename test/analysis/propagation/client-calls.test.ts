@@ -4,6 +4,7 @@ import { TraceIndex } from '../../../src/analysis/propagation/trace-index.js';
 import { buildTree } from '../../../src/model/build-tree.js';
 import type { Trace } from '../../../src/model/types.js';
 import { frozen, makeTrace, type SpanSpec, sid, TEST_TRACE_ID, tid } from '../../helpers/make-span.js';
+import { edge } from '../../helpers/propagation-report.js';
 
 const partOf = (specs: SpanSpec[], external: string[] = []) =>
   ClientCallCheck.partOf(buildTree(frozen(makeTrace(specs))), new Set(external));
@@ -45,6 +46,24 @@ const caller = (trace: string, attributes: SpanSpec['attributes'], more: Partial
       ...more,
     },
   ]);
+/** user-service's CLIENT call GET at 0-10 ms, answered in its trace by order-service's SERVER at 1-9 ms. */
+const answeredCall = (
+  client: SpanSpec['attributes'] = {},
+  server: SpanSpec['attributes'] = {},
+  trace?: string,
+): SpanSpec[] => [
+  { id: 'a', trace, name: 'GET', service: 'user-service', kind: 'client', endMs: 10, attributes: client },
+  {
+    id: 'b',
+    trace,
+    parent: 'a',
+    service: 'order-service',
+    kind: 'server',
+    startMs: 1,
+    endMs: 9,
+    attributes: server,
+  },
+];
 /** A SERVER root of `service` in a trace of its own. */
 const calleeRoot = (
   trace: string,
@@ -55,12 +74,23 @@ const calleeRoot = (
 ) =>
   makeTrace([{ id: 'c', trace, name: 'GET /orders', service, kind: 'server', startMs, endMs, attributes }]);
 
+/** What `caller('1', NAMED_ORDERS)` says of its call to order-service. */
+const NAMED_ORDERS = { 'peer.service': 'order-service', 'server.address': 'orders', 'server.port': 8080 };
+/** The fields of a finding on that call. */
+const ORDERS_CALL = {
+  traceId: tid('1'),
+  spanId: sid('b'),
+  service: 'user-service',
+  operation: 'GET',
+  peer: 'order-service',
+  peerService: 'order-service',
+};
+
 describe('ClientCallCheck.partOf', () => {
   it('a call answered by a SERVER (or CONSUMER) child continued, from the caller to that service', () => {
     expect(
       partOf([
-        { id: 'a', name: 'GET', service: 'user-service', kind: 'client', endMs: 10 },
-        { id: 'b', parent: 'a', service: 'order-service', kind: 'server', startMs: 1, endMs: 9 },
+        ...answeredCall(),
         { id: 'c', name: 'publish', service: 'user-service', kind: 'producer', startMs: 20, endMs: 21 },
         { id: 'd', parent: 'c', service: 'mailer', kind: 'consumer', startMs: 22, endMs: 30 },
       ]),
@@ -108,25 +138,12 @@ describe('ClientCallCheck.partOf', () => {
   });
 
   it('a call that reached its server at another address than it named went through a hidden hop', () => {
-    const [part] = partOf([
-      {
-        id: 'a',
-        name: 'GET',
-        service: 'user-service',
-        kind: 'client',
-        endMs: 10,
-        attributes: { 'server.address': 'edge-proxy', 'server.port': 8080 },
-      },
-      {
-        id: 'b',
-        parent: 'a',
-        service: 'order-service',
-        kind: 'server',
-        startMs: 1,
-        endMs: 9,
-        attributes: { 'server.address': 'order-service', 'server.port': 80 },
-      },
-    ]);
+    const [part] = partOf(
+      answeredCall(
+        { 'server.address': 'edge-proxy', 'server.port': 8080 },
+        { 'server.address': 'order-service', 'server.port': 80 },
+      ),
+    );
     expect(part).toEqual({
       kind: 'continued',
       caller: 'user-service',
@@ -147,47 +164,31 @@ describe('ClientCallCheck.partOf', () => {
 
   it('no hop where the addresses agree (a missing port agrees with any), the client named the service, or the server is RPC', () => {
     const hopOf = (client: SpanSpec['attributes'], server: SpanSpec['attributes']) => {
-      const [part] = partOf([
-        { id: 'a', service: 'user-service', kind: 'client', endMs: 10, attributes: client },
-        {
-          id: 'b',
-          parent: 'a',
-          service: 'order-service',
-          kind: 'server',
-          startMs: 1,
-          endMs: 9,
-          attributes: server,
-        },
-      ]);
+      const [part] = partOf(answeredCall(client, server));
       return part?.kind === 'continued' ? part.hop : 'not continued';
     };
-    expect(
-      hopOf(
+    const noHop: [client: SpanSpec['attributes'], server: SpanSpec['attributes']][] = [
+      [
         { 'server.address': 'orders', 'server.port': 80 },
         { 'server.address': 'ORDERS', 'server.port': 80 },
-      ),
-    ).toBeUndefined();
-    expect(
-      hopOf({ 'server.address': 'orders' }, { 'server.address': 'orders', 'server.port': 80 }),
-    ).toBeUndefined();
-    expect(
-      hopOf(
+      ],
+      [{ 'server.address': 'orders' }, { 'server.address': 'orders', 'server.port': 80 }],
+      [
         { 'server.address': 'proxy', 'peer.service': 'order-service' },
         { 'server.address': 'orders', 'server.port': 80 },
-      ),
-    ).toBeUndefined();
-    expect(
-      hopOf(
+      ],
+      [
         { 'server.address': 'order-service', 'server.port': 9 },
         { 'server.address': 'x', 'server.port': 80 },
-      ),
-    ).toBeUndefined();
-    expect(
-      hopOf(
+      ],
+      [
         { 'server.address': 'proxy' },
         { 'rpc.system': 'grpc', 'server.address': '10.0.0.9', 'server.port': 51000 },
-      ),
-    ).toBeUndefined();
+      ],
+    ];
+    for (const [client, server] of noHop) {
+      expect(hopOf(client, server), JSON.stringify([client, server])).toBeUndefined();
+    }
     expect(
       hopOf(
         { 'server.address': 'proxy', 'server.port': 80 },
@@ -203,23 +204,9 @@ describe('ClientCallCheck.partOf', () => {
 
 describe('ClientCallCheck.finish', () => {
   it('counts continued calls on their edge', () => {
-    const trace = makeTrace([
-      { id: 'a', service: 'user-service', kind: 'client', endMs: 10 },
-      { id: 'b', parent: 'a', service: 'order-service', kind: 'server', startMs: 1, endMs: 9 },
-    ]);
-    expect(judge([trace])).toEqual({
+    expect(judge([makeTrace(answeredCall())])).toEqual({
       findings: [],
-      edges: [
-        {
-          caller: 'user-service',
-          callee: 'order-service',
-          calls: 1,
-          continued: 1,
-          linked: 0,
-          splitTrace: 0,
-          unanswered: 0,
-        },
-      ],
+      edges: [edge({ calls: 1, continued: 1 })],
     });
   });
 
@@ -250,43 +237,26 @@ describe('ClientCallCheck.finish', () => {
     ]);
     expect(judge([producer, consumer])).toEqual({
       findings: [],
-      edges: [
-        { caller: 'shop', callee: 'mailer', calls: 1, continued: 0, linked: 1, splitTrace: 0, unanswered: 0 },
-      ],
+      edges: [edge({ caller: 'shop', callee: 'mailer', calls: 1, linked: 1 })],
     });
   });
 
   it('a root of the named service starting during the call in another trace: the callee did not extract', () => {
     const { findings, edges } = judge([
-      caller('1', { 'peer.service': 'order-service', 'server.address': 'orders', 'server.port': 8080 }),
+      caller('1', NAMED_ORDERS),
       calleeRoot('2', 'order-service', 110, 190),
     ]);
     expect(findings).toEqual([
       {
         kind: 'split-trace',
-        traceId: tid('1'),
-        spanId: sid('b'),
-        service: 'user-service',
-        operation: 'GET',
-        peer: 'order-service',
-        peerService: 'order-service',
+        ...ORDERS_CALL,
         relatedTraceId: tid('2'),
         relatedSpanId: sid('c'),
         relatedOperation: 'GET /orders',
         cause: 'callee-did-not-extract',
       },
     ]);
-    expect(edges).toEqual([
-      {
-        caller: 'user-service',
-        callee: 'order-service',
-        calls: 1,
-        continued: 0,
-        linked: 0,
-        splitTrace: 1,
-        unanswered: 0,
-      },
-    ]);
+    expect(edges).toEqual([edge({ calls: 1, splitTrace: 1 })]);
   });
 
   it('names the callee by the address its server was reached at, or by a host named like a service', () => {
@@ -366,31 +336,11 @@ describe('ClientCallCheck.finish', () => {
 
   it('a call to a service seen in the data that nothing answered is unanswered', () => {
     const { findings, edges } = judge([
-      caller('1', { 'peer.service': 'order-service', 'server.address': 'orders', 'server.port': 8080 }),
+      caller('1', NAMED_ORDERS),
       calleeRoot('2', 'order-service', 500, 600),
     ]);
-    expect(findings).toEqual([
-      {
-        kind: 'unanswered-client',
-        traceId: tid('1'),
-        spanId: sid('b'),
-        service: 'user-service',
-        operation: 'GET',
-        peer: 'order-service',
-        peerService: 'order-service',
-      },
-    ]);
-    expect(edges).toEqual([
-      {
-        caller: 'user-service',
-        callee: 'order-service',
-        calls: 1,
-        continued: 0,
-        linked: 0,
-        splitTrace: 0,
-        unanswered: 1,
-      },
-    ]);
+    expect(findings).toEqual([{ kind: 'unanswered-client', ...ORDERS_CALL }]);
+    expect(edges).toEqual([edge({ calls: 1, unanswered: 1 })]);
   });
 
   it('says nothing of a call to a service not in the data, to its own service, or from a producer', () => {
@@ -419,27 +369,13 @@ describe('ClientCallCheck.finish', () => {
   });
 
   it('keeps the calls’ order: a hidden hop found at once sits among the calls judged at the end', () => {
-    const hop = makeTrace([
-      {
-        id: 'a',
-        trace: '5',
-        service: 'user-service',
-        kind: 'client',
-        startMs: 0,
-        endMs: 10,
-        attributes: { 'server.address': 'proxy', 'server.port': 1 },
-      },
-      {
-        id: 'b',
-        trace: '5',
-        parent: 'a',
-        service: 'order-service',
-        kind: 'server',
-        startMs: 1,
-        endMs: 9,
-        attributes: { 'server.address': 'orders', 'server.port': 80 },
-      },
-    ]);
+    const hop = makeTrace(
+      answeredCall(
+        { 'server.address': 'proxy', 'server.port': 1 },
+        { 'server.address': 'orders', 'server.port': 80 },
+        '5',
+      ),
+    );
     const named = { 'peer.service': 'order-service' };
     const { findings } = judge([caller('1', named), hop, caller('3', named)]);
     expect(findings.map((f) => `${f.kind} ${f.traceId}`)).toEqual([
@@ -459,16 +395,6 @@ describe('ClientCallCheck.finish', () => {
     calls.add(tid('2'), [
       { kind: 'continued', caller: 'user-service', callee: 'order-service', hop: undefined, counted: true },
     ]);
-    expect(calls.finish(new TraceIndex().seal()).edges).toEqual([
-      {
-        caller: 'user-service',
-        callee: 'order-service',
-        calls: 8,
-        continued: 8,
-        linked: 0,
-        splitTrace: 0,
-        unanswered: 0,
-      },
-    ]);
+    expect(calls.finish(new TraceIndex().seal()).edges).toEqual([edge({ calls: 8, continued: 8 })]);
   });
 });

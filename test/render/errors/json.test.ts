@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nanos } from '../../../src/model/units.js';
 import { ErrorsDocumentSchema } from '../../../src/render/contracts/errors.js';
 import { buildErrorsDocument, type ErrorsVerdict } from '../../../src/render/errors/json.js';
-import { errorGroup, errorReport, propagatedGroup } from '../../helpers/error-report.js';
+import { errorGroup, errorReport, propagatedGroup, REFUSED_POINT } from '../../helpers/error-report.js';
 import { tid } from '../../helpers/make-span.js';
 
 const VERDICT: ErrorsVerdict = { failOn: 'any', maxErrors: 0, failingSpans: 4, failed: true };
@@ -30,14 +30,7 @@ describe('buildErrorsDocument', () => {
     });
     expect(doc.summary).toEqual({
       text: '4 failing spans in 2 traces (29% of 7 traces analysed). 100% of the 2 traces with an unrecovered failure trace back to user-service › GET → 127.0.0.1:4001: ECONNREFUSED.',
-      topOrigin: {
-        service: 'user-service',
-        operation: 'GET',
-        errorType: 'ECONNREFUSED',
-        peer: '127.0.0.1:4001',
-        traces: 2,
-        failingTraces: 2,
-      },
+      topOrigin: { ...REFUSED_POINT, traces: 2, failingTraces: 2 },
     });
   });
 
@@ -65,13 +58,7 @@ describe('buildErrorsDocument', () => {
       class: 'propagated',
       errorType: 'HTTP 502',
       message: '',
-      origin: {
-        service: 'user-service',
-        operation: 'GET',
-        errorType: 'ECONNREFUSED',
-        peer: '127.0.0.1:4001',
-        count: 2,
-      },
+      origin: { ...REFUSED_POINT, count: 2 },
     });
   });
 

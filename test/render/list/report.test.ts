@@ -4,19 +4,10 @@ import { ListDocumentSchema } from '../../../src/render/contracts/list.js';
 import { listReport } from '../../../src/render/list/report.js';
 import { PLAIN_STYLE } from '../../../src/render/style.js';
 import { tid } from '../../helpers/make-span.js';
+import { traceSummary } from '../../helpers/trace-summary.js';
 
-const summary = (overrides: Partial<TraceSummary> = {}): TraceSummary => ({
-  traceId: tid('a1'),
-  start: 1_700_000_000_000_000_000n,
-  durationMs: 12,
-  spanCount: 7,
-  errorCount: 3,
-  rootService: 'user-service',
-  rootName: 'GET /users',
-  rootMissing: false,
-  services: ['user-service'],
-  ...overrides,
-});
+const summary = (overrides: Partial<TraceSummary> = {}) =>
+  traceSummary({ start: 1_700_000_000_000_000_000n, durationMs: 12, ...overrides });
 
 describe('listReport', () => {
   const report = listReport([summary(), summary({ traceId: tid('b2'), errorCount: 0, spanCount: 1 })]);

@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceSummary } from '../../../src/model/summary.js';
 import { renderListText } from '../../../src/render/list/text.js';
 import { createStyle, PLAIN_STYLE } from '../../../src/render/style.js';
 import { tid } from '../../helpers/make-span.js';
-
-const summary = (overrides: Partial<TraceSummary> = {}): TraceSummary => ({
-  traceId: tid('a1'),
-  start: 1_700_000_000_123_456_789n,
-  durationMs: 6123.4567,
-  spanCount: 7,
-  errorCount: 3,
-  rootService: 'user-service',
-  rootName: 'GET /users',
-  rootMissing: false,
-  services: ['user-service'],
-  ...overrides,
-});
+import { traceSummary } from '../../helpers/trace-summary.js';
 
 /** The table's rows (head first) as cells, and the raw lines. */
 function table(text: string) {
@@ -28,7 +15,10 @@ describe('renderListText', () => {
   it('a head and one row per trace: id, start in UTC, root, spans, duration, errors', () => {
     const { cells } = table(
       renderListText(
-        [summary(), summary({ traceId: tid('b2'), errorCount: 0, spanCount: 12, durationMs: 0.85 })],
+        [
+          traceSummary(),
+          traceSummary({ traceId: tid('b2'), errorCount: 0, spanCount: 12, durationMs: 0.85 }),
+        ],
         PLAIN_STYLE,
         200,
       ),
@@ -56,7 +46,7 @@ describe('renderListText', () => {
 
   it('right-aligns the numbers', () => {
     const { rows } = table(
-      renderListText([summary({ spanCount: 7 }), summary({ spanCount: 1234 })], PLAIN_STYLE, 200),
+      renderListText([traceSummary({ spanCount: 7 }), traceSummary({ spanCount: 1234 })], PLAIN_STYLE, 200),
     );
     const spans = rows.slice(1).map((r) => r[3]!);
     expect(spans[0]!.length).toBe(spans[1]!.length);
@@ -66,14 +56,14 @@ describe('renderListText', () => {
   });
 
   it('draws a frame, and no line between rows', () => {
-    const { lines } = table(renderListText([summary(), summary()], PLAIN_STYLE, 200));
+    const { lines } = table(renderListText([traceSummary(), traceSummary()], PLAIN_STYLE, 200));
     expect(lines[0]).toMatch(/^┌─+┬/);
     expect(lines.at(-1)).toMatch(/^└─+┴/);
     expect(lines.filter((l) => l.startsWith('│'))).toHaveLength(3);
   });
 
   it('cuts the root column to fit the width, never below 20 columns', () => {
-    const long = summary({ rootName: 'GET /api/v2/customers/{customerId}/orders/{orderId}/items' });
+    const long = traceSummary({ rootName: 'GET /api/v2/customers/{customerId}/orders/{orderId}/items' });
     // width 80: the other columns take 98, so the root keeps its minimum of 20
     expect(table(renderListText([long], PLAIN_STYLE, 80)).cells[1]![2]).toBe('GET /api/v2/custome…');
     // width 130: 130 - 98 = 32 columns, the last one the ellipsis
@@ -89,7 +79,10 @@ describe('renderListText', () => {
   it('marks a trace whose root is missing; a backend summary with no root at all says only that', () => {
     const { cells } = table(
       renderListText(
-        [summary({ rootMissing: true }), summary({ rootMissing: true, rootName: '', rootService: '' })],
+        [
+          traceSummary({ rootMissing: true }),
+          traceSummary({ rootMissing: true, rootName: '', rootService: '' }),
+        ],
         PLAIN_STYLE,
         200,
       ),
@@ -100,7 +93,7 @@ describe('renderListText', () => {
 
   it('escapes control characters in root names and services', () => {
     const text = renderListText(
-      [summary({ rootName: 'a\u001b[2J', rootService: 's\u0007' })],
+      [traceSummary({ rootName: 'a\u001b[2J', rootService: 's\u0007' })],
       PLAIN_STYLE,
       200,
     );
@@ -110,7 +103,7 @@ describe('renderListText', () => {
 
   it('colours a non-zero error count only', () => {
     const text = renderListText(
-      [summary({ errorCount: 3 }), summary({ errorCount: 0 })],
+      [traceSummary({ errorCount: 3 }), traceSummary({ errorCount: 0 })],
       createStyle(true),
       200,
     );
@@ -125,6 +118,6 @@ describe('renderListText', () => {
   });
 
   it('ends with a newline', () => {
-    expect(renderListText([summary()], PLAIN_STYLE, 200).endsWith('┘\n')).toBe(true);
+    expect(renderListText([traceSummary()], PLAIN_STYLE, 200).endsWith('┘\n')).toBe(true);
   });
 });

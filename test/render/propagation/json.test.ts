@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { PropagationDocumentSchema } from '../../../src/render/contracts/propagation.js';
 import { buildPropagationDocument } from '../../../src/render/propagation/json.js';
 import {
+  BROKEN_EDGE,
   CALLEE_ROOT,
-  CALLEE_TRACE,
   CALLER_TRACE,
   CLIENT_SPAN,
   FINDINGS,
   MISSING,
   propagationReport,
+  WHOLE_EDGE,
 } from '../../helpers/propagation-report.js';
 
 const VERDICT = { failOn: 'error', failed: true } as const;
@@ -38,26 +39,8 @@ describe('buildPropagationDocument', () => {
   it('edges with the share of calls that continued or linked, to four decimals', () => {
     const { edges } = buildPropagationDocument(propagationReport(), VERDICT);
     expect(edges).toEqual([
-      {
-        caller: 'user-service',
-        callee: 'order-service',
-        calls: 3,
-        continued: 1,
-        linked: 0,
-        splitTrace: 1,
-        unanswered: 1,
-        continuedShare: 0.3333,
-      },
-      {
-        caller: 'web',
-        callee: 'user-service',
-        calls: 12,
-        continued: 11,
-        linked: 1,
-        splitTrace: 0,
-        unanswered: 0,
-        continuedShare: 1,
-      },
+      { ...BROKEN_EDGE, continuedShare: 0.3333 },
+      { ...WHOLE_EDGE, continuedShare: 1 },
     ]);
   });
 
@@ -67,18 +50,8 @@ describe('buildPropagationDocument', () => {
       VERDICT,
     ).findings;
     expect(split).toEqual({
-      kind: 'split-trace',
+      ...FINDINGS.splitNoExtract,
       severity: 'error',
-      traceId: CALLER_TRACE,
-      spanId: CLIENT_SPAN,
-      service: 'user-service',
-      operation: 'GET',
-      peer: 'order-service:8080',
-      peerService: 'order-service',
-      relatedTraceId: CALLEE_TRACE,
-      relatedSpanId: CALLEE_ROOT,
-      relatedOperation: 'GET /orders',
-      cause: 'callee-did-not-extract',
       message:
         'user-service › GET called order-service (order-service:8080), which started a new trace 7de09c051203f84f (GET /orders) instead of continuing this one: order-service did not extract the trace context (no propagator, or another format, such as B3 against W3C)',
     });

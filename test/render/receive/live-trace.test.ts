@@ -6,7 +6,7 @@ import { renderLiveTrace, renderLiveTraceJson } from '../../../src/render/receiv
 import { createStyle, PLAIN_STYLE } from '../../../src/render/style.js';
 import { makeTrace, type SpanSpec, TEST_TRACE_ID } from '../../helpers/make-span.js';
 import { FINDINGS } from '../../helpers/propagation-report.js';
-import { CHECKOUT, REFUSED } from '../../helpers/show-scenarios.js';
+import { CHECKOUT, MASKED_TIMEOUT, REFUSED } from '../../helpers/show-scenarios.js';
 
 const live = (specs: readonly SpanSpec[]) => {
   const trace: Trace = makeTrace(specs);
@@ -110,18 +110,7 @@ describe('renderLiveTraceJson', () => {
   });
 
   it('a diagnosis of several sentences joined in one text', () => {
-    const { trace, analysis } = live([
-      {
-        id: '1',
-        name: 'POST',
-        service: 'proxy',
-        kind: 'server',
-        startMs: 0,
-        endMs: 15_000,
-        attributes: { 'http.response.status_code': 504 },
-      },
-      { id: '2', parent: '1', name: 'work', service: 'backend', startMs: 100, endMs: 15_000 },
-    ]);
+    const { trace, analysis } = live(MASKED_TIMEOUT);
     expect(JSON.parse(renderLiveTraceJson(trace, analysis, [])).diagnosis).toEqual({
       kind: 'timed-out',
       text: 'proxy → backend timed out: HTTP 504 gateway timeout in POST after 15.0s. The slow span behind it: work (backend) ran 14.9s.',

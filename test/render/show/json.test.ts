@@ -3,7 +3,7 @@ import { ShowDocumentSchema } from '../../../src/render/contracts/show.js';
 import { buildShowDocument } from '../../../src/render/show/json.js';
 import { analyzeSpans } from '../../helpers/analyze-doc.js';
 import { DOC_TRACE_ID, type DocSpan, spanHex } from '../../helpers/otlp-doc.js';
-import { analyse } from '../../helpers/show-scenarios.js';
+import { analyse, MASKED_TIMEOUT, RECOVERED } from '../../helpers/show-scenarios.js';
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -190,18 +190,7 @@ describe('buildShowDocument', () => {
   });
 
   it('markers: timeout and the slow span behind it', () => {
-    const { spans } = documentOf([
-      {
-        id: 1,
-        name: 'POST',
-        service: 'proxy',
-        kind: SERVER,
-        startMs: 0,
-        endMs: 15_000,
-        attributes: { 'http.response.status_code': 504 },
-      },
-      { id: 2, parent: 1, name: 'work', service: 'backend', startMs: 100, endMs: 15_000 },
-    ]);
+    const { spans } = buildShowDocument(analyse(MASKED_TIMEOUT));
     expect(spans.map((s) => s.markers)).toEqual([
       ['error', 'timeout', 'error-origin', 'critical-path'],
       ['slow-behind-timeout', 'critical-path'],
@@ -209,18 +198,7 @@ describe('buildShowDocument', () => {
   });
 
   it('markers: a recovered failure is not an error origin', () => {
-    const { spans, errorCount, diagnosis } = documentOf([
-      { id: 1, name: 'orders', kind: SERVER, startMs: 0, endMs: 50, status: { code: 1 } },
-      {
-        id: 2,
-        parent: 1,
-        name: 'GET',
-        kind: CLIENT,
-        startMs: 1,
-        endMs: 5,
-        attributes: { 'http.response.status_code': 503 },
-      },
-    ]);
+    const { spans, errorCount, diagnosis } = buildShowDocument(analyse(RECOVERED));
     expect(spans.map((s) => s.markers)).toEqual([['critical-path'], ['error', 'recovered', 'critical-path']]);
     expect(errorCount).toBe(1);
     expect(diagnosis).toEqual({

@@ -3,7 +3,14 @@ import { renderShowText } from '../../../src/render/show/text.js';
 import type { TreeOptions } from '../../../src/render/show/tree.js';
 import { createStyle } from '../../../src/render/style.js';
 import { TEST_TRACE_ID } from '../../helpers/make-span.js';
-import { analyse, CHECKOUT, MASKED_TIMEOUT, REFUSED, TREE_OPTIONS } from '../../helpers/show-scenarios.js';
+import {
+  analyse,
+  CHECKOUT,
+  MASKED_TIMEOUT,
+  RECOVERED,
+  REFUSED,
+  TREE_OPTIONS,
+} from '../../helpers/show-scenarios.js';
 
 const textOf = (view: ReturnType<typeof analyse>, options: Partial<TreeOptions> = {}) =>
   renderShowText(view, { ...TREE_OPTIONS, ...options });
@@ -49,27 +56,7 @@ describe('renderShowText', () => {
   });
 
   it('recovered failures: counted in the header, the verdict says they were handled', () => {
-    const text = textOf(
-      analyse([
-        {
-          id: '1',
-          name: 'orders',
-          kind: 'server',
-          startMs: 0,
-          endMs: 50,
-          status: { code: 'ok', message: '' },
-        },
-        {
-          id: '2',
-          parent: '1',
-          name: 'GET',
-          kind: 'client',
-          startMs: 1,
-          endMs: 5,
-          attributes: { 'http.response.status_code': 503 },
-        },
-      ]),
-    );
+    const text = textOf(analyse(RECOVERED));
     expect(text.split('\n')[0]).toMatch(/ 1 failed span$/);
     expect(
       text.endsWith(

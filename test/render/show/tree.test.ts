@@ -8,6 +8,7 @@ import {
   CHECKOUT,
   exceptionEvent as exception,
   MASKED_TIMEOUT,
+  RECOVERED,
   REFUSED,
   TREE_OPTIONS,
 } from '../../helpers/show-scenarios.js';
@@ -91,16 +92,7 @@ describe('renderTree: shape', () => {
 describe('renderTree: markers', () => {
   it('HTTP status on a failed call; a failure its caller recovered from is not the origin', () => {
     const view = analyse([
-      { id: '1', name: 'orders', kind: 'server', startMs: 0, endMs: 50, status: { code: 'ok', message: '' } },
-      {
-        id: '2',
-        parent: '1',
-        name: 'GET',
-        kind: 'client',
-        startMs: 1,
-        endMs: 5,
-        attributes: { 'http.response.status_code': 503 },
-      },
+      ...RECOVERED,
       {
         id: '3',
         parent: '1',

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PropagationDocumentSchema } from '../../src/render/contracts/propagation.js';
-import { json, startFakeBackend } from '../helpers/fake-backend.js';
-import { REPO_ROOT, runCli } from '../helpers/run-cli.js';
+import { PropagationDocumentSchema } from '../../../src/render/contracts/propagation.js';
+import { json, startFakeBackend } from '../../helpers/fake-backend.js';
+import { REPO_ROOT, runCli } from '../../helpers/run-cli.js';
 
 /**
  * check-propagation on the real-SDK scenarios: each gives exactly the expected findings and no

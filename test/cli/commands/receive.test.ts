@@ -12,7 +12,7 @@ import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trac
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli } from '../helpers/run-cli.js';
+import { REPO_ROOT, runCli } from '../../helpers/run-cli.js';
 
 /**
  * `otrace receive` as a real OpenTelemetry JS SDK sees it: the gRPC, HTTP/protobuf and HTTP/JSON

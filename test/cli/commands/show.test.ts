@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ShowDocumentSchema } from '../../src/render/contracts/show.js';
-import { type DocSpan, otlpDocument } from '../helpers/otlp-doc.js';
-import { REPO_ROOT, runCli, tempFile } from '../helpers/run-cli.js';
+import { ShowDocumentSchema } from '../../../src/render/contracts/show.js';
+import { type DocSpan, otlpDocument } from '../../helpers/otlp-doc.js';
+import { REPO_ROOT, runCli, tempFile } from '../../helpers/run-cli.js';
 
 /** Processes a test started, killed after it should it fail or time out before they end. */
 const children = new Set<ChildProcess>();
@@ -282,7 +282,7 @@ process.on('exit', () => say('exit'));
         `node bin/otrace.js show -f '${file}' --no-fold --max-spans 100000 | head -n 2; echo "exit=\${PIPESTATUS[0]}" >&2`,
       ],
       {
-        cwd: new URL('../../', import.meta.url),
+        cwd: new URL('../../../', import.meta.url),
         env: { ...process.env, NO_COLOR: '1' },
         encoding: 'utf8',
       },

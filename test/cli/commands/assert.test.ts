@@ -2,10 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { globToRegExp } from '../../src/analysis/assert-rules.js';
-import { AssertDocumentSchema } from '../../src/render/contracts/assert.js';
-import { REPO_ROOT, runCli } from '../helpers/run-cli.js';
-import { SEED_SCENARIOS, seedFile } from '../helpers/seed.js';
+import { globToRegExp } from '../../../src/analysis/assert-rules.js';
+import { AssertDocumentSchema } from '../../../src/render/contracts/assert.js';
+import { REPO_ROOT, runCli } from '../../helpers/run-cli.js';
+import { SEED_SCENARIOS, seedFile } from '../../helpers/seed.js';
 
 /** `otrace assert` on the seed scenarios with rules files written by the tests. */
 const ALL = SEED_SCENARIOS.map((s) => join(REPO_ROOT, seedFile(s)));

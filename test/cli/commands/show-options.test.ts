@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type DocSpan, otlpDocument } from '../helpers/otlp-doc.js';
-import { runCli, tempFile } from '../helpers/run-cli.js';
+import { type DocSpan, otlpDocument } from '../../helpers/otlp-doc.js';
+import { runCli, tempFile } from '../../helpers/run-cli.js';
 
 const FANOUT = 'fixtures/seed/db-error-fanout.otlp.json';
 

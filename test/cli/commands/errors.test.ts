@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorsDocumentSchema } from '../../src/render/contracts/errors.js';
-import { type FakeBackend, json, startFakeBackend } from '../helpers/fake-backend.js';
-import { runCli } from '../helpers/run-cli.js';
-import { SEED_SCENARIOS, seedFile } from '../helpers/seed.js';
+import { ErrorsDocumentSchema } from '../../../src/render/contracts/errors.js';
+import { type FakeBackend, json, startFakeBackend } from '../../helpers/fake-backend.js';
+import { runCli } from '../../helpers/run-cli.js';
+import { SEED_SCENARIOS, seedFile } from '../../helpers/seed.js';
 
 /** `otrace errors` on our real-SDK scenarios, from files and from a Jaeger search. */
 /** Every seed scenario but the broken propagation (no errors there, and two traces). */

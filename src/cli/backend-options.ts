@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
+import { parseDuration } from '../model/duration.js';
 import { BACKEND_KINDS, type BackendKind, createBackend, type TraceBackend } from '../sources/backends.js';
-import { parseDuration } from './parse-options.js';
 
 export interface BackendOptions {
   jaeger?: string;

@@ -1,7 +1,8 @@
 import { UsageError } from '../errors.js';
+import { parseDuration } from '../model/duration.js';
 import type { TraceQuery } from '../model/query.js';
 import type { Nanos } from '../model/types.js';
-import { parseCount, parseDuration } from './parse-options.js';
+import { parseCount } from './parse-options.js';
 
 export interface SearchOptions {
   service?: string;

@@ -4,10 +4,10 @@ import { evaluateRules } from '../../analysis/assert-rules.js';
 import { checkPropagation } from '../../analysis/propagation/check-propagation.js';
 import { EXIT } from '../../errors.js';
 import { selectTraces } from '../../pipeline/over-traces.js';
+import { loadRules } from '../../pipeline/rules-file.js';
 import { assertReport, ruleFailed } from '../../render/assert/report.js';
 import type { CommandContext } from '../context.js';
 import { emitReport, parseOutputs } from '../emit-report.js';
-import { loadRules } from '../rules-file.js';
 import { type SelectOptions, withSelection } from '../select-traces.js';
 import { acrossTracesCommand, type OutputFormat } from './shared-options.js';
 

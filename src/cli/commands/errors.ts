@@ -2,12 +2,13 @@ import { type Command, Option } from 'commander';
 import { countsAgainstRun, ERRORS_FAIL_ON, type ErrorsFailOn } from '../../analysis/error-records.js';
 import { ErrorAccumulator, GROUP_BY, type GroupBy } from '../../analysis/group-errors.js';
 import { EXIT } from '../../errors.js';
+import { parseDuration } from '../../model/duration.js';
 import type { Nanos } from '../../model/types.js';
 import { overTraces } from '../../pipeline/over-traces.js';
 import { errorsReport } from '../../render/errors/report.js';
 import type { CommandContext } from '../context.js';
 import { emitReport, parseOutputs } from '../emit-report.js';
-import { parseCount, parseDuration } from '../parse-options.js';
+import { parseCount } from '../parse-options.js';
 import { type SelectOptions, withSelection } from '../select-traces.js';
 import { acrossTracesCommand, type OutputFormat, timeoutOption } from './shared-options.js';
 

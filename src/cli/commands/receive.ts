@@ -1,12 +1,13 @@
 import { Command, Option } from 'commander';
 import { EXIT, UsageError } from '../../errors.js';
+import { parseDuration } from '../../model/duration.js';
 import { type CompletedTrace, LiveCheck } from '../../pipeline/live-check.js';
 import { renderLiveTrace, renderLiveTraceJson } from '../../render/receive/live-trace.js';
 import { loadTextWidths } from '../../render/width.js';
 import { startReceiver } from '../../sources/otlp-receiver.js';
 import { TraceFileWriter } from '../../sources/trace-file-writer.js';
 import type { CommandContext } from '../context.js';
-import { parseCount, parseDuration } from '../parse-options.js';
+import { parseCount } from '../parse-options.js';
 
 interface ReceiveOptions {
   host: string;

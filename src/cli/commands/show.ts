@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { analyzeTrace } from '../../analysis/analyze-trace.js';
 import { summarizeTrace } from '../../analysis/summarize-trace.js';
 import { EXIT, UsageError } from '../../errors.js';
+import { parseDuration } from '../../model/duration.js';
 import type { Nanos, Trace } from '../../model/types.js';
 import { fetchTrace } from '../../pipeline/fetch-trace.js';
 import { loadTraces } from '../../pipeline/inputs.js';
@@ -15,7 +16,7 @@ import { parseHexTraceId } from '../../schema/ids.js';
 import { type BackendOptions, chooseBackend } from '../backend-options.js';
 import type { CommandContext } from '../context.js';
 import { emitReport, parseOutputs } from '../emit-report.js';
-import { parseCount, parseDuration } from '../parse-options.js';
+import { parseCount } from '../parse-options.js';
 import { startProgress } from '../progress.js';
 import {
   backendOptions,

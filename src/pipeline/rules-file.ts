@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Rule } from '../analysis/assert-rules.js';
 import { UsageError } from '../errors.js';
+import { DURATION, DURATION_EXAMPLES, parseDuration } from '../model/duration.js';
 import { SPAN_KINDS } from '../model/types.js';
 import { firstIssue } from '../schema/zod-issue.js';
-import { DURATION, DURATION_EXAMPLES, parseDuration } from './parse-options.js';
 
 /** Looked for in the current directory when `--rules` is not given. */
 export const RULES_FILES = ['otrace.rules.json', 'otrace.rules.yaml', 'otrace.rules.yml'] as const;

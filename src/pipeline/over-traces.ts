@@ -79,7 +79,7 @@ export async function overTraces<K extends TraceTask['kind']>(
       {
         inputs,
         inputFormat: source.inputFormat,
-        keepAttributes: selection.query.tags.map(([key]) => key),
+        keepAttributes: keptAttributes(selection),
         env: selection.env,
         debug: hooks.debug,
       },
@@ -112,6 +112,11 @@ export async function selectTraces(selection: Selection, hooks: PipelineHooks): 
   return readSelected(selection, source, inputs, hooks);
 }
 
+/** The attributes kept beyond those the analysis reads: the search's tags and the selection's own. */
+function keptAttributes(selection: Selection): string[] {
+  return [...selection.query.tags.map(([key]) => key), ...(selection.keepAttributes ?? [])];
+}
+
 /** The query over files: a check across services drops `--service`. */
 function filesQuery(selection: Selection): TraceQuery {
   return selection.everyService ? { ...selection.query, service: undefined } : selection.query;
@@ -127,10 +132,7 @@ async function readSelected(
     warn: hooks.warn,
     inputFormat: source.inputFormat,
     // The whole input is read before any trace is complete: keep only what is analysed.
-    compact: spanCompactor([
-      ...selection.query.tags.map(([key]) => key),
-      ...(selection.keepAttributes ?? []),
-    ]),
+    compact: spanCompactor(keptAttributes(selection)),
   });
   if (loaded.traces.length === 0)
     throw new SourceError(`${loaded.inputNames.join(', ')}: no spans found`, 'the input holds no trace data');

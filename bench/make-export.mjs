@@ -1,7 +1,10 @@
 // Writes a synthetic Collector file-exporter export (OTLP JSON Lines) of about `spans` spans:
-// requests through five services, batched per service the way the Collector writes them (one
+// requests through a chain of services, batched per service the way the Collector writes them (one
 // trace's spans spread over several lines), with realistic attributes, some failures and
 // exception events with stack traces. Deterministic: the same arguments give the same bytes.
+// A shape (SHAPES) varies what users' exports vary in: the error rate, how spans are cut into
+// lines (one trace a line, groups of traces, a batch processor's fixed-size batches), how long a
+// trace stays open in the file, attributes per span, database calls and fan-out.
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
@@ -9,9 +12,56 @@ import { createWriteStream } from 'node:fs';
 /** Bumped whenever the output changes, so that cached exports are written anew. */
 export const EXPORT_VERSION = 3;
 
-const SERVICES = ['frontend', 'user-service', 'order-service', 'payment', 'inventory'];
-const SPANS_PER_TRACE = 4 * 5;
+const ALL_SERVICES = [
+  'frontend',
+  'user-service',
+  'order-service',
+  'payment',
+  'inventory',
+  'shipping',
+  'catalog',
+  'cart',
+  'recommendation',
+  'email',
+  'currency',
+  'ad',
+];
+
+/**
+ * The shapes of export the bench reads. `collector` is the default (what the tests use too):
+ * - services: the length of the chain each request goes through;
+ * - failRate: requests that fail (the last service throws, with a stack);
+ * - dbShare: the share of handlers that query the database;
+ * - layout: `groups` (25 traces, then a line per service), `trace` (a line per trace),
+ *   `processor` (a batch processor per service: each line 4 batches of 200 spans from one
+ *   service, as they end), `big-groups` (400 traces a group: lines of about 1 MB);
+ * - openShare: requests whose root span is written only at the end of the file (a trace that
+ *   stays open across it);
+ * - extraAttributes: attributes added to every span (the OpenTelemetry demo's carry 30 and more);
+ * - fanout / fanoutShare: that many extra database calls under the first handler, in that share
+ *   of requests.
+ */
+export const SHAPES = {
+  collector: { services: 5, failRate: 0.08, dbShare: 1, layout: 'groups' },
+  'one-trace-a-line': { services: 5, failRate: 0.08, dbShare: 1, layout: 'trace' },
+  'errors-1pct': { services: 5, failRate: 0.01, dbShare: 1, layout: 'groups' },
+  'errors-20pct': { services: 5, failRate: 0.2, dbShare: 1, layout: 'groups' },
+  'batch-processor': { services: 12, failRate: 0.1, dbShare: 0.5, layout: 'processor', openShare: 0.01 },
+  'big-lines': { services: 5, failRate: 0.08, dbShare: 1, layout: 'big-groups' },
+  'attribute-heavy': { services: 5, failRate: 0.08, dbShare: 1, layout: 'groups', extraAttributes: 30 },
+  'wide-fanout': {
+    services: 5,
+    failRate: 0.08,
+    dbShare: 1,
+    layout: 'groups',
+    fanout: 2_000,
+    fanoutShare: 0.01,
+  },
+};
 const TRACES_PER_LINE_GROUP = 25;
+const TRACES_PER_BIG_GROUP = 400;
+const BATCH_SPANS = 200;
+const BATCHES_PER_LINE = 4;
 
 function rng(seed) {
   let state = seed >>> 0;
@@ -65,7 +115,9 @@ function resourceOf(service) {
  * request (`split`) has its callee's part, from user-service's call to order-service down, in a
  * trace of its own: a root SERVER span whose caller did not pass the context on.
  */
-function makeTrace(random, startNs, { failing, split }) {
+function makeTrace(random, startNs, { failing, split, wide }, shape) {
+  const SERVICES = ALL_SERVICES.slice(0, shape.services);
+  const extra = extraAttributes(shape.extraAttributes ?? 0);
   const traceId = hex(random, 32);
   const splitId = hex(random, 32);
   const spans = [];
@@ -97,19 +149,26 @@ function makeTrace(random, startNs, { failing, split }) {
       kind: 1,
       ...inside(from, to, 1, 9),
     });
-    const db = makeSpan(random, {
-      traceId: tid,
-      parent: handler,
-      name: 'pg.query:SELECT shop',
-      kind: 3,
-      ...inside(handler.from, handler.to, 1, 3),
-      attributes: [
-        str('db.system.name', 'postgresql'),
-        str('db.query.text', 'SELECT * FROM orders WHERE id = $1'),
-        str('server.address', 'postgres'),
-        int('server.port', 5432),
-      ],
-    });
+    // The default shape always queries: no draw, so its bytes stay what they were.
+    const queries = shape.dbShare >= 1 || random() < shape.dbShare;
+    const dbCalls = queries ? 1 + (wide && depth === 0 ? shape.fanout : 0) : 0;
+    const dbSpans = [];
+    for (let i = 0; i < dbCalls; i++)
+      dbSpans.push(
+        makeSpan(random, {
+          traceId: tid,
+          parent: handler,
+          name: 'pg.query:SELECT shop',
+          kind: 3,
+          ...inside(handler.from, handler.to, 1, 3),
+          attributes: [
+            str('db.system.name', 'postgresql'),
+            str('db.query.text', 'SELECT * FROM orders WHERE id = $1'),
+            str('server.address', 'postgres'),
+            int('server.port', 5432),
+          ],
+        }),
+      );
     const call = makeSpan(random, {
       traceId: tid,
       parent: handler,
@@ -128,13 +187,16 @@ function makeTrace(random, startNs, { failing, split }) {
             str('url.full', `http://${SERVICES[depth + 1]}:8080/api/${SERVICES[depth + 1]}/7`),
           ],
     });
-    for (const span of [server, handler, db, call]) spans.push({ service, ...span });
+    for (const span of [server, handler, ...dbSpans, call]) {
+      if (extra.length > 0) span.span.attributes.push(...extra);
+      spans.push({ service, ...span });
+    }
     parent = call;
     ({ from, to } = inside(call.from, call.to, 1, 9));
   }
   if (failing) {
     // The last service's handler throws; everything above it fails with it.
-    const throwing = spans[spans.length - 3];
+    const throwing = spans.findLast((entry) => entry.span.name === 'handle');
     throwing.span.events.push({
       timeUnixNano: throwing.span.startTimeUnixNano,
       name: 'exception',
@@ -154,6 +216,20 @@ function makeTrace(random, startNs, { failing, split }) {
     }
   }
   return spans;
+}
+
+/** `count` attributes of the kinds real instrumentations add (ids, versions, flags, sizes). */
+function extraAttributes(count) {
+  const out = [];
+  for (let i = 0; i < count; i++)
+    out.push(
+      i % 3 === 0
+        ? str(`app.detail.${i}`, `value-${i}-${'x'.repeat(i % 17)}`)
+        : i % 3 === 1
+          ? int(`app.size.${i}`, i * 1013)
+          : { key: `app.flag.${i}`, value: { boolValue: i % 2 === 0 } },
+    );
+  return out;
 }
 
 /** A sub-interval of [from, to]: the tenths `a` to `b` of it, jittered. */
@@ -187,7 +263,10 @@ function makeSpan(random, { traceId, parent, name, kind, from, to, attributes = 
 }
 
 /** Writes the export; returns its size and the split requests it holds (their caller's trace ids). */
-export async function makeExport(path, totalSpans, seed = 42) {
+export async function makeExport(path, totalSpans, seed = 42, shapeName = 'collector') {
+  const shape = SHAPES[shapeName];
+  if (!shape) throw new Error(`no export shape ${shapeName}: ${Object.keys(SHAPES).join(', ')}`);
+  const services = ALL_SERVICES.slice(0, shape.services);
   const random = rng(seed);
   const splits = [];
   const out = createWriteStream(path);
@@ -198,32 +277,84 @@ export async function makeExport(path, totalSpans, seed = 42) {
     bytes += Buffer.byteLength(text);
     if (!out.write(text)) await once(out, 'drain');
   };
-  while (written < totalSpans) {
-    const byService = new Map(SERVICES.map((s) => [s, []]));
-    for (let t = 0; t < TRACES_PER_LINE_GROUP && written < totalSpans; t++) {
-      const failing = random() < 0.08;
-      const split = random() < 0.02;
-      const spans = makeTrace(random, start, { failing, split });
-      if (split) splits.push(spans[0].span.traceId);
-      for (const { service, span } of spans) byService.get(service).push(span);
-      written += SPANS_PER_TRACE;
-      start += 37_000_000n;
+  const line = (batches) =>
+    `${JSON.stringify({
+      resourceSpans: batches.map(({ service, spans }) => ({
+        resource: resourceOf(service),
+        scopeSpans: [{ scope: { name: '@opentelemetry/instrumentation-http', version: '0.223.0' }, spans }],
+      })),
+    })}\n`;
+  const nextTrace = () => {
+    const failing = random() < shape.failRate;
+    const split = random() < 0.02;
+    const open = shape.openShare !== undefined && random() < shape.openShare;
+    const wide = shape.fanoutShare !== undefined && random() < shape.fanoutShare;
+    const spans = makeTrace(random, start, { failing, split, wide }, shape);
+    if (split) splits.push(spans[0].span.traceId);
+    written += spans.length;
+    start += 37_000_000n;
+    return { spans, open };
+  };
+  /** Root spans of traces that stay open: written at the very end. */
+  const held = [];
+  if (shape.layout === 'processor') {
+    // Each service's batch processor: spans queue as they end, a batch leaves at BATCH_SPANS,
+    // and the exporter writes BATCHES_PER_LINE batches of one service to a line.
+    const queue = new Map(services.map((s) => [s, []]));
+    const ready = new Map(services.map((s) => [s, []]));
+    const flush = async (service, force) => {
+      const batches = ready.get(service);
+      if (batches.length >= BATCHES_PER_LINE || (force && batches.length > 0)) {
+        await write(line(batches.splice(0, BATCHES_PER_LINE).map((spans) => ({ service, spans }))));
+      }
+    };
+    while (written < totalSpans) {
+      const { spans, open } = nextTrace();
+      // Spans end children first: a trace's spans reach the queues in reverse.
+      for (const [i, { service, span }] of [...spans.entries()].reverse()) {
+        if (open && i === 0) {
+          held.push({ service, span });
+          continue;
+        }
+        const q = queue.get(service);
+        q.push(span);
+        if (q.length === BATCH_SPANS) {
+          ready.get(service).push(q.splice(0));
+          await flush(service, false);
+        }
+      }
     }
-    for (const service of SERVICES) {
-      const spans = byService.get(service);
-      if (spans.length === 0) continue;
-      const line = {
-        resourceSpans: [
-          {
-            resource: resourceOf(service),
-            scopeSpans: [
-              { scope: { name: '@opentelemetry/instrumentation-http', version: '0.223.0' }, spans },
-            ],
-          },
-        ],
-      };
-      await write(`${JSON.stringify(line)}\n`);
+    for (const service of services) {
+      const q = queue.get(service);
+      if (q.length > 0) ready.get(service).push(q.splice(0));
+      await flush(service, true);
     }
+  } else {
+    const perLine = { groups: TRACES_PER_LINE_GROUP, trace: 1, 'big-groups': TRACES_PER_BIG_GROUP }[
+      shape.layout
+    ];
+    while (written < totalSpans) {
+      const byService = new Map(services.map((s) => [s, []]));
+      for (let t = 0; t < perLine && written < totalSpans; t++) {
+        const { spans, open } = nextTrace();
+        for (const [i, { service, span }] of spans.entries()) {
+          if (open && i === 0) held.push({ service, span });
+          else byService.get(service).push(span);
+        }
+      }
+      const batches = services
+        .map((service) => ({ service, spans: byService.get(service) }))
+        .filter((b) => b.spans.length > 0);
+      // A line per service, as the Collector writes a group; a line per trace holds them all.
+      if (shape.layout === 'trace') await write(line(batches));
+      else for (const batch of batches) await write(line([batch]));
+    }
+  }
+  for (let i = 0; i < held.length; i += BATCH_SPANS) {
+    const group = held.slice(i, i + BATCH_SPANS);
+    const bySvc = new Map();
+    for (const { service, span } of group) bySvc.set(service, [...(bySvc.get(service) ?? []), span]);
+    await write(line([...bySvc].map(([service, spans]) => ({ service, spans }))));
   }
   out.end();
   await once(out, 'finish');
@@ -231,7 +362,7 @@ export async function makeExport(path, totalSpans, seed = 42) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [path, spans] = process.argv.slice(2);
-  const result = await makeExport(path, Number(spans ?? 600_000));
+  const [path, spans, shape] = process.argv.slice(2);
+  const result = await makeExport(path, Number(spans ?? 600_000), 42, shape);
   console.log(`${path}: ${result.spans} spans, ${(result.bytes / 1e6).toFixed(0)} MB`);
 }

@@ -75,3 +75,25 @@ async function nextLineStart(handle: FileHandle, from: number, size: number): Pr
   }
   return size;
 }
+
+/**
+ * The longest line among the first `bytes` of a file (at least what was read, when no line ends in
+ * it): how big the documents of a JSON Lines file are, from a sample read in a few milliseconds.
+ */
+export async function longestLineIn(path: string, bytes: number): Promise<number> {
+  const handle = await open(path, 'r');
+  try {
+    const sample = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(sample, 0, bytes, 0);
+    let longest = 0;
+    let start = 0;
+    // Bounded by the bytes read: each indexOf moves past one newline.
+    for (let nl = sample.indexOf(0x0a); nl !== -1 && nl < bytesRead; nl = sample.indexOf(0x0a, nl + 1)) {
+      longest = Math.max(longest, nl - start);
+      start = nl + 1;
+    }
+    return Math.max(longest, bytesRead - start);
+  } finally {
+    await handle.close();
+  }
+}

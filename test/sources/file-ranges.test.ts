@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { splitIntoLineRanges } from '../../src/sources/file-ranges.js';
+import { longestLineIn, splitIntoLineRanges } from '../../src/sources/file-ranges.js';
 
 let dir: string;
 const write = (name: string, content: string | Buffer) => {
@@ -62,5 +62,23 @@ describe('splitIntoLineRanges', () => {
   it('declines gzip and a missing file', async () => {
     expect(await splitIntoLineRanges(write('x.jsonl.gz', gzipSync('{"a":1}\n{"a":2}\n')), 2)).toBeUndefined();
     expect(await splitIntoLineRanges(join(dir, 'missing.jsonl'), 2)).toBeUndefined();
+  });
+});
+
+describe('longestLineIn', () => {
+  it('finds the longest line of the sample, the last one even without its newline', async () => {
+    const path = write(
+      'lines.jsonl',
+      `${'a'.repeat(10)}\n${'b'.repeat(30)}\n${'c'.repeat(5)}\n${'d'.repeat(40)}`,
+    );
+    expect(await longestLineIn(path, 1_000)).toBe(40);
+    // Only the sample counts: the first 20 bytes hold a line of 10 and the start of one of 30.
+    expect(await longestLineIn(path, 20)).toBe(10);
+    expect(await longestLineIn(path, 11)).toBe(10);
+  });
+
+  it('gives what was read when no line ends in the sample', async () => {
+    const path = write('one.json', 'x'.repeat(100));
+    expect(await longestLineIn(path, 64)).toBe(64);
   });
 });

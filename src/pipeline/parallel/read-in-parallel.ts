@@ -8,7 +8,7 @@ import { byStartThenId } from '../../model/collect-traces.js';
 import type { TraceQuery } from '../../model/query.js';
 import type { Trace, TraceId } from '../../model/types.js';
 import type { InputFormat } from '../../schema/decode.js';
-import { splitIntoLineRanges } from '../../sources/file-ranges.js';
+import { longestLineIn, splitIntoLineRanges } from '../../sources/file-ranges.js';
 import type { TaskResults, TraceResult, TraceTask } from '../tasks.js';
 import type { FlatError, FlatWarning, FromWorker, ToWorker, WorkerJob, WorkerResults } from './messages.js';
 
@@ -67,7 +67,8 @@ export async function readInParallel<K extends TraceTask['kind']>(
     }),
   );
   input.debug?.(`reading ${path} with ${jobs.length} threads`);
-  const { answers, totalTraces } = await converse(jobs, warn);
+  const youngMb = youngGenerationMb(await longestLineIn(path, SAMPLE_BYTES));
+  const { answers, totalTraces } = await converse(jobs, youngMb, warn);
   // Read only now: every worker has stopped, and its heap is gone.
   const read = answers.map((bytes) => deserialize(bytes) as WorkerResults);
   const results = read.flatMap((r) => r.results) as TraceResult<TaskResults[K]>[];
@@ -91,7 +92,24 @@ export interface ParallelRead<R> {
 const DEFAULT_MIN_BYTES = 64 * 2 ** 20;
 const MAX_THREADS = 4;
 const DEFAULT_THREADS = 2;
-const YOUNG_GENERATION_MB = 8;
+/** The sample of the file whose longest line sizes the workers' young generation. */
+const SAMPLE_BYTES = 8 * 2 ** 20;
+
+/**
+ * Each worker's young generation, in MB, from the longest line of the sample: parsing a line
+ * makes objects of about 16 times its size, all garbage once its spans are kept compact, and
+ * what outgrows the young generation is promoted to the old one, whose heap stays committed.
+ * Small, where lines are small: each worker's own default made two workers hold 377 MB where
+ * 8 MB holds 318 MB on the bench's default export, at the same speed. Larger, where lines are
+ * large: on lines of about 1.3 MB (400 traces a line), 8 MB took 4.15 s and 670 MB, 16 MB 3.09 s
+ * and 470 MB; on a batch processor's 650 KB lines 8 MB took 3.52 s and 427 MB, 16 MB 2.78 s and
+ * 379 MB; with 2 MB lines (wide fan-out) 32 MB 2.45 s and 416 MB against 3.56 s and 551 MB.
+ */
+export function youngGenerationMb(longestLine: number): number {
+  const wanted = (16 * longestLine) / 2 ** 20;
+  for (const mb of [8, 16, 32]) if (wanted <= mb) return mb;
+  return 64;
+}
 
 /**
  * Two workers where there are two cores; OTRACE_THREADS=N sets the number (1: one thread does it
@@ -141,15 +159,15 @@ interface WorkerState {
 /** Runs the workers through the conversation in messages.ts; every wait ends with a message or an exit. */
 async function converse(
   jobs: readonly WorkerJob[],
+  youngMb: number,
   warn: (message: string) => void,
 ): Promise<{ answers: Uint8Array[]; totalTraces: number }> {
   const states: WorkerState[] = jobs.map((job) => ({
     job,
     worker: new Worker(new URL('./worker.js', import.meta.url), {
       workerData: job,
-      // A small young generation: each worker's own default made two workers hold 377 MB where
-      // 8 MB holds 318 MB on the 400 MB export, at the same speed.
-      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      // Sized to the lines (youngGenerationMb).
+      resourceLimits: { maxYoungGenerationSizeMb: youngMb },
     }),
     warnings: [],
     answers: [],

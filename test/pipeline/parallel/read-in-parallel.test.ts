@@ -134,3 +134,16 @@ describe('reading a big export with worker threads', () => {
     expect(parallel).toEqual(serial);
   });
 });
+
+describe("the workers' young generation", () => {
+  it('grows with the longest line: 8 MB for the usual lines, up to 64 MB for lines of several MB', async () => {
+    const { youngGenerationMb } = await import('../../../src/pipeline/parallel/read-in-parallel.js');
+    const kb = 1024;
+    expect(youngGenerationMb(80 * kb)).toBe(8);
+    expect(youngGenerationMb(512 * kb)).toBe(8);
+    expect(youngGenerationMb(650 * kb)).toBe(16);
+    expect(youngGenerationMb(1300 * kb)).toBe(32);
+    expect(youngGenerationMb(1900 * kb)).toBe(32);
+    expect(youngGenerationMb(3000 * kb)).toBe(64);
+  });
+});

@@ -12,7 +12,16 @@ export async function loadTextWidths(): Promise<void> {
   widthOf ??= (await import('string-width')).default;
 }
 
+/**
+ * Text whose every character takes one column: printable ASCII and the box-drawing characters of
+ * the tree (U+2500-U+257F, narrow as string-width counts them). Its width is its length, without
+ * segmenting it: a 10,000-level chain's tree lines are thousands of such characters deep, and
+ * string-width spent 1.5 s on them.
+ */
+const ONE_COLUMN_EACH = /^[\x20-\x7e\u2500-\u257f]*$/;
+
 export function displayWidth(text: string): number {
+  if (ONE_COLUMN_EACH.test(text)) return text.length;
   return widthOf ? widthOf(text) : stripVTControlCharacters(text).length;
 }
 

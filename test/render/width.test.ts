@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { cut, displayWidth, loadTextWidths } from '../../src/render/width.js';
 
@@ -36,5 +37,20 @@ describe('after loadTextWidths', () => {
 
   it('a width of one leaves just the ellipsis', () => {
     expect(cut('abc', 1)).toBe('…');
+  });
+
+  it('measures ASCII and box-drawing text by its length, as string-width does', async () => {
+    await loadTextWidths();
+    const texts = [
+      '├─ │  └─ GET /api/orders (order-service) 5.0s',
+      `${'│  '.repeat(2_000)}└─ level 2001 (svc) 1.0ms`,
+      '┌─┬─┐ ╰─╯ ═ ║ ~!@#$%^&*()_+{}|:"<>?',
+      '',
+    ];
+    for (const text of texts) expect(displayWidth(text)).toBe(stringWidth(text));
+    // Anything else is still measured: wide, combining, colour codes next to box drawing.
+    expect(displayWidth('└─ 注文')).toBe(7);
+    expect(displayWidth('└─ a\u0301')).toBe(4);
+    expect(displayWidth('└─ \u001b[31mred\u001b[39m')).toBe(6);
   });
 });

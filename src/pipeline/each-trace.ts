@@ -38,7 +38,8 @@ function spans(traces: readonly Trace[]): number {
   return count;
 }
 
-function fullCollection(): (() => void) | undefined {
+/** V8's full collection, reached through `--expose-gc` set at run time; undefined where refused. */
+export function fullCollection(): (() => void) | undefined {
   try {
     setFlagsFromString('--expose-gc');
     const gc: unknown = runInNewContext('gc');

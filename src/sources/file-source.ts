@@ -169,17 +169,19 @@ export async function* readDocuments(
  * The documents of the JSON Lines in bytes [start, end) of a file, where `start` is the start of a
  * line: what one worker reads when a big export is read in parallel (see pipeline/parallel/). Lines
  * are numbered from 1 within the range; `counted.lines` ends as the number of lines in the range,
- * from which the caller learns how many came before the next one.
+ * from which the caller learns how many came before the next one; `counted.chars` is the text
+ * read so far.
  */
 export async function* readLineRange(
   path: string,
   file: string,
   range: { readonly start: number; readonly end: number },
-  counted: { lines: number } = { lines: 0 },
+  counted: { lines: number; chars: number } = { lines: 0, chars: 0 },
 ): AsyncGenerator<RawDocument> {
   if (range.end <= range.start) return;
   for await (const { text, line } of splitLines(decodeStream(readChunks(path, range), file, false), file)) {
     counted.lines = line;
+    counted.chars += text.length;
     const trimmed = text.trim();
     if (trimmed === '') continue;
     const parsed = tryParse(trimmed);

@@ -17,6 +17,8 @@ export interface WorkerJob {
   readonly keepAttributes: readonly string[];
   readonly query: TraceQuery;
   readonly task: TraceTask;
+  /** Collect fully each time this much text has been read (large lines); never when undefined. */
+  readonly collectEveryChars: number | undefined;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { SpanOrigin, Trace, TraceId } from '../../model/types.js';
 import type { LocatedWarning } from '../../schema/decode-context.js';
 import { readLineRange } from '../../sources/file-source.js';
 import { TraceDecoder } from '../decode-traces.js';
-import { eachTrace } from '../each-trace.js';
+import { eachTrace, fullCollection } from '../each-trace.js';
 import { otherRootServices, propagationTotals, runTask, type TraceResult } from '../tasks.js';
 import type { FlatError, FromWorker, ToWorker, WorkerJob, WorkerResults } from './messages.js';
 
@@ -24,7 +24,7 @@ const inbox = messages();
 
 async function run(): Promise<void> {
   let traces: Trace[];
-  const counted = { lines: 0 };
+  const counted = { lines: 0, chars: 0 };
   try {
     traces = await readRange(counted);
   } catch (error) {
@@ -79,7 +79,7 @@ const SPANS_PER_COLLECTION = 125_000;
  * The range's traces. The collector is let go on return: its map would otherwise hold every span
  * while the traces are analysed and let go one by one.
  */
-async function readRange(counted: { lines: number }): Promise<Trace[]> {
+async function readRange(counted: { lines: number; chars: number }): Promise<Trace[]> {
   const warn = (message: string, located?: LocatedWarning) =>
     post({
       type: 'warn',
@@ -90,7 +90,17 @@ async function readRange(counted: { lines: number }): Promise<Trace[]> {
     inputFormat: job.inputFormat,
     compact: spanCompactor([...job.keepAttributes]),
   });
-  await decoder.addAll(readLineRange(job.path, job.file, job.range, counted));
+  // Large lines leave garbage the young generation cannot hold: collected as the range is read.
+  const every = job.collectEveryChars;
+  const collect = every === undefined ? undefined : fullCollection();
+  let collectedAt = 0;
+  for await (const doc of readLineRange(job.path, job.file, job.range, counted)) {
+    decoder.add(doc.value, doc.file, doc.line);
+    if (collect && every !== undefined && counted.chars - collectedAt >= every) {
+      collect();
+      collectedAt = counted.chars;
+    }
+  }
   return decoder.traces();
 }
 

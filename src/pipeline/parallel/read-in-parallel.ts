@@ -43,9 +43,8 @@ export async function readInParallel<K extends TraceTask['kind']>(
   task: Extract<TraceTask, { kind: K }>,
   warn: (message: string) => void,
 ): Promise<ParallelRead<TaskResults[K]> | undefined> {
-  const { env } = input;
+  const { env, inputs } = input;
   const threads = threadsWanted(env);
-  const { inputs } = input;
   if (threads < 2 || inputs.length !== 1 || inputs[0] === '-') return undefined;
   // A propagation check's totals cover every trace a worker holds: with a limit, one thread.
   if (task.kind === 'propagation' && Number.isFinite(query.limit)) return undefined;
@@ -95,6 +94,8 @@ const MAX_THREADS = 4;
 const DEFAULT_THREADS = 2;
 /** The sample of the file whose longest line sizes the workers' young generation. */
 const SAMPLE_BYTES = 8 * 2 ** 20;
+/** The young generation where lines are small. */
+const SMALL_YOUNG_GENERATION_MB = 8;
 
 /**
  * Each worker's young generation, in MB, from the longest line of the sample: parsing a line
@@ -111,8 +112,6 @@ export function youngGenerationMb(longestLine: number): number {
   for (const mb of [SMALL_YOUNG_GENERATION_MB, 16, 32]) if (wanted <= mb) return mb;
   return 64;
 }
-
-const SMALL_YOUNG_GENERATION_MB = 8;
 
 /**
  * Where lines are large, even a larger young generation promotes some of their garbage: a full

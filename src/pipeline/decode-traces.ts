@@ -2,9 +2,11 @@ import type { SpanCompactor } from '../analysis/compact-span.js';
 import { TraceCollector } from '../model/collect-traces.js';
 import type { Trace, TraceId } from '../model/types.js';
 import { decodeDocument, type InputFormat } from '../schema/decode.js';
+import type { DecodeContext } from '../schema/decode-context.js';
 
 export interface DecodeOptions {
-  readonly warn: (message: string) => void;
+  /** Each warning as a line; a warning about a place also gets the place and the detail apart. */
+  readonly warn: DecodeContext['warn'];
   readonly inputFormat?: InputFormat;
   /** Trades each span for a smaller one as it is read (see analysis/compact-span.ts). */
   readonly compact?: SpanCompactor;
@@ -26,11 +28,11 @@ export class TraceDecoder {
     this.#collector = new TraceCollector(options.compact, options.onlyTraces);
   }
 
-  /** One document that starts at `line` of `file`; `warn` in place of the options' one. */
-  add(value: unknown, file: string, line: number, warn = this.options.warn): void {
+  /** One document that starts at `line` of `file`. */
+  add(value: unknown, file: string, line: number): void {
     const format = this.options.inputFormat ?? 'auto';
-    if (decodeDocument(value, { file, line, warn }, this.#collector, format) === 'skipped')
-      this.skippedDocuments++;
+    const ctx = { file, line, warn: this.options.warn };
+    if (decodeDocument(value, ctx, this.#collector, format) === 'skipped') this.skippedDocuments++;
   }
 
   async addAll(documents: AsyncIterable<{ value: unknown; file: string; line: number }>): Promise<void> {

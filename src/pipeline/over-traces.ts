@@ -4,11 +4,10 @@ import { SourceError } from '../errors.js';
 import { earliestStart, newestFirst } from '../model/collect-traces.js';
 import type { TraceQuery } from '../model/query.js';
 import type { Trace } from '../model/types.js';
-import type { InputFormat } from '../schema/decode.js';
 import type { TraceBackend } from '../sources/backends.js';
 import { eachTrace } from './each-trace.js';
 import type { PipelineHooks } from './hooks.js';
-import { readInputs, resolveInputs } from './inputs.js';
+import { type FileInputs, readInputs, resolveInputs } from './inputs.js';
 import { refuseTraceQL, requireService, searchBackend, searchEveryService, searchLoaded } from './search.js';
 import {
   otherRootServices,
@@ -21,14 +20,7 @@ import {
 
 /** Where the traces come from: files (or stdin), or a search of Jaeger or Tempo. */
 export type TraceSource =
-  | {
-      readonly kind: 'files';
-      /** `-f` values: paths, quoted globs, `-`; none is stdin (see inputs.ts). */
-      readonly files: readonly string[];
-      readonly inputFormat: InputFormat;
-      readonly stdinIsTTY: boolean;
-      readonly stdin: AsyncIterable<Buffer>;
-    }
+  | ({ readonly kind: 'files' } & FileInputs)
   | { readonly kind: 'backend'; readonly backend: TraceBackend };
 
 /** Which traces a command works on. */

@@ -112,14 +112,12 @@ describe('TraceDecoder', () => {
     expect(decoder.traces()[0]!.spans[0]!.start).toBe(0n);
   });
 
-  it('sends a warning to the per-call warn instead, with the place and the detail apart', () => {
-    const { messages, warn } = collectWarnings();
-    const decoder = new TraceDecoder({ warn });
+  it('gives the warn of the options the place and the detail apart, for each document', () => {
     const located: [string, LocatedWarning | undefined][] = [];
-    decoder.add(NO_TIMES, 'gappy.jsonl', 4, (message: string, at?: LocatedWarning) =>
-      located.push([message, at]),
-    );
-    expect(messages).toEqual([]);
+    const decoder = new TraceDecoder({
+      warn: (message: string, at?: LocatedWarning) => located.push([message, at]),
+    });
+    decoder.add(NO_TIMES, 'gappy.jsonl', 4);
     expect(located).toEqual([
       [
         'gappy.jsonl:4: 1 span(s) have no start/end time; shown as 0 ms',
@@ -129,10 +127,8 @@ describe('TraceDecoder', () => {
         },
       ],
     ]);
-    // The override is for that call only.
     decoder.add(NO_TIMES, 'gappy.jsonl', 9);
-    expect(messages).toEqual(['gappy.jsonl:9: 1 span(s) have no start/end time; shown as 0 ms']);
-    expect(located).toHaveLength(1);
+    expect(located[1]![1]!.at).toEqual({ file: 'gappy.jsonl', line: 9 });
   });
 
   it('adds every document of an async iterable, each at its own line', async () => {

@@ -192,8 +192,8 @@ async function converse(
     countLinesBefore(states);
     const failed = states.find((s) => s.failed);
     if (failed) {
-      await flushWarnings(states.slice(0, states.indexOf(failed) + 1), warn);
-      throw await relocatedError(failed);
+      flushWarnings(states.slice(0, states.indexOf(failed) + 1), warn);
+      throw relocatedError(failed);
     }
     // Each trace read by several workers goes to the first of them, which read its first part.
     const owner = new Map<TraceId, number>();
@@ -223,8 +223,8 @@ async function converse(
       states.map((state) => listen(state, (s) => s.answered === true || s.failed !== undefined)),
     );
     const late = states.find((s) => s.failed);
-    if (late) throw await relocatedError(late);
-    await flushWarnings(states, warn);
+    if (late) throw relocatedError(late);
+    flushWarnings(states, warn);
     return { answers: states.flatMap((s) => s.answers), totalTraces: owner.size };
   } finally {
     await Promise.all(states.map((s) => s.worker.terminate()));
@@ -279,13 +279,13 @@ function relocate(at: InputLocation, state: WorkerState): InputLocation {
   return { ...at, line: at.line + state.linesBefore! };
 }
 
-async function flushWarnings(states: readonly WorkerState[], warn: (message: string) => void): Promise<void> {
+function flushWarnings(states: readonly WorkerState[], warn: (message: string) => void): void {
   for (const state of states)
     for (const { message, at, detail } of state.warnings)
       warn(at === undefined ? message : `${formatLocation(relocate(at, state))}: ${detail}`);
 }
 
-async function relocatedError(state: WorkerState): Promise<Error> {
+function relocatedError(state: WorkerState): Error {
   const { exitCode, detail, hint, at } = state.failed!;
   const where = at === undefined ? undefined : relocate(at, state);
   if (exitCode === 2) return new InputError(detail, hint, where);

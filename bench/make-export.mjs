@@ -36,7 +36,8 @@ const ALL_SERVICES = [
  *   `processor` (a batch processor per service: each line 4 batches of 200 spans from one
  *   service, as they end), `big-groups` (400 traces a group: lines of about 1 MB);
  * - openShare: requests whose root span is written only at the end of the file (a trace that
- *   stays open across it);
+ *   stays open across it: `open-traces` has 30% of them, so the worker reading the file's end
+ *   holds a part of nearly every other worker's traces);
  * - extraAttributes: attributes added to every span (the OpenTelemetry demo's carry 30 and more);
  * - fanout / fanoutShare: that many extra database calls under the first handler, in that share
  *   of requests.
@@ -49,6 +50,7 @@ export const SHAPES = {
   'batch-processor': { services: 12, failRate: 0.1, dbShare: 0.5, layout: 'processor', openShare: 0.01 },
   'big-lines': { services: 5, failRate: 0.08, dbShare: 1, layout: 'big-groups' },
   'attribute-heavy': { services: 5, failRate: 0.08, dbShare: 1, layout: 'groups', extraAttributes: 30 },
+  'open-traces': { services: 5, failRate: 0.08, dbShare: 1, layout: 'groups', openShare: 0.3 },
   'wide-fanout': {
     services: 5,
     failRate: 0.08,

@@ -3,7 +3,7 @@ import { exceptionOf } from './exceptions.js';
 
 /**
  * The span attributes the analysis reads (`attributes.ts`, `span-errors.ts`, `timeouts.ts`,
- * `exceptions.ts`, `propagation/peers.ts`). Commands that look across many traces keep only these (and the keys a search
+ * `exceptions.ts`, `peers.ts`, `propagation/callee-match.ts`). Commands that look across many traces keep only these (and the keys a search
  * names) for each span until the whole input is read: a Collector export's spans carry dozens of
  * attributes that no verdict depends on. A test runs the analysis on every fixture with and
  * without compaction and expects the same verdicts, so a key missing here fails it.
@@ -29,6 +29,10 @@ export const ATTRIBUTES_READ: readonly string[] = [
   'net.peer.port',
   'url.full',
   'http.url',
+  'url.path',
+  'http.target',
+  'http.route',
+  'rpc.method',
   'messaging.destination.name',
   'db.system',
   'db.system.name',

@@ -122,9 +122,9 @@ describe('LiveCheck', () => {
     check.accept(CALLER, 'r1', 0);
     const [done] = check.takeComplete(0, true);
     const server = done!.trace.spans.find((s) => s.kind === 'server')!;
-    // url.path is in the request; nothing the analysis reads needs it.
-    expect(JSON.stringify(CALLER)).toContain('"url.path"');
-    expect(server.attributes).not.toHaveProperty('url.path');
+    // network.peer.port is in the request; nothing the analysis reads needs it.
+    expect(JSON.stringify(CALLER)).toContain('"network.peer.port"');
+    expect(server.attributes).not.toHaveProperty('network.peer.port');
     expect(server.attributes).toHaveProperty('server.port');
   });
 

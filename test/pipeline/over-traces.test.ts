@@ -543,12 +543,12 @@ describe('selectTraces', () => {
       traces.flatMap((t) => t.spans.flatMap((s) => Object.keys(s.attributes)));
     const plain = await selectTraces({ source: healthy, query: EVERYTHING, env: SERIAL }, { warn: () => {} });
     expect(attributesOf(plain)).not.toContain('user.id');
-    expect(attributesOf(plain)).not.toContain('url.path');
+    expect(attributesOf(plain)).not.toContain('db.query.text');
     expect(attributesOf(plain)).toContain('http.response.status_code');
     const kept = await selectTraces(
       {
         source: healthy,
-        query: { ...EVERYTHING, tags: [['url.path', '/orders']] },
+        query: { ...EVERYTHING, tags: [['db.query.text', 'SELECT id, total FROM orders WHERE user_id = $1']] },
         keepAttributes: ['user.id'],
         env: SERIAL,
       },
@@ -556,7 +556,7 @@ describe('selectTraces', () => {
     );
     expect(kept).toHaveLength(1);
     expect(attributesOf(kept)).toContain('user.id');
-    expect(attributesOf(kept)).toContain('url.path');
+    expect(attributesOf(kept)).toContain('db.query.text');
   });
 
   it('searches a backend for them', async () => {

@@ -1,4 +1,5 @@
 import type { TraceId, TraceTree } from '../../model/types.js';
+import { CallTimings, type PairTimingData } from './call-timing.js';
 import { type CallPart, ClientCallCheck, type Edge } from './client-calls.js';
 import { ClockSkewCheck, type SkewPart } from './clock-skew.js';
 import { findLostContexts } from './context-lost.js';
@@ -82,6 +83,7 @@ export class PropagationCheck {
   addTotals(totals: OrderFreeTotalsData): void {
     this.#index.addServices(totals.services, totals.servedAt);
     for (const [caller, callee, calls] of totals.continued) this.#calls.addContinued(caller, callee, calls);
+    this.#calls.addTimings(totals.timings);
   }
 
   report(): PropagationReport {
@@ -131,17 +133,20 @@ export interface OrderFreeTotalsData {
   readonly servedAt: readonly (readonly [string, string | undefined])[];
   /** `[caller, callee, calls]` answered in their own trace. */
   readonly continued: readonly (readonly [string, string, number])[];
+  /** The timings of the answered calls, per pair of services (CallTimings). */
+  readonly timings: readonly PairTimingData[];
 }
 
 /**
  * Takes out of each part what does not depend on the order of traces (its services, the addresses
- * its servers answered at, its continued calls) and adds it up: a worker thread then sends these
+ * its servers answered at, its continued calls and their timings) and adds it up: a worker thread then sends these
  * totals once and slimmer parts, and the report is the same.
  */
 export class OrderFreeTotals {
   readonly #services = new Set<string>();
   readonly #servedAt = new Map<string, string | undefined>();
   readonly #continued = new Map<string, [string, string, number]>();
+  readonly #timings = new CallTimings();
 
   take(part: TracePart): TracePart {
     for (const service of part.index.services) this.#services.add(service);
@@ -153,6 +158,7 @@ export class OrderFreeTotals {
         const entry = this.#continued.get(key);
         if (entry) entry[2]++;
         else this.#continued.set(key, [call.caller, call.callee, 1]);
+        if (call.timing) this.#timings.add(call.caller, call.callee, call.timing);
         // The hop is a finding in the calls' order: it stays, as a call already counted.
         if (call.hop) calls.push({ ...call, counted: true });
       } else calls.push(call);
@@ -165,6 +171,7 @@ export class OrderFreeTotals {
       services: [...this.#services],
       servedAt: [...this.#servedAt],
       continued: [...this.#continued.values()],
+      timings: this.#timings.data(),
     };
   }
 }

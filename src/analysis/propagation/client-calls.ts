@@ -1,7 +1,11 @@
 import type { Span, SpanNode, TraceId, TraceTree } from '../../model/types.js';
 import { type CalledPeer, calledPeer, isDatabaseCall, peerLabel, servedAt } from '../peers.js';
+import { detectError } from '../span-errors.js';
+import { sameAddress } from './addresses.js';
+import { type CallTiming, CallTimings, callTimingOf, type PairTimingData } from './call-timing.js';
+import { matchCallees, type UnansweredCall } from './callee-match.js';
 import type { PropagationFinding } from './findings.js';
-import type { Located, TraceIndex } from './trace-index.js';
+import type { TraceIndex } from './trace-index.js';
 
 /** Per caller → callee pair of services: how its calls went. */
 export interface Edge {
@@ -16,9 +20,6 @@ export interface Edge {
   unanswered: number;
 }
 
-/** A callee root may start this long before the client span (clocks, rounding). */
-const SLACK = 5_000_000n;
-
 /** One call of a tree: answered in it, or waiting for the other traces. */
 export type CallPart =
   | {
@@ -26,16 +27,12 @@ export type CallPart =
       readonly caller: string;
       readonly callee: string;
       readonly hop: PropagationFinding | undefined;
+      /** The clocks and the wire (callTimingOf), when a request got its answer. */
+      readonly timing: CallTiming | undefined;
       /** Already counted in totals added separately (see OrderFreeTotals): only the hop is left. */
       readonly counted?: boolean;
     }
   | { readonly kind: 'pending'; readonly span: Span; readonly peer: CalledPeer };
-
-/** A call with no answer in its own trace: judged once every trace is indexed. */
-interface PendingCall {
-  readonly pending: Located;
-  readonly peer: CalledPeer;
-}
 
 /**
  * Every CLIENT and PRODUCER span that calls a service: continued (a SERVER/CONSUMER child),
@@ -47,8 +44,9 @@ interface PendingCall {
  * tree; the others wait for `finish`, when every trace is indexed. Findings keep the calls' order.
  */
 export class ClientCallCheck {
-  readonly #found: (PropagationFinding | PendingCall)[] = [];
+  readonly #found: (PropagationFinding | Omit<UnansweredCall, 'peerService'>)[] = [];
   readonly #edges = new Map<string, Edge>();
+  readonly #timings = new CallTimings();
 
   /** What a tree's calls bring, in tree order: plain data (see PropagationCheck). */
   static partOf(tree: TraceTree, external: ReadonlySet<string>): CallPart[] {
@@ -61,7 +59,10 @@ export class ClientCallCheck {
       const answer = node.children.find((c) => c.span.kind === 'server' || c.span.kind === 'consumer');
       if (answer) {
         const hop = hiddenHop(tree.traceId, node, answer, peer);
-        out.push({ kind: 'continued', caller: span.service, callee: answer.span.service, hop });
+        // A message may be consumed long after it was sent: only a request and its answer line the clocks up.
+        const request = span.kind === 'client' && answer.span.kind === 'server' && !detectError(span);
+        const timing = request ? callTimingOf(span, answer.span) : undefined;
+        out.push({ kind: 'continued', caller: span.service, callee: answer.span.service, hop, timing });
       } else out.push({ kind: 'pending', span, peer });
     }
     return out;
@@ -71,33 +72,40 @@ export class ClientCallCheck {
   add(traceId: TraceId, parts: readonly CallPart[]): void {
     for (const part of parts) {
       if (part.kind === 'continued') {
-        if (!part.counted) this.#count(part.caller, part.callee, 'continued');
+        if (!part.counted) {
+          this.#count(part.caller, part.callee, 'continued');
+          if (part.timing) this.#timings.add(part.caller, part.callee, part.timing);
+        }
         if (part.hop) this.#found.push(part.hop);
-      } else this.#found.push({ pending: { traceId, span: part.span }, peer: part.peer });
+      } else this.#found.push({ call: { traceId, span: part.span }, peer: part.peer });
     }
   }
 
-  /** Judges the calls left waiting against the complete (sealed) index. */
+  /** Judges the calls left waiting against the complete (sealed) index, all at once (matchCallees). */
   finish(index: TraceIndex): { findings: PropagationFinding[]; edges: Edge[] } {
-    const claimed = new Set<Located>();
-    const findings: PropagationFinding[] = [];
+    const waiting: UnansweredCall[] = [];
     for (const entry of this.#found) {
-      if (!('pending' in entry)) {
+      if (!('call' in entry)) continue;
+      const { call, peer } = entry;
+      const linker = index.linkedFrom.get(`${call.traceId}/${call.span.spanId}`);
+      if (linker !== undefined) this.#count(call.span.service, linker, 'linked');
+      else waiting.push({ ...entry, peerService: serviceOf(peer, index) });
+    }
+    const matches = matchCallees(waiting, index, this.#timings);
+    const findings: PropagationFinding[] = [];
+    let next = 0;
+    for (const entry of this.#found) {
+      if (!('call' in entry)) {
         findings.push(entry);
         continue;
       }
-      const { pending, peer } = entry;
-      const { span, traceId } = pending;
-      const linker = index.linkedFrom.get(`${traceId}/${span.spanId}`);
-      if (linker !== undefined) {
-        this.#count(span.service, linker, 'linked');
-        continue;
-      }
-      const peerService = serviceOf(peer, index);
-      const root = findCalleeRoot(pending, peer, peerService, index, claimed);
-      if (root) {
-        claimed.add(root.located);
-        this.#count(span.service, root.located.span.service, 'splitTrace');
+      if (waiting[next]?.call !== entry.call) continue;
+      const { call, peer, peerService } = waiting[next]!;
+      const match = matches[next++];
+      const { span, traceId } = call;
+      if (match) {
+        const { root, cause, alternatives } = match;
+        this.#count(span.service, root.span.service, 'splitTrace');
         findings.push({
           kind: 'split-trace',
           traceId,
@@ -105,11 +113,14 @@ export class ClientCallCheck {
           service: span.service,
           operation: span.name,
           peer: peerLabel(peer),
-          peerService: root.located.span.service,
-          relatedTraceId: root.located.traceId,
-          relatedSpanId: root.located.span.spanId,
-          relatedOperation: root.located.span.name,
-          cause: root.cause,
+          peerService: root.span.service,
+          relatedTraceId: root.traceId,
+          relatedSpanId: root.span.spanId,
+          relatedOperation: root.span.name,
+          cause,
+          ...(alternatives.length > 0 && {
+            alternatives: alternatives.map((a) => ({ traceId: a.traceId, spanId: a.span.spanId })),
+          }),
         });
       } else if (peerService !== undefined && peerService !== span.service && span.kind === 'client') {
         // A client span that names its own service is the stand-in of a remote that is not traced
@@ -130,9 +141,17 @@ export class ClientCallCheck {
     return { findings, edges: [...this.#edges.values()] };
   }
 
-  /** Calls counted elsewhere (another thread's traces): continued calls are judged on their own. */
+  /**
+   * Calls counted elsewhere (another thread's traces): continued calls are judged on their own,
+   * and their timings line the clocks up for the calls that did not continue.
+   */
   addContinued(caller: string, callee: string, calls: number): void {
     this.#count(caller, callee, 'continued', calls);
+  }
+
+  /** Timings of answered calls learnt elsewhere (another thread's traces). */
+  addTimings(timings: readonly PairTimingData[]): void {
+    for (const pair of timings) this.#timings.addData(pair);
   }
 
   #count(
@@ -168,40 +187,6 @@ function serviceOf(peer: CalledPeer, index: TraceIndex): string | undefined {
 }
 
 /**
- * The far side of a broken call: a root SERVER/CONSUMER span in another trace that started while
- * the client waited.
- *
- *   trace A  |--CLIENT GET → order-service----------|      no SERVER child
- *   trace B       |--SERVER GET (order-service)--|         a root: it did not continue A
- *
- * The callee the client named wins: the callee did not extract the context. Failing that, for a
- * CLIENT span whose peer is no service in the data (a proxy's address), the one root of another
- * service that ran entirely inside the call: a hop between them dropped the headers. Several such
- * roots say nothing certain, and nothing is claimed.
- */
-function findCalleeRoot(
-  call: Located,
-  peer: CalledPeer,
-  peerService: string | undefined,
-  index: TraceIndex,
-  claimed: ReadonlySet<Located>,
-): { located: Located; cause: 'callee-did-not-extract' | 'hop-dropped-context' } | undefined {
-  const { span } = call;
-  const candidates = index
-    .calleeRootsStartingIn(span.start - SLACK, span.end + SLACK)
-    .filter((c) => c.traceId !== call.traceId && !claimed.has(c));
-  const named = candidates.find(
-    (c) =>
-      (peerService !== undefined && c.span.service === peerService) ||
-      (peer.address !== undefined && sameAddress(servedAt(c.span), peer.address)),
-  );
-  if (named) return { located: named, cause: 'callee-did-not-extract' };
-  if (peerService !== undefined || span.kind !== 'client') return undefined;
-  const inside = candidates.filter((c) => c.span.service !== span.service && c.span.end <= span.end + SLACK);
-  return inside.length === 1 ? { located: inside[0]!, cause: 'hop-dropped-context' } : undefined;
-}
-
-/**
  * A connected call where the client named one address and the server was reached at another: an
  * uninstrumented proxy in between that forwards the headers (worth knowing, not broken).
  */
@@ -225,19 +210,4 @@ function hiddenHop(
     relatedSpanId: server.span.spanId,
     servedAt: at,
   };
-}
-
-/** `host:port` against `host:port`; where either has no port, the hosts alone. */
-function sameAddress(a: string | undefined, b: string): boolean {
-  if (a === undefined) return false;
-  const [hostA, portA] = splitAddress(a);
-  const [hostB, portB] = splitAddress(b);
-  return hostA === hostB && (portA === undefined || portB === undefined || portA === portB);
-}
-
-function splitAddress(address: string): [string, string | undefined] {
-  const colon = address.lastIndexOf(':');
-  return colon > 0 && /^\d+$/.test(address.slice(colon + 1))
-    ? [address.slice(0, colon), address.slice(colon + 1)]
-    : [address, undefined];
 }

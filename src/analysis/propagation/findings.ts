@@ -25,6 +25,11 @@ export type PropagationFinding =
        * (a proxy, a gateway) that dropped the headers on the way.
        */
       readonly cause: 'callee-did-not-extract' | 'hop-dropped-context';
+      /**
+       * Other roots that fit the call just as well, with nothing recorded to tell them apart: the
+       * callee is one of these and `related*`. Absent when the match is clear.
+       */
+      readonly alternatives?: readonly { readonly traceId: TraceId; readonly spanId: SpanId }[];
     }
   | {
       /** A call to a service we see spans of, with no span of that service answering it anywhere. */

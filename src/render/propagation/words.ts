@@ -9,17 +9,25 @@ const s = sanitize;
 const short = (id: string) => id.slice(0, 16);
 const span = (f: { service: string; operation: string }) => `${s(f.service)} › ${s(f.operation)}`;
 
+/** The callee's new trace, or the traces it is one of when several fit the call as well. */
+function newTrace(f: Extract<PropagationFinding, { kind: 'split-trace' }>): string {
+  const alternatives = f.alternatives ?? [];
+  if (alternatives.length === 0) return `a new trace ${short(f.relatedTraceId)} (${s(f.relatedOperation)})`;
+  const ids = [f.relatedTraceId, ...alternatives.map((a) => a.traceId)].map(short);
+  return `a new trace, one of ${ids.length} that fit the call equally well (${ids.join(', ')}),`;
+}
+
 export function propagationMessage(f: PropagationFinding): string {
   switch (f.kind) {
     case 'split-trace':
       return f.cause === 'callee-did-not-extract'
-        ? `${span(f)} called ${s(f.peerService)}${f.peer && f.peer !== f.peerService ? ` (${s(f.peer)})` : ''}, which started a new trace ${short(f.relatedTraceId)} (${s(f.relatedOperation)}) instead of continuing this one: ${s(f.peerService)} did not extract the trace context (no propagator, or another format, such as B3 against W3C)`
-        : `${span(f)} called ${s(f.peer ?? 'a peer')}, and ${s(f.peerService)} started a new trace ${short(f.relatedTraceId)} (${s(f.relatedOperation)}) during the call: something between them (${s(f.peer ?? '?')}, not ${s(f.peerService)}) dropped the trace context headers, such as an uninstrumented proxy or gateway`;
+        ? `${span(f)} called ${s(f.peerService)}${f.peer && f.peer !== f.peerService ? ` (${s(f.peer)})` : ''}, which started ${newTrace(f)} instead of continuing this one: ${s(f.peerService)} did not extract the trace context (no propagator, or another format, such as B3 against W3C)`
+        : `${span(f)} called ${s(f.peer ?? 'a peer')}, and ${s(f.peerService)} started ${newTrace(f)} during the call: something between them (${s(f.peer ?? '?')}, not ${s(f.peerService)}) dropped the trace context headers, such as an uninstrumented proxy or gateway`;
     case 'unanswered-client':
       return `${span(f)} called ${s(f.peerService)}${f.peer && f.peer !== f.peerService ? ` (${s(f.peer)})` : ''}, but no span of ${s(f.peerService)} answered it in this trace or any other: it does not continue the trace, or its spans are missing`;
     case 'orphan-span':
       if (f.cause === 'root-not-arrived')
-        return `${plural(f.siblings, 'span')} hang off ${f.parentSpanId}, which has not arrived: the trace's root is missing (still on its way, or lost)`;
+        return `${plural(f.siblings, 'span')} ${f.siblings === 1 ? 'hangs' : 'hang'} off ${f.parentSpanId}, which has not arrived: the trace's root is missing (still on its way, or lost)`;
       return f.cause === 'remote-parent-not-collected'
         ? `${span(f)} was called from span ${f.parentSpanId}, which was never collected: the caller is not instrumented, does not export, or sampled this trace out${f.siblings > 1 ? ` (${f.siblings} spans)` : ''}`
         : `${span(f)}'s parent ${f.parentSpanId} is missing mid-trace: an export gap, sampling or truncation${f.siblings > 1 ? ` (${f.siblings} spans)` : ''}`;

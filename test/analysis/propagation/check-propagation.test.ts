@@ -185,7 +185,7 @@ describe('OrderFreeTotals', () => {
     expect(check.report()).toEqual(checkPropagation(traces.map(treeOf), OPTIONS));
   });
 
-  it('adds up services, addresses and continued calls, and keeps a continued call only for its hop', () => {
+  it('adds up services, addresses, continued calls and their timings, and keeps a continued call only for its hop', () => {
     const totals = new OrderFreeTotals();
     const slim = totals.take(tracePart(treeOf(traces[0]!), OPTIONS, 'all'));
     expect(slim.index.services).toEqual([]);
@@ -198,6 +198,9 @@ describe('OrderFreeTotals', () => {
       services: ['user-service', 'order-service'],
       servedAt: [['order-service:8080', 'order-service']],
       continued: [['user-service', 'order-service', 2]],
+      // The server ran 7–90 ms in the client's 10–100 ms: offset ((7 − 10) − (100 − 90)) / 2,
+      // wire ((7 − 10) + (100 − 90)) / 2, each time.
+      timings: [['user-service', 'order-service', [-6_500_000, -6_500_000], [3_500_000, 3_500_000]]],
     });
   });
 });

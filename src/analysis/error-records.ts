@@ -1,7 +1,7 @@
 import type { Nanos, Span, SpanId, SpanNode, Trace, TraceId } from '../model/types.js';
 import { spanDuration } from '../model/units.js';
 import { type AnalysisOptions, analyzeFailures, type TraceAnalysis } from './analyze-trace.js';
-import { httpStatusCode } from './attributes.js';
+import { attributeString, httpStatusCode } from './attributes.js';
 import { peerOf } from './peers.js';
 import { mayHaveFailures, type SpanFacts } from './span-facts.js';
 
@@ -162,6 +162,9 @@ function errorTypeOf(span: Span, f: SpanFacts, isSlowSpan: boolean): string {
   if (isSlowSpan) return 'slow span behind a timeout';
   const exception = f.exceptions[f.exceptions.length - 1];
   if (exception && exception.type !== '') return exception.type;
+  // The semantic conventions' error.type, unless it is only an HTTP status code or "_OTHER".
+  const declared = attributeString(span.attributes, 'error.type');
+  if (declared !== undefined && declared !== '_OTHER' && !/^\d+$/.test(declared)) return declared;
   const reason = f.error;
   if (reason?.source === 'grpc-status') return `gRPC ${reason.name}`;
   // A SERVER span with status ERROR usually also says which HTTP status it answered.

@@ -5,19 +5,21 @@ import { BACKEND_KINDS, type BackendKind, createBackend, type TraceBackend } fro
 export interface BackendOptions {
   jaeger?: string;
   tempo?: string;
+  zipkin?: string;
   header?: string[];
   requestTimeout: string;
   wait?: string;
 }
 
-const ENV_URL = { jaeger: 'OTRACE_JAEGER_URL', tempo: 'OTRACE_TEMPO_URL' } as const satisfies Record<
-  BackendKind,
-  string
->;
+const ENV_URL = {
+  jaeger: 'OTRACE_JAEGER_URL',
+  tempo: 'OTRACE_TEMPO_URL',
+  zipkin: 'OTRACE_ZIPKIN_URL',
+} as const satisfies Record<BackendKind, string>;
 
 /**
- * The backend to ask, if any: `--jaeger`/`--tempo`, else OTRACE_JAEGER_URL/OTRACE_TEMPO_URL when no
- * file was named. A file and a backend together, or two backends, are a usage error.
+ * The backend to ask, if any: `--jaeger`/`--tempo`/`--zipkin`, else OTRACE_JAEGER_URL /
+ * OTRACE_TEMPO_URL / OTRACE_ZIPKIN_URL when no file was named. A file and a backend together, or two backends, are a usage error.
  */
 export function chooseBackend(
   options: BackendOptions,
@@ -25,7 +27,8 @@ export function chooseBackend(
   env: NodeJS.ProcessEnv,
 ): TraceBackend | undefined {
   const flagged = BACKEND_KINDS.filter((kind) => options[kind] !== undefined);
-  if (flagged.length > 1) throw new UsageError('--jaeger and --tempo together: pick one source');
+  if (flagged.length > 1)
+    throw new UsageError(`${flagged.map((kind) => `--${kind}`).join(' and ')} together: pick one source`);
   if (flagged.length === 1 && files.length > 0)
     throw new UsageError(`-f and --${flagged[0]} together: pick one source`);
   if (files.length > 0) return undefined;

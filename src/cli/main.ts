@@ -12,7 +12,7 @@ Exit codes:
   2  usage or input error: bad option, unreadable or malformed trace data
   3  source unavailable: missing file, trace not found
 Colour: off when stdout is not a terminal, with NO_COLOR or --no-color; FORCE_COLOR forces it.
-Environment: OTRACE_JAEGER_URL, OTRACE_TEMPO_URL, OTRACE_TOKEN for backends; OTRACE_THREADS=N
+Environment: OTRACE_JAEGER_URL, OTRACE_TEMPO_URL, OTRACE_ZIPKIN_URL, OTRACE_TOKEN for backends; OTRACE_THREADS=N
   (1-4) worker threads reading a JSON Lines file of 64 MB or more (errors, list, check-propagation;
   default: one per core, up to 2).`;
 

@@ -33,7 +33,7 @@ export async function resolveInputs(files: readonly string[], stdinIsTTY: boolea
     if (stdinIsTTY) {
       throw new UsageError(
         'no input',
-        'pass a trace file with -f FILE (several allowed, globs too), pipe one in (cat trace.json | otrace show), or fetch from --jaeger URL / --tempo URL',
+        'pass a trace file with -f FILE (several allowed, globs too), pipe one in (cat trace.json | otrace show), or fetch from --jaeger URL / --tempo URL / --zipkin URL',
       );
     }
     return ['-'];

@@ -15,13 +15,13 @@ export const FETCH_CONCURRENCY = 4;
  * `--query` is TraceQL, which only Tempo runs: refused for files and for Jaeger, each with what
  * to use instead.
  */
-export function refuseTraceQL(query: TraceQuery, source: 'files' | 'jaeger'): void {
+export function refuseTraceQL(query: TraceQuery, source: 'files' | 'jaeger' | 'zipkin'): void {
   if (query.traceQL === undefined) return;
   throw new UsageError(
     '--query is TraceQL, which only Tempo runs',
     source === 'files'
       ? 'pass --tempo URL, or use --service/--tag on files'
-      : 'for Jaeger use --service, --operation and --tag',
+      : `for ${source === 'jaeger' ? 'Jaeger' : 'Zipkin'} use --service, --operation and --tag`,
   );
 }
 
@@ -126,7 +126,7 @@ async function searchOnce(
 
 /** Jaeger searches one service at a time; without --service, say which ones it knows. */
 export async function requireService(backend: TraceBackend, query: TraceQuery): Promise<void> {
-  if (backend.kind !== 'tempo') refuseTraceQL(query, 'jaeger');
+  if (backend.kind !== 'tempo') refuseTraceQL(query, backend.kind);
   if (backend.kind !== 'jaeger' || query.service !== undefined) return;
   const services = await backend.services();
   throw new UsageError(

@@ -51,6 +51,7 @@ export function decodeError(
 
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'nothing (no such field)';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') {
     const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;

@@ -1,9 +1,11 @@
 import type { SpanSink } from '../model/span-sink.js';
 import { type DecodeContext, decodeError, isRecord } from './decode-context.js';
 import { decodeJaegerDocument, isJaegerDocument } from './jaeger.js';
+import { decodeJaegerApiV2Document, isJaegerApiV2Document } from './jaeger-api-v2.js';
 import { decodeOtlpDocument, isOtlpOtherSignal, isOtlpTraceDocument } from './otlp.js';
+import { decodeZipkinDocument, isZipkinDocument, isZipkinV1Document } from './zipkin.js';
 
-export const INPUT_FORMATS = ['auto', 'otlp', 'jaeger'] as const;
+export const INPUT_FORMATS = ['auto', 'otlp', 'jaeger', 'zipkin'] as const;
 export type InputFormat = (typeof INPUT_FORMATS)[number];
 
 export type DecodeOutcome = 'decoded' | 'skipped';
@@ -20,11 +22,19 @@ export function decodeDocument(
 ): DecodeOutcome {
   if (format === 'otlp') {
     if (isOtlpOtherSignal(doc) && !isOtlpTraceDocument(doc)) return 'skipped';
+    refuseOtherFormat('OTLP JSON', doc, ctx);
     decodeOtlpDocument(doc, ctx, sink);
     return 'decoded';
   }
   if (format === 'jaeger') {
-    decodeJaegerDocument(doc, ctx, sink);
+    refuseOtherFormat('Jaeger JSON', doc, ctx);
+    if (isJaegerApiV2Document(doc)) decodeJaegerApiV2Document(doc, ctx, sink);
+    else decodeJaegerDocument(doc, ctx, sink);
+    return 'decoded';
+  }
+  if (format === 'zipkin') {
+    refuseOtherFormat('Zipkin v2 JSON', doc, ctx);
+    decodeZipkinDocument(doc, ctx, sink);
     return 'decoded';
   }
   if (isOtlpTraceDocument(doc)) {
@@ -35,8 +45,48 @@ export function decodeDocument(
     decodeJaegerDocument(doc, ctx, sink);
     return 'decoded';
   }
+  if (isJaegerApiV2Document(doc)) {
+    decodeJaegerApiV2Document(doc, ctx, sink);
+    return 'decoded';
+  }
+  if (isZipkinDocument(doc)) {
+    decodeZipkinDocument(doc, ctx, sink);
+    return 'decoded';
+  }
   if (isOtlpOtherSignal(doc)) return 'skipped';
   throw unrecognised(doc, ctx);
+}
+
+/**
+ * A format forced with --input-format, on a document auto knows as another: say what it is. A
+ * document no format claims is left to the forced decoder, which reads what auto would not.
+ */
+function refuseOtherFormat(forced: string, doc: unknown, ctx: DecodeContext): void {
+  const found = recognisedAs(doc);
+  if (found !== undefined && found !== forced)
+    throw decodeError(
+      ctx,
+      [],
+      `not ${forced}: this is ${found}`,
+      'leave out --input-format (or pass auto) to read it as what it is',
+    );
+}
+
+/** The format a document is, by the same tests as auto. */
+function recognisedAs(doc: unknown): string | undefined {
+  if (isOtlpTraceDocument(doc)) return 'OTLP JSON';
+  if (isJaegerDocument(doc) || isJaegerApiV2Document(doc)) return 'Jaeger JSON';
+  if (isZipkinDocument(doc)) return 'Zipkin v2 JSON';
+  return undefined;
+}
+
+function describeShape(doc: unknown): string {
+  const keys = isRecord(doc) ? Object.keys(doc).slice(0, 5) : [];
+  return Array.isArray(doc)
+    ? 'an array of something else'
+    : keys.length > 0
+      ? `an object with keys ${keys.map((k) => JSON.stringify(k)).join(', ')}`
+      : `${doc === null ? 'null' : typeof doc}`;
 }
 
 function unrecognised(doc: unknown, ctx: DecodeContext): Error {
@@ -56,16 +106,58 @@ function unrecognised(doc: unknown, ctx: DecodeContext): Error {
       'fetch each trace (/api/traces/<id>)',
     );
   }
-  const keys = isRecord(doc) ? Object.keys(doc).slice(0, 5) : [];
-  const shape = Array.isArray(doc)
-    ? 'an array that is not of Jaeger traces'
-    : keys.length > 0
-      ? `an object with keys ${keys.map((k) => JSON.stringify(k)).join(', ')}`
-      : `${doc === null ? 'null' : typeof doc}`;
+  const refused = knownButUnread(doc);
+  if (refused) return decodeError(ctx, refused.path, refused.what, refused.next);
   return decodeError(
     ctx,
     [],
-    `not a trace document: found ${shape}`,
-    'expected OTLP JSON ("resourceSpans"/"batches"), Collector JSON Lines, or Jaeger JSON ("data"/"traceID"); force with --input-format',
+    `not a trace document: found ${describeShape(doc)}`,
+    'expected OTLP JSON ("resourceSpans"/"batches"), Collector JSON Lines, Jaeger JSON ("data"/"traceID") or Zipkin v2 JSON (a list of spans)',
   );
+}
+
+/** Trace formats we know by sight but do not read: named, with what to do instead. */
+function knownButUnread(doc: unknown): { path: (string | number)[]; what: string; next: string } | undefined {
+  if (isZipkinV1Document(doc))
+    return {
+      path: [0, 'binaryAnnotations'],
+      what: 'Zipkin v1 JSON (binaryAnnotations), which otrace does not read',
+      next: "fetch the trace from Zipkin's v2 API (/api/v2/trace/{id}), which answers v2 JSON",
+    };
+  const first = Array.isArray(doc) ? doc[0] : doc;
+  if (
+    isRecord(first) &&
+    isRecord(first._source) &&
+    ('traceID' in first._source || 'traceId' in first._source)
+  )
+    return {
+      path: Array.isArray(doc) ? [0, '_source'] : ['_source'],
+      what: 'Elasticsearch/OpenSearch span documents (Jaeger storage), which otrace does not read',
+      next: "fetch the trace through Jaeger's query API (--jaeger URL), or its UI's Trace JSON download",
+    };
+  if (isRecord(first) && isRecord(first.hits))
+    return {
+      path: ['hits'],
+      what: 'an Elasticsearch/OpenSearch search response (Jaeger storage), which otrace does not read',
+      next: "fetch the trace through Jaeger's query API (--jaeger URL), or its UI's Trace JSON download",
+    };
+  const thriftSpan = isRecord(first) && Array.isArray(first.spans) ? first.spans[0] : first;
+  if (isRecord(thriftSpan) && 'traceIdLow' in thriftSpan)
+    return {
+      path: thriftSpan === first ? [] : ['spans', 0, 'traceIdLow'],
+      what: 'Jaeger Thrift JSON (numeric ids), which otrace does not read',
+      next: "fetch the trace through Jaeger's query API (--jaeger URL), which answers JSON",
+    };
+  if (
+    isRecord(first) &&
+    ('serviceName' in first || 'service_name' in first) &&
+    ('traceID' in first || 'trace_id' in first) &&
+    !('spans' in first)
+  )
+    return {
+      path: [],
+      what: 'span rows from a database (SigNoz, ClickHouse), which otrace does not read',
+      next: 'export the traces as OTLP JSON (the Collector file exporter), or fetch them through a Jaeger or Tempo API',
+    };
+  return undefined;
 }

@@ -24,7 +24,7 @@ import { jaegerWarnings } from './jaeger-warnings.js';
 /**
  * Jaeger's v1 JSON (query API `/api/traces/{id}`, the UI's "Trace JSON" download) in its three
  * shapes: the envelope `{"data": [trace], "errors": …}`, a bare trace `{traceID, spans, processes}`,
- * and an array of traces. Quirks: ids without leading zeros, times in µs, typed tags whose int64
+ * and an array of traces; and Jaeger UI's saved fetch state, `{"data": {trace}, "id", "state"}`. Quirks: ids without leading zeros, times in µs, typed tags whose int64
  * values beyond 2^53 arrive as strings, `error` as the string "true", OTLP status mapped into
  * `otel.status_code` tags, references instead of a parent id, processes shared by id.
  */
@@ -33,6 +33,7 @@ export function isJaegerDocument(doc: unknown): boolean {
   if (Array.isArray(doc)) return doc.length > 0 && doc.every(isJaegerTrace);
   if (!isRecord(doc)) return false;
   if ('data' in doc && (Array.isArray(doc.data) || (doc.data === null && 'errors' in doc))) return true;
+  if ('data' in doc && isJaegerTrace(doc.data)) return true;
   return isJaegerTrace(doc);
 }
 
@@ -50,6 +51,11 @@ export function decodeJaegerDocument(doc: unknown, ctx: DecodeContext, sink: Spa
   if (!isRecord(doc)) throw decodeError(ctx, [], `expected Jaeger JSON, got ${describeValue(doc)}`);
   if (!('data' in doc)) {
     decodeTrace(doc, ctx, sink, []);
+    return;
+  }
+  // Jaeger UI's saved fetch state: {"data": {trace}, "id", "state"}.
+  if (isRecord(doc.data) && isJaegerTrace(doc.data)) {
+    decodeTrace(doc.data, ctx, sink, ['data']);
     return;
   }
   const errors = Array.isArray(doc.errors) ? doc.errors : [];

@@ -20,6 +20,7 @@ import { JAEGER_WARNINGS_ATTRIBUTE, jaegerWarnings } from './jaeger-warnings.js'
  *   {"batches": [...]}                    Tempo /api/traces/<id>, Grafana "download trace"
  *   {"result": {"resourceSpans": [...]}}  Jaeger /api/v3/traces/{id} (grpc-gateway)
  *   {"trace": {"resourceSpans"|"batches"}} Tempo /api/v2/traces/<id>
+ *   {"traces": {"resourceSpans": [...]}, "meta": …}  Grafana Faro's browser payloads
  * and below them: `scopeSpans` or the deprecated `instrumentationLibrarySpans`, hex or base64 ids,
  * integer or named enums, int64 as strings, numbers or {low, high}.
  */
@@ -30,7 +31,7 @@ function findEnvelope(doc: Record<string, unknown>): Envelope | undefined {
   for (const key of ['resourceSpans', 'resource_spans', 'batches']) {
     if (key in doc) return { key, list: doc[key] };
   }
-  for (const wrapper of ['result', 'trace']) {
+  for (const wrapper of ['result', 'trace', 'traces']) {
     const inner = doc[wrapper];
     if (isRecord(inner)) {
       const found = findEnvelope(inner);

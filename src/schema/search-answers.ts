@@ -84,6 +84,11 @@ export function decodeJaegerServices(document: unknown, url: string): string[] {
   return [...(doc.services ?? doc.data ?? [])].sort();
 }
 
+/** `GET /api/v2/services` (Zipkin): a list of names. */
+export function decodeZipkinServices(document: unknown, url: string): string[] {
+  return [...parse(z.array(z.string()), document, url, "Zipkin's services answer")].sort();
+}
+
 export function decodeTempoSearch(document: unknown, url: string): TraceId[] {
   const doc = parse(TempoSearchSchema, document, url, "Tempo's search answer");
   return (doc.traces ?? []).map((t) => traceIdAt(t.traceID, url));

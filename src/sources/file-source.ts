@@ -8,7 +8,8 @@ import { locateJsonError } from './locate-json-error.js';
 
 /**
  * Bytes → JSON values, knowing nothing of traces. Two shapes of file exist in the wild:
- *   - one JSON document, pretty-printed or not (API responses, UI downloads, OTLP examples);
+ *   - one JSON document, pretty-printed or not (API responses, UI downloads, OTLP examples), or
+ *     several one after another (`jq . a.json b.json`);
  *   - JSON Lines, one document per line (the Collector file exporter, Jaeger UI multi-upload).
  * The first non-empty line decides: if it parses on its own, every line is a document and the
  * file streams line by line (memory stays flat); otherwise the whole text is one document.
@@ -153,16 +154,63 @@ export async function* readDocuments(
     throw new InputError(
       `${file}: is empty`,
       file === STDIN_NAME
-        ? 'nothing was piped in: pass -f FILE, pipe a trace in, or read from --jaeger URL / --tempo URL (or OTRACE_JAEGER_URL / OTRACE_TEMPO_URL)'
+        ? 'nothing was piped in: pass -f FILE, pipe a trace in, or read from --jaeger, --tempo or --zipkin URL (or OTRACE_JAEGER_URL, OTRACE_TEMPO_URL, OTRACE_ZIPKIN_URL)'
         : 'expected OTLP JSON or Jaeger JSON',
     );
   }
   if (mode === 'whole') {
     const text = whole.join('\n');
     const parsed = tryParse(text);
-    if (!parsed.ok) throw jsonError(file, wholeStart, text, parsed.error, 'whole');
-    yield { value: parsed.value, file, line: wholeStart };
+    if (parsed.ok) {
+      yield { value: parsed.value, file, line: wholeStart };
+      return;
+    }
+    // Several documents one after another, as `jq . a.json b.json` writes them: each on its own.
+    const pieces = /after JSON/.test(parsed.error.message) ? splitConcatenated(text) : undefined;
+    if (!pieces) throw jsonError(file, wholeStart, text, parsed.error, 'whole');
+    for (const piece of pieces) {
+      const line = wholeStart + piece.linesBefore;
+      const one = tryParse(piece.text);
+      if (!one.ok) throw jsonError(file, line, piece.text, one.error, 'whole');
+      yield { value: one.value, file, line };
+    }
   }
+}
+
+/**
+ * The JSON objects and arrays of a text that holds several one after another, each with the
+ * number of lines before it; undefined when something between them is not whitespace. One pass,
+ * aware of strings and their escapes.
+ */
+function splitConcatenated(text: string): { text: string; linesBefore: number }[] | undefined {
+  const pieces: { text: string; linesBefore: number }[] = [];
+  let depth = 0;
+  let inString = false;
+  let start = -1;
+  let lines = 0;
+  let linesAtStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) lines++;
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (depth === 0) {
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+      if (c !== 0x7b && c !== 0x5b) return undefined;
+      start = i;
+      linesAtStart = lines;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) {
+      depth--;
+      if (depth === 0) pieces.push({ text: text.slice(start, i + 1), linesBefore: linesAtStart });
+    }
+  }
+  return depth === 0 && !inString && pieces.length > 1 ? pieces : undefined;
 }
 
 /**

@@ -11,7 +11,7 @@ export type FetchedTrace =
   | { readonly status: 'not-found'; readonly url: string; readonly api: string };
 
 /**
- * What a search gave: whole traces in the answer (Jaeger), or the ids of the traces that matched,
+ * What a search gave: whole traces in the answer (Jaeger, Zipkin), or the ids of the traces that matched,
  * to be fetched one by one (Tempo).
  */
 export type SearchAnswer =
@@ -30,5 +30,5 @@ export interface TraceBackend {
   close(): Promise<void>;
 }
 
-export const BACKEND_KINDS = ['jaeger', 'tempo'] as const;
+export const BACKEND_KINDS = ['jaeger', 'tempo', 'zipkin'] as const;
 export type BackendKind = (typeof BACKEND_KINDS)[number];

@@ -6,7 +6,7 @@ import { ErrorAccumulator } from '../../src/analysis/group-errors.js';
 import type { Trace } from '../../src/model/types.js';
 import { analyzeSpans } from '../helpers/analyze-doc.js';
 import { loadFile } from '../helpers/load-file.js';
-import { frozen } from '../helpers/make-span.js';
+import { frozen, makeTrace } from '../helpers/make-span.js';
 
 /** Error records and groups on our real-SDK scenarios and on the real files with known answers. */
 const seed = (name: string) => new URL(`../../fixtures/seed/${name}.otlp.json`, import.meta.url);
@@ -198,5 +198,30 @@ describe('a recorded exception with the status left unset', () => {
     expect(records.map((r) => [r.operation, r.errorClass, r.errorType, r.message])).toEqual([
       ['charge', 'origin', 'CardDeclined', 'card 4242 declined'],
     ]);
+  });
+});
+
+describe('the error type without an exception', () => {
+  const recordOf = (attributes: Record<string, string | number>) => {
+    const trace = makeTrace([
+      {
+        id: 'a',
+        name: 'GET',
+        service: 'user-service',
+        kind: 'client',
+        status: { code: 'error', message: '' },
+        attributes,
+      },
+    ]);
+    return collectErrorRecords(analyzeTrace(frozen(trace), { limits: [] }), undefined)[0]!;
+  };
+
+  it("is the semantic conventions' error.type, unless that is only a status code or _OTHER", () => {
+    expect(recordOf({ 'error.type': 'java.net.UnknownHostException' }).errorType).toBe(
+      'java.net.UnknownHostException',
+    );
+    expect(recordOf({ 'error.type': '503', 'http.response.status_code': 503 }).errorType).toBe('HTTP 503');
+    expect(recordOf({ 'error.type': '_OTHER' }).errorType).toBe('error');
+    expect(recordOf({}).errorType).toBe('error');
   });
 });

@@ -112,7 +112,7 @@ describe('list on files: the search flags filter locally', () => {
     });
     expect(code).toBe(2);
     expect(stderr).toBe(
-      'otrace: <stdin>: is empty — nothing was piped in: pass -f FILE, pipe a trace in, or read from --jaeger URL / --tempo URL (or OTRACE_JAEGER_URL / OTRACE_TEMPO_URL)\n',
+      'otrace: <stdin>: is empty — nothing was piped in: pass -f FILE, pipe a trace in, or read from --jaeger, --tempo or --zipkin URL (or OTRACE_JAEGER_URL, OTRACE_TEMPO_URL, OTRACE_ZIPKIN_URL)\n',
     );
   });
 

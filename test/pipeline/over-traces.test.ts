@@ -548,7 +548,10 @@ describe('selectTraces', () => {
     const kept = await selectTraces(
       {
         source: healthy,
-        query: { ...EVERYTHING, tags: [['db.query.text', 'SELECT id, total FROM orders WHERE user_id = $1']] },
+        query: {
+          ...EVERYTHING,
+          tags: [['db.query.text', 'SELECT id, total FROM orders WHERE user_id = $1']],
+        },
         keepAttributes: ['user.id'],
         env: SERIAL,
       },

@@ -25,8 +25,8 @@ const JAEGER_TRACE = {
 };
 
 describe('decodeDocument', () => {
-  it('knows the three input formats', () => {
-    expect(INPUT_FORMATS).toEqual(['auto', 'otlp', 'jaeger']);
+  it('knows the four input formats', () => {
+    expect(INPUT_FORMATS).toEqual(['auto', 'otlp', 'jaeger', 'zipkin']);
   });
 
   it('auto: decodes OTLP/JSON', () => {
@@ -98,16 +98,86 @@ describe('decodeDocument', () => {
     expect(message({ a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 })).toBe(
       'x.json:2: (document): not a trace document: found an object with keys "a", "b", "c", "d", "e"',
     );
-    expect(message([])).toBe(
-      'x.json:2: (document): not a trace document: found an array that is not of Jaeger traces',
-    );
+    expect(message([])).toBe('x.json:2: (document): not a trace document: found an array of something else');
     expect(message([1, 2])).toBe(
-      'x.json:2: (document): not a trace document: found an array that is not of Jaeger traces',
+      'x.json:2: (document): not a trace document: found an array of something else',
     );
     expect(message(null)).toBe('x.json:2: (document): not a trace document: found null');
     expect(message('text')).toBe('x.json:2: (document): not a trace document: found string');
     expect(inputErrorOf(() => decodeDocument({ a: 1 }, ctx, sink, 'auto')).hint).toBe(
-      'expected OTLP JSON ("resourceSpans"/"batches"), Collector JSON Lines, or Jaeger JSON ("data"/"traceID"); force with --input-format',
+      'expected OTLP JSON ("resourceSpans"/"batches"), Collector JSON Lines, Jaeger JSON ("data"/"traceID") or Zipkin v2 JSON (a list of spans)',
     );
+  });
+
+  it('a forced format on a document of another format says what the document is', () => {
+    const { sink, ctx } = collecting('spans.json', 1);
+    const zipkin = [{ traceId: 'a3ce929d0e0e4736', id: '00f067aa0ba902b7', timestamp: 1, duration: 1 }];
+    const refused = inputErrorOf(() => decodeDocument(zipkin, ctx, sink, 'jaeger'));
+    expect(refused.message).toBe('spans.json:1: (document): not Jaeger JSON: this is Zipkin v2 JSON');
+    expect(refused.hint).toBe('leave out --input-format (or pass auto) to read it as what it is');
+    expect(inputErrorOf(() => decodeDocument(OTLP, ctx, sink, 'zipkin')).message).toBe(
+      'spans.json:1: (document): not Zipkin v2 JSON: this is OTLP JSON',
+    );
+    // A field that is not there is named as such, never "undefined undefined".
+    expect(inputErrorOf(() => decodeDocument({ spans: 1 }, ctx, sink, 'jaeger')).message).toBe(
+      'spans.json:1: spans: expected an array of spans, got number 1',
+    );
+    expect(inputErrorOf(() => decodeDocument([{ traceID: 'ab' }], ctx, sink, 'jaeger')).message).toBe(
+      'spans.json:1: [0].spans: expected an array of spans, got nothing (no such field)',
+    );
+  });
+
+  it("auto: decodes Zipkin v2 JSON, a trace's list of spans and a search's list of traces", () => {
+    const span = {
+      traceId: 'a3ce929d0e0e4736',
+      id: '00f067aa0ba902b7',
+      name: 'get',
+      timestamp: 1_700_000_000_000_000,
+      duration: 2_500,
+      localEndpoint: { serviceName: 'frontend' },
+    };
+    for (const doc of [[span], [[span]]]) {
+      const { spans, sink, ctx } = collecting();
+      expect(decodeDocument(doc, ctx, sink, 'auto')).toBe('decoded');
+      expect(spans).toMatchObject([
+        {
+          traceId: '0000000000000000a3ce929d0e0e4736',
+          spanId: '00f067aa0ba902b7',
+          service: 'frontend',
+          end: 1_700_000_000_002_500_000n,
+        },
+      ]);
+    }
+  });
+
+  it("auto: decodes Jaeger UI's saved fetch state and OTLP under traces (Grafana Faro)", () => {
+    const saved = { data: JAEGER_TRACE, id: 'a3ce929d0e0e4736', state: 'FETCH_DONE' };
+    const faro = { meta: { app: { name: 'shop' } }, logs: [], traces: OTLP };
+    for (const doc of [saved, faro]) {
+      const { spans, sink, ctx } = collecting();
+      expect(decodeDocument(doc, ctx, sink, 'auto')).toBe('decoded');
+      expect(spans).toHaveLength(1);
+    }
+  });
+
+  it('names the trace formats it does not read, and says what to do', () => {
+    const { sink, ctx } = collecting('x.json', 1);
+    const refusal = (doc: unknown) => {
+      const error = inputErrorOf(() => decodeDocument(doc, ctx, sink, 'auto'));
+      return `${error.message} | ${error.hint}`;
+    };
+    expect(refusal([{ traceId: 'ab', id: 'cd', binaryAnnotations: [] }])).toBe(
+      "x.json:1: [0].binaryAnnotations: Zipkin v1 JSON (binaryAnnotations), which otrace does not read | fetch the trace from Zipkin's v2 API (/api/v2/trace/{id}), which answers v2 JSON",
+    );
+    expect(
+      refusal([{ _index: 'jaeger-span-2026-12-01', _source: { traceID: 'ab', spanID: 'cd' } }]),
+    ).toContain('Elasticsearch/OpenSearch span documents (Jaeger storage)');
+    expect(refusal({ hits: { hits: [] }, took: 3 })).toContain('an Elasticsearch/OpenSearch search response');
+    expect(
+      refusal({ process: { serviceName: 'a' }, spans: [{ traceIdLow: 1, traceIdHigh: 0, spanId: 2 }] }),
+    ).toContain('Jaeger Thrift JSON (numeric ids)');
+    expect(
+      refusal([{ traceID: 'ab', spanID: 'cd', serviceName: 'a', name: 'x', durationNano: 5 }]),
+    ).toContain('span rows from a database (SigNoz, ClickHouse)');
   });
 });

@@ -4,6 +4,7 @@ import { BACKEND_HINTS, BACKEND_KINDS, createBackend } from '../../src/sources/b
 import type { HttpOptions } from '../../src/sources/http-client.js';
 import { JaegerBackend } from '../../src/sources/jaeger-backend.js';
 import { TempoBackend } from '../../src/sources/tempo-backend.js';
+import type { ZipkinBackend } from '../../src/sources/zipkin-backend.js';
 
 const OPTIONS: HttpOptions = { headers: {}, token: undefined, timeoutMs: 1000, retries: 0 };
 
@@ -23,14 +24,15 @@ describe('createBackend', () => {
   });
 
   it('makes a backend for every kind, each with its own hint', () => {
-    expect(BACKEND_KINDS).toEqual(['jaeger', 'tempo']);
+    expect(BACKEND_KINDS).toEqual(['jaeger', 'tempo', 'zipkin']);
     for (const kind of BACKEND_KINDS) {
       const backend = createBackend(kind, 'http://127.0.0.1:1', OPTIONS);
       expect(backend.kind).toBe(kind);
-      expect((backend as JaegerBackend | TempoBackend).client.hint).toBe(BACKEND_HINTS[kind]);
+      expect((backend as JaegerBackend | TempoBackend | ZipkinBackend).client.hint).toBe(BACKEND_HINTS[kind]);
     }
     expect(BACKEND_HINTS.jaeger).toContain('16686');
     expect(BACKEND_HINTS.tempo).toContain('3200');
+    expect(BACKEND_HINTS.zipkin).toContain('9411');
   });
 
   it('refuses a URL that is not one, with the hint of the backend it was meant for', () => {

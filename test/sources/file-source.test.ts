@@ -39,6 +39,25 @@ describe('readDocuments', () => {
     expect(docs).toEqual([{ value: { resourceSpans: [] }, file: 'in.json', line: 2 }]);
   });
 
+  it('reads several pretty-printed documents one after another, as jq . a.json b.json writes them', async () => {
+    const pretty = (value: unknown) => JSON.stringify(value, null, 2);
+    const a = { resourceSpans: [{ note: 'a "quoted" } brace in a string' }] };
+    const b = [{ traceId: 'ab', tags: { path: '/x]' } }];
+    const docs = await read(`${pretty(a)}\n${pretty(b)}\n\n${pretty({ c: {} })}\n`);
+    expect(docs.map((d) => [d.value, d.line])).toEqual([
+      [a, 1],
+      [b, 8],
+      [{ c: {} }, 17],
+    ]);
+  });
+
+  it('points into the document that breaks among several', async () => {
+    const error = await errorOf('{\n  "a": 1\n}\n{\n  "b": tru\n}\n');
+    expect(error.message).toMatch(/^in\.json:5:\d+: invalid JSON: /);
+    // Text after a document that is not another document is not read as several.
+    expect((await errorOf('{\n  "a": 1\n}\nhello\n')).message).toMatch(/^in\.json:4:1: invalid JSON: /);
+  });
+
   it('skips a UTF-8 byte order mark', async () => {
     const docs = await read(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"x":1}\n')]));
     expect(docs.map((d) => d.value)).toEqual([{ x: 1 }]);

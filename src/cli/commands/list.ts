@@ -15,7 +15,7 @@ interface ListOptions extends SelectOptions {
 export function listCommand(ctx: CommandContext): Command {
   return acrossTracesCommand<ListOptions>(
     'list',
-    'one line per trace: id, start, root service and operation, spans, duration, errors; from files or a search of Jaeger/Tempo',
+    'one line per trace: id, start, root service and operation, spans, duration, errors; from files or a search of Jaeger, Tempo or Zipkin',
     async (options) => {
       const outputs = parseOutputs(options.output ?? []);
       const { results } = await withSelection(ctx, options, {}, (selection, hooks) =>

@@ -18,7 +18,7 @@ export function inputOptions(): Option[] {
   ];
 }
 
-/** Where to fetch from instead of files: Jaeger or Tempo, with headers and a request timeout. */
+/** Where to fetch from instead of files: Jaeger, Tempo or Zipkin, with headers and a request timeout. */
 export function backendOptions(): Option[] {
   return [
     new Option('--jaeger <url>', 'read from Jaeger: base URL of jaeger-query (env OTRACE_JAEGER_URL)'),
@@ -26,6 +26,7 @@ export function backendOptions(): Option[] {
       '--tempo <url>',
       "read from Grafana Tempo: base URL of Tempo's HTTP API (env OTRACE_TEMPO_URL)",
     ),
+    new Option('--zipkin <url>', 'read from Zipkin: base URL of the Zipkin server (env OTRACE_ZIPKIN_URL)'),
     new Option('--header <header>', "extra HTTP header for the backend, 'Name: value'; repeatable").argParser(
       repeatable,
     ),

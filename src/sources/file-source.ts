@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { InputError, OtraceError, SourceError } from '../errors.js';
+import { decodeTraceRequest } from '../schema/otlp-protobuf.js';
 import { locateJsonError } from './locate-json-error.js';
 
 /**
@@ -13,7 +14,9 @@ import { locateJsonError } from './locate-json-error.js';
  *   - JSON Lines, one document per line (the Collector file exporter, Jaeger UI multi-upload).
  * The first non-empty line decides: if it parses on its own, every line is a document and the
  * file streams line by line (memory stays flat); otherwise the whole text is one document.
- * gzip is detected by its magic bytes, a UTF-8 BOM is skipped, CRLF endings are accepted.
+ * gzip is detected by its magic bytes, a UTF-8 BOM is skipped, CRLF endings are accepted. OTLP
+ * protobuf (one message, or the Collector file exporter's length-delimited messages) is read too,
+ * each message as the OTLP/JSON document it stands for.
  */
 
 export interface RawDocument {
@@ -113,7 +116,13 @@ export async function* readDocuments(
   stream: AsyncIterable<Buffer>,
   file: string,
 ): AsyncGenerator<RawDocument> {
-  const lines = splitLines(decodeStream(stream, file), file);
+  const { head, bytes } = await peekBytes(gunzipped(stream, file, true), PROTOBUF_PEEK);
+  const layout = protobufLayout(head);
+  if (layout !== undefined) {
+    yield* readProtobuf(bytes, file, layout);
+    return;
+  }
+  const lines = splitLines(withoutBom(utf8(bytes)), file);
   let mode: 'undecided' | 'lines' | 'whole' = 'undecided';
   const whole: string[] = [];
   let wholeStart = 0;
@@ -213,6 +222,117 @@ function splitConcatenated(text: string): { text: string; linesBefore: number }[
   return depth === 0 && !inString && pieces.length > 1 ? pieces : undefined;
 }
 
+/** Bytes enough to tell a protobuf export from JSON. */
+const PROTOBUF_PEEK = 256;
+/** A protobuf field tag 1, length-delimited: `resource_spans` of TracesData / ExportTraceServiceRequest. */
+const RESOURCE_SPANS_TAG = 0x0a;
+
+/**
+ * OTLP protobuf, told apart from JSON by its first bytes:
+ * - `delimited`: the Collector file exporter's `format: proto`, each message after its length
+ *   as 4 bytes, big-endian: a zero byte first, which no text has;
+ * - `message`: one TracesData / ExportTraceServiceRequest, as SDK file exporters and captured
+ *   request bodies hold it. It starts with the resource_spans tag, 0x0a, which is also a newline:
+ *   it is protobuf only if what follows is not the start of a JSON document and holds a control
+ *   byte (a length or a tag), which text does not.
+ */
+function protobufLayout(head: Buffer): 'message' | 'delimited' | undefined {
+  if (head.length >= 5 && head[0] === 0 && head[4] === RESOURCE_SPANS_TAG && head.readUInt32BE(0) > 0)
+    return 'delimited';
+  if (head[0] !== RESOURCE_SPANS_TAG || startsJson(head)) return undefined;
+  return head.some((byte) => byte < 0x20 && !WHITESPACE.has(byte)) ? 'message' : undefined;
+}
+
+const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+/** After whitespace, `{` then `"` or `}`, or `[` then a value or `]`: the start of a JSON document. */
+function startsJson(head: Buffer): boolean {
+  let i = 0;
+  const skip = () => {
+    while (i < head.length && WHITESPACE.has(head[i]!)) i++;
+  };
+  skip();
+  const open = head[i++];
+  skip();
+  if (i >= head.length) return open === 0x7b || open === 0x5b;
+  const next = String.fromCharCode(head[i]!);
+  if (open === 0x7b) return next === '"' || next === '}';
+  if (open === 0x5b) return /[[{\]"\-0-9tfn]/.test(next);
+  return false;
+}
+
+/** The first `wanted` bytes (fewer at the end of the stream), and every byte, those included. */
+async function peekBytes(
+  chunks: AsyncGenerator<Buffer>,
+  wanted: number,
+): Promise<{ head: Buffer; bytes: AsyncGenerator<Buffer> }> {
+  const seen: Buffer[] = [];
+  let length = 0;
+  // Bounded: each pass takes one more chunk, and the stream's end stops it.
+  while (length < wanted) {
+    const next = await chunks.next();
+    if (next.done) break;
+    seen.push(next.value);
+    length += next.value.length;
+  }
+  async function* replay(): AsyncGenerator<Buffer> {
+    yield* seen;
+    yield* chunks;
+  }
+  return { head: Buffer.concat(seen).subarray(0, wanted), bytes: replay() };
+}
+
+/** A protobuf message over this size is refused: no exporter writes one that large. */
+const MAX_MESSAGE = 2 ** 30;
+
+/** Each protobuf message as the OTLP/JSON document it stands for, numbered from 1 as its "line". */
+async function* readProtobuf(
+  chunks: AsyncIterable<Buffer>,
+  file: string,
+  layout: 'message' | 'delimited',
+): AsyncGenerator<RawDocument> {
+  if (layout === 'message') {
+    const parts: Buffer[] = [];
+    let length = 0;
+    for await (const chunk of chunks) {
+      length += chunk.length;
+      if (length > MAX_MESSAGE) throw tooBigMessage(file, 1);
+      parts.push(chunk);
+    }
+    yield { value: decodeTraceRequest(Buffer.concat(parts), `${file}: protobuf message`), file, line: 1 };
+    return;
+  }
+  let pending: Buffer = Buffer.alloc(0);
+  let offset = 0;
+  let message = 0;
+  for await (const chunk of chunks) {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    // Bounded: each pass takes one whole message off `pending`.
+    while (pending.length >= 4) {
+      const size = pending.readUInt32BE(0);
+      if (size > MAX_MESSAGE) throw tooBigMessage(file, message + 1);
+      if (pending.length < 4 + size) break;
+      message++;
+      const where = `${file}: protobuf message ${message} (byte ${offset})`;
+      yield { value: decodeTraceRequest(pending.subarray(4, 4 + size), where), file, line: message };
+      offset += 4 + size;
+      pending = pending.subarray(4 + size);
+    }
+  }
+  if (pending.length > 0)
+    throw new InputError(
+      `${file}: protobuf message ${message + 1} (byte ${offset}) is cut short: ${pending.length} bytes of it`,
+      `the ${message} messages before it are whole: was the file still being written, or truncated?`,
+    );
+}
+
+function tooBigMessage(file: string, message: number): InputError {
+  return new InputError(
+    `${file}: protobuf message ${message} claims more than ${MAX_MESSAGE / 2 ** 20} MiB`,
+    'this is not an OTLP protobuf export, or it is corrupt',
+  );
+}
+
 /**
  * The documents of the JSON Lines in bytes [start, end) of a file, where `start` is the start of a
  * line: what one worker reads when a big export is read in parallel (see pipeline/parallel/). Lines
@@ -253,8 +373,8 @@ function checkLooksLikeJson(firstLine: string, file: string, line: number): void
   if (c === '{' || c === '[') return;
   if (firstLine.charCodeAt(0) === 0 || /[\u0000-\u0008\u000e-\u001f]/.test(firstLine.slice(0, 64))) {
     throw new InputError(
-      'binary data, not JSON (a length-prefixed protobuf export?)',
-      'otrace reads OTLP JSON: set the Collector file exporter to `format: json`',
+      'binary data that is neither JSON nor an OTLP protobuf trace export',
+      "otrace reads OTLP JSON and OTLP protobuf traces (one message, or the Collector file exporter's `format: proto`); a zstd-compressed export must be decompressed first",
       { file, line },
     );
   }
@@ -310,9 +430,13 @@ async function* decodeStream(
   file: string,
   detectGzip = true,
 ): AsyncGenerator<string> {
+  yield* withoutBom(utf8(gunzipped(stream, file, detectGzip)));
+}
+
+/** A UTF-8 byte order mark is not part of the JSON. */
+async function* withoutBom(texts: AsyncIterable<string>): AsyncGenerator<string> {
   let start = true;
-  for await (const text of decodeBytes(stream, file, detectGzip)) {
-    // A UTF-8 byte order mark is not part of the JSON.
+  for await (const text of texts) {
     if (start && text !== '') {
       start = false;
       yield text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -320,13 +444,12 @@ async function* decodeStream(
   }
 }
 
-async function* decodeBytes(
+/** The stream's bytes, gunzipped when it starts with the gzip magic bytes. */
+async function* gunzipped(
   stream: AsyncIterable<Buffer>,
   file: string,
   detectGzip: boolean,
-): AsyncGenerator<string> {
-  const decoder = new StringDecoder('utf8');
-  let source: AsyncIterable<Buffer> = stream;
+): AsyncGenerator<Buffer> {
   const iterator = stream[Symbol.asyncIterator]();
   let first: IteratorResult<Buffer>;
   try {
@@ -349,26 +472,28 @@ async function* decodeBytes(
         gunzip.destroy(error as Error);
       }
     })();
-    source = gunzip;
     try {
-      for await (const chunk of source) yield decoder.write(chunk);
+      for await (const chunk of gunzip) yield chunk as Buffer;
     } catch (error) {
       throw new InputError(
         `${file}: gzip data is corrupt or cut short (${(error as Error).message})`,
         'was the download or copy interrupted? gzip -t checks the file',
       );
     }
-    yield decoder.end();
     return;
   }
-  yield decoder.write(head);
+  yield head;
   try {
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      yield decoder.write(next.value);
-    }
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
   } catch (error) {
     throw fileError(file, error);
   }
+}
+
+/** Bytes → strings (UTF-8, a sequence split across chunks joined). */
+async function* utf8(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of chunks) yield decoder.write(chunk);
   yield decoder.end();
 }
 

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BasicTracerProvider,
@@ -22,7 +22,6 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeTraceRequest } from '../../src/schema/otlp-protobuf.js';
 import { type CliResult, REPO_ROOT, runCli } from '../helpers/run-cli.js';
 import { seedFile } from '../helpers/seed.js';
 
@@ -235,29 +234,80 @@ function runAsNobody(args: readonly string[]): Promise<CliResult> {
   return runCli(args, { user: { uid: 65534, gid: 65534 } });
 }
 
-describe('a binary length-prefixed protobuf export', () => {
-  it('is recognised and refused with a hint to export JSON, exit 2', async () => {
+describe('OTLP protobuf files', () => {
+  /** Real SDK spans: a failed SERVER span and its CLIENT child, serialised by the SDK's own serializers. */
+  async function sdkSpans() {
     const exporter = new InMemorySpanExporter();
     const provider = new BasicTracerProvider({
       resource: resourceFromAttributes({ 'service.name': 'checkout' }),
       spanProcessors: [new SimpleSpanProcessor(exporter)],
     });
-    const span = provider.getTracer('limits').startSpan('charge', { kind: SpanKind.SERVER });
-    span.setStatus({ code: SpanStatusCode.ERROR, message: 'declined' });
-    span.end();
+    const tracer = provider.getTracer('limits');
+    const parent = tracer.startSpan('charge', { kind: SpanKind.SERVER });
+    const { trace, context } = await import('@opentelemetry/api');
+    const child = tracer.startSpan(
+      'POST /payments',
+      { kind: SpanKind.CLIENT },
+      trace.setSpan(context.active(), parent),
+    );
+    child.setStatus({ code: SpanStatusCode.ERROR, message: 'declined' });
+    child.end();
+    parent.setStatus({ code: SpanStatusCode.ERROR, message: 'declined' });
+    parent.end();
     await provider.forceFlush();
-    const request = ProtobufTraceSerializer.serializeRequest(exporter.getFinishedSpans())!;
-    // Real protobuf: otrace's own reader finds the span in it.
-    expect(JSON.stringify(decodeTraceRequest(request, 'test'))).toContain('"name":"charge"');
+    return exporter.getFinishedSpans();
+  }
+  const prefixed = (message: Uint8Array) => {
     const prefix = Buffer.alloc(4);
-    prefix.writeUInt32BE(request.length);
-    const path = scratch('export.binpb', Buffer.concat([prefix, request, prefix, request]));
-    for (const result of await runBoth(['-f', path]))
+    prefix.writeUInt32BE(message.length);
+    return Buffer.concat([prefix, message]);
+  };
+
+  it("reads one message, and the Collector file exporter's length-delimited messages, as their JSON", async () => {
+    const spans = await sdkSpans();
+    const json = Buffer.from(JsonTraceSerializer.serializeRequest(spans)!);
+    const perSpan = spans.map((span) => ProtobufTraceSerializer.serializeRequest([span])!);
+    const jsonLines = Buffer.from(
+      spans
+        .map((span) => Buffer.from(JsonTraceSerializer.serializeRequest([span])!).toString('utf8'))
+        .join('\n'),
+    );
+    const cases: [reference: string, protobuf: string][] = [
+      [
+        scratch('one.json', json),
+        scratch('one.binpb', Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!)),
+      ],
+      [scratch('two.jsonl', jsonLines), scratch('two.pb', Buffer.concat(perSpan.map(prefixed)))],
+      [
+        scratch('two-again.jsonl', jsonLines),
+        scratch('two.pb.gz', gzipSync(Buffer.concat(perSpan.map(prefixed)))),
+      ],
+    ];
+    for (const [reference, protobuf] of cases) {
+      const [plain, other] = await Promise.all([runBoth(['-f', reference]), runBoth(['-f', protobuf])]);
+      for (const [i, command] of COMMANDS.entries()) {
+        expect(plain[i]!.stdout, `${command} ${protobuf}`).toContain('declined');
+        expect(other[i]!.stdout, `${command} ${protobuf}`).toBe(plain[i]!.stdout);
+        expect(other[i]!.code).toBe(plain[i]!.code);
+        expect(other[i]!.stderr).toBe('');
+      }
+    }
+  });
+
+  it('a message cut short, or binary that is no protobuf export, gets one line and exit 2', async () => {
+    const [first] = (await sdkSpans()).map((span) =>
+      prefixed(ProtobufTraceSerializer.serializeRequest([span])!),
+    );
+    const cut = scratch('cut.pb', Buffer.concat([first!, first!.subarray(0, 9)]));
+    for (const result of await runBoth(['-f', cut]))
+      expectOneLineError(result, 2, cut, /: protobuf message 2 \(byte \d+\) is cut short: 9 bytes of it — /);
+    const binary = scratch('image.bin', Buffer.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    for (const result of await runBoth(['-f', binary]))
       expectOneLineError(
         result,
         2,
-        path,
-        /:1: binary data, not JSON \(a length-prefixed protobuf export\?\) — .*JSON/,
+        binary,
+        /:1: binary data that is neither JSON nor an OTLP protobuf trace export — /,
       );
   });
 });

@@ -89,9 +89,22 @@ describe('readDocuments', () => {
     expect((await errorOf(content)).message).toBe(message);
   });
 
-  it('recognises a length-prefixed binary export and says how to get JSON', async () => {
+  it('reads length-delimited protobuf messages, and says where one is cut short', async () => {
+    // Two empty ResourceSpans messages: the tag 0x0a and length 0.
+    const docs = await read(Buffer.from([0, 0, 0, 2, 0x0a, 0, 0, 0, 0, 2, 0x0a, 0]));
+    expect(docs).toEqual([
+      { value: { resourceSpans: [{ scopeSpans: [] }] }, file: 'in.json', line: 1 },
+      { value: { resourceSpans: [{ scopeSpans: [] }] }, file: 'in.json', line: 2 },
+    ]);
     const error = await errorOf(Buffer.from([0, 0, 0, 12, 0x0a, 0x0a, 0x12, 1, 2, 3]));
-    expect(error.message).toBe('in.json:1: binary data, not JSON (a length-prefixed protobuf export?)');
-    expect(error.hint).toContain('format: json');
+    expect(error.message).toBe('in.json: protobuf message 1 (byte 0) is cut short: 10 bytes of it');
+  });
+
+  it('refuses other binary data and says what it reads', async () => {
+    const error = await errorOf(Buffer.from([0, 1, 2, 3, 4, 5, 6, 7]));
+    expect(error.message).toBe(
+      'in.json:1: binary data that is neither JSON nor an OTLP protobuf trace export',
+    );
+    expect(error.hint).toContain('format: proto');
   });
 });

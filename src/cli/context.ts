@@ -1,3 +1,4 @@
+import type { SkippedInput } from '../pipeline/hooks.js';
 import { createStyle, PLAIN_STYLE, type Style } from '../render/style.js';
 import { type CliIo, writeDiagnostic } from './io.js';
 import { outputWidth, readTerminal, type TerminalFacts, wantsColor } from './terminal.js';
@@ -12,6 +13,10 @@ export interface CommandContext {
   readonly diagnostic: (text: string) => void;
   readonly warn: (message: string) => void;
   readonly warnings: () => number;
+  /** Inputs among several that could not be read and were left out: the result is partial. */
+  readonly skippedInputs: SkippedInput[];
+  /** One such input: a line on stderr now, a note in the report (emitReport), exit 2 unless findings. */
+  skipInput(skipped: SkippedInput): void;
   /** Colour only for text, and only when the terminal and the environment allow it. */
   styleFor(format: string): Style;
   readonly width: number;
@@ -40,6 +45,11 @@ export function createContext(io: CliIo, noColorFlag: boolean): CommandContext {
       else if (count === MAX_WARNINGS + 1) diagnostic('otrace: warning: more warnings not shown');
     },
     warnings: () => count,
+    skippedInputs: [],
+    skipInput(skipped) {
+      this.skippedInputs.push(skipped);
+      diagnostic(`otrace: ${skipped.reason} (skipped: the result leaves this input out)`);
+    },
     styleFor(format) {
       return format === 'text' && wantsColor(terminal, !noColorFlag) ? createStyle(true) : PLAIN_STYLE;
     },

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { SourceError, UsageError } from '../errors.js';
 import { renderGithubSummary } from '../render/formats/github.js';
 import { renderReport } from '../render/formats/render-report.js';
+import { withSkippedInputs } from '../render/partial.js';
 import { REPORT_FORMATS, type Report, type ReportFormat } from '../render/report.js';
 import { PLAIN_STYLE } from '../render/style.js';
 import { loadTextWidths } from '../render/width.js';
@@ -42,15 +43,16 @@ export function parseOutputs(values: readonly string[]): ReportOutput[] {
 
 /**
  * The report in `--format` on stdout, and in each `--output` format to its file (plain text, no
- * colour). With the github format anywhere and `GITHUB_STEP_SUMMARY` set, the Markdown summary is
+ * colour), said to be partial when inputs were left out (render/partial.ts). With the github format anywhere and `GITHUB_STEP_SUMMARY` set, the Markdown summary is
  * appended there too.
  */
 export async function emitReport(
   ctx: CommandContext,
-  report: Report,
+  whole: Report,
   format: ReportFormat,
   outputs: readonly ReportOutput[],
 ): Promise<void> {
+  const report = withSkippedInputs(whole, ctx.skippedInputs);
   if (format === 'text' || outputs.some((o) => o.format === 'text')) await loadTextWidths();
   ctx.out(renderReport(report, format, ctx.styleFor(format), ctx.width));
   for (const output of outputs) {

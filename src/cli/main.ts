@@ -90,6 +90,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const ctx = createContext(io, argv.includes('--no-color'));
   try {
     await (await buildProgram(argv, ctx)).parseAsync([...argv]);
+    // A partial result is not a clean pass: findings still say 1, otherwise a left-out input says 2.
+    if (ctx.exitCode === EXIT.ok && ctx.skippedInputs.length > 0) return EXIT.input;
     return ctx.exitCode;
   } catch (error) {
     return reportError(error, ctx);

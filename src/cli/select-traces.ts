@@ -30,6 +30,7 @@ export async function withSelection<T>(
   const query = parseSearch(options, backend !== undefined, nowNanos());
   const hooks: PipelineHooks = {
     warn: ctx.warn,
+    skipInput: (skipped) => ctx.skipInput(skipped),
     debug: env.OTRACE_DEBUG ? (message) => ctx.diagnostic(`otrace: debug: ${message}`) : undefined,
   };
   const base = { query, env, everyService: want.everyService, keepAttributes: want.keepAttributes };

@@ -11,6 +11,9 @@ export class TraceCollector implements SpanSink {
   readonly keepAttributes: ReadonlySet<string> | undefined;
   /** Ids of the traces whose spans `accept` turned away. */
   readonly #turnedAway = new Set<TraceId>();
+  /** While a file is read all or nothing (`begin`): each touched trace's state before it. */
+  #journal: Map<TraceId, { spans: number; warnings: number } | 'new'> | undefined;
+  #turnedAwayBefore = 0;
 
   /**
    * `keep` may trade a span for a smaller one (commands over many traces keep less of each); its
@@ -30,6 +33,38 @@ export class TraceCollector implements SpanSink {
       return;
     }
     this.entry(span.traceId).spans.push(this.keep(span));
+  }
+
+  /** From here, what is added can be taken back (`rollback`) or kept (`commit`): one file all or nothing. */
+  begin(): void {
+    this.#journal = new Map();
+    this.#turnedAwayBefore = this.#turnedAway.size;
+  }
+
+  commit(): void {
+    this.#journal = undefined;
+  }
+
+  /** Takes back every span and warning added since `begin`. */
+  rollback(): void {
+    const journal = this.#journal;
+    if (!journal) return;
+    this.#journal = undefined;
+    for (const [traceId, before] of journal) {
+      if (before === 'new') {
+        this.byId.delete(traceId);
+        continue;
+      }
+      const entry = this.byId.get(traceId)!;
+      entry.spans.length = before.spans;
+      entry.warnings.length = before.warnings;
+    }
+    // Turned-away ids are only counted: those added since `begin` are the last ones in the set.
+    let drop = this.#turnedAway.size - this.#turnedAwayBefore;
+    for (const traceId of [...this.#turnedAway].reverse()) {
+      if (drop-- <= 0) break;
+      this.#turnedAway.delete(traceId);
+    }
   }
 
   /** Traces seen but not held, because `accept` turned them away. */
@@ -63,6 +98,9 @@ export class TraceCollector implements SpanSink {
     if (!entry) {
       entry = { spans: [], warnings: [] };
       this.byId.set(traceId, entry);
+      this.#journal?.set(traceId, 'new');
+    } else if (this.#journal && !this.#journal.has(traceId)) {
+      this.#journal.set(traceId, { spans: entry.spans.length, warnings: entry.warnings.length });
     }
     return entry;
   }

@@ -39,6 +39,20 @@ export class TraceDecoder {
     for await (const doc of documents) this.add(doc.value, doc.file, doc.line);
   }
 
+  /** `addAll`, all or nothing: when reading fails part-way, what it added is taken back, then the error thrown. */
+  async addAllOrNone(documents: AsyncIterable<{ value: unknown; file: string; line: number }>): Promise<void> {
+    const skippedBefore = this.skippedDocuments;
+    this.#collector.begin();
+    try {
+      await this.addAll(documents);
+      this.#collector.commit();
+    } catch (error) {
+      this.#collector.rollback();
+      this.skippedDocuments = skippedBefore;
+      throw error;
+    }
+  }
+
   /** The traces, ordered by earliest start, then id. */
   traces(): Trace[] {
     return this.#collector.traces();

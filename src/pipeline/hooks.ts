@@ -6,4 +6,15 @@ export interface PipelineHooks {
   readonly warn: (message: string) => void;
   readonly progress?: (text: string) => void;
   readonly debug?: (message: string) => void;
+  /**
+   * An input among several that could not be read, left out of the result (see readInputs):
+   * the command says its result is partial. Without this hook, such an input fails the run.
+   */
+  readonly skipInput?: (skipped: SkippedInput) => void;
+}
+
+/** An input left out: its name and the one-line error that kept it out. */
+export interface SkippedInput {
+  readonly input: string;
+  readonly reason: string;
 }

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { glob } from 'tinyglobby';
-import { SourceError, UsageError } from '../errors.js';
+import { OtraceError, SourceError, UsageError } from '../errors.js';
 import type { Trace } from '../model/types.js';
 import type { InputFormat } from '../schema/decode.js';
 import { openFile, readDocuments, STDIN_NAME } from '../sources/file-source.js';
 import { type DecodeOptions, TraceDecoder } from './decode-traces.js';
+import type { SkippedInput } from './hooks.js';
 
 /** Trace files named on the command line, or standard input. */
 export interface FileInputs {
@@ -55,21 +56,41 @@ export async function resolveInputs(files: readonly string[], stdinIsTTY: boolea
   return out;
 }
 
-/** Reads every input already resolved (`resolveInputs`), decodes each document and groups the spans into traces. */
+/**
+ * Reads every input already resolved (`resolveInputs`), decodes each document and groups the
+ * spans into traces. Among several inputs, one that cannot be read (missing, malformed, cut
+ * short) is taken back whole and left out when `skip` is given: the others are still read, and
+ * it is told to `skip` with its one-line error. When every input fails, or there is only one,
+ * the first error is thrown.
+ */
 export async function readInputs(
   inputs: readonly string[],
   stdin: AsyncIterable<Buffer>,
   options: DecodeOptions,
+  skip?: (skipped: SkippedInput) => void,
 ): Promise<LoadedInput> {
   const decoder = new TraceDecoder(options);
+  const skipped: { input: string; error: OtraceError }[] = [];
   for (const input of inputs) {
     const name = input === '-' ? STDIN_NAME : input;
-    const stream = input === '-' ? stdin : await openFile(input);
-    await decoder.addAll(readDocuments(stream, name));
+    if (inputs.length === 1 || !skip) {
+      await decoder.addAll(readDocuments(input === '-' ? stdin : await openFile(input), name));
+      continue;
+    }
+    try {
+      await decoder.addAllOrNone(readDocuments(input === '-' ? stdin : await openFile(input), name));
+    } catch (error) {
+      if (!(error instanceof OtraceError)) throw error;
+      skipped.push({ input: name, error });
+    }
   }
+  if (skipped.length > 0 && skipped.length === inputs.length) throw skipped[0]!.error;
+  for (const { input, error } of skipped)
+    skip?.({ input, reason: `${error.message}${error.hint ? ` — ${error.hint}` : ''}` });
+  const left = new Set(skipped.map((s) => s.input));
   return {
     traces: decoder.traces(),
-    inputNames: inputs.map((i) => (i === '-' ? STDIN_NAME : i)),
+    inputNames: inputs.map((i) => (i === '-' ? STDIN_NAME : i)).filter((i) => !left.has(i)),
     skippedDocuments: decoder.skippedDocuments,
     otherTraces: decoder.tracesTurnedAway,
   };
@@ -79,7 +100,8 @@ export async function readInputs(
 export async function loadTraces(
   source: FileInputs,
   options: Omit<DecodeOptions, 'inputFormat'>,
+  skip?: (skipped: SkippedInput) => void,
 ): Promise<LoadedInput> {
   const inputs = await resolveInputs(source.files, source.stdinIsTTY);
-  return readInputs(inputs, source.stdin, { ...options, inputFormat: source.inputFormat });
+  return readInputs(inputs, source.stdin, { ...options, inputFormat: source.inputFormat }, skip);
 }

@@ -120,12 +120,17 @@ async function readSelected(
   inputs: readonly string[],
   hooks: PipelineHooks,
 ): Promise<Trace[]> {
-  const loaded = await readInputs(inputs, source.stdin, {
-    warn: hooks.warn,
-    inputFormat: source.inputFormat,
-    // The whole input is read before any trace is complete: keep only what is analysed.
-    compact: spanCompactor(keptAttributes(selection)),
-  });
+  const loaded = await readInputs(
+    inputs,
+    source.stdin,
+    {
+      warn: hooks.warn,
+      inputFormat: source.inputFormat,
+      // The whole input is read before any trace is complete: keep only what is analysed.
+      compact: spanCompactor(keptAttributes(selection)),
+    },
+    hooks.skipInput,
+  );
   if (loaded.traces.length === 0)
     throw new SourceError(`${loaded.inputNames.join(', ')}: no spans found`, 'the input holds no trace data');
   return searchLoaded(loaded.traces, filesQuery(selection));

@@ -79,6 +79,28 @@ describe('TraceCollector', () => {
   });
 });
 
+describe('TraceCollector.begin / rollback / commit', () => {
+  it('takes back the spans, warnings, new traces and turned-away traces added since begin', () => {
+    const collector = new TraceCollector(undefined, (id) => id !== tid('9'));
+    collector.span(makeSpan({ id: '1', trace: 'a' }));
+    collector.begin();
+    collector.span(makeSpan({ id: '2', trace: 'a' }));
+    collector.span(makeSpan({ id: '3', trace: 'b' }));
+    collector.span(makeSpan({ id: '4', trace: '9' }));
+    collector.traceWarning(tid('a'), 'truncated');
+    collector.rollback();
+    expect(
+      collector.traces().map((t) => [t.traceId, t.spans.map((s) => s.spanId.slice(-1)), t.warnings]),
+    ).toEqual([[tid('a'), ['1'], []]]);
+    expect(collector.tracesTurnedAway).toBe(0);
+    collector.begin();
+    collector.span(makeSpan({ id: '5', trace: 'b' }));
+    collector.commit();
+    collector.rollback(); // nothing to take back after a commit
+    expect(collector.traces().map((t) => t.spans.length)).toEqual([1, 1]);
+  });
+});
+
 describe('trace order', () => {
   it('earliestStart is the smallest start among the spans, not the first span’s', () => {
     const trace = makeTrace([

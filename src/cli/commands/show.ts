@@ -132,6 +132,7 @@ async function readTrace(
         warn: ctx.warn,
         onlyTraces: wanted === undefined ? undefined : (id) => namedBy(wanted, id),
       },
+      (skipped) => ctx.skipInput(skipped),
     );
     const picked = pickTrace(loaded, wanted);
     if (picked.kind === 'trace') return picked.trace;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SkippedInputsField } from './skipped-inputs.js';
 import { ASSERT_SCHEMA_VERSION } from './versions.js';
 
 /**
@@ -9,6 +10,7 @@ import { ASSERT_SCHEMA_VERSION } from './versions.js';
 /** `otrace assert --format json`: additive changes keep the version, anything else bumps it. */
 export const AssertDocumentSchema = z.object({
   schemaVersion: z.literal(ASSERT_SCHEMA_VERSION),
+  ...SkippedInputsField,
   rulesFile: z.string(),
   tracesAnalysed: z.number().int().nonnegative(),
   passed: z.number().int().nonnegative(),

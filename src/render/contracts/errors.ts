@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SkippedInputsField } from './skipped-inputs.js';
 import { ERROR_CLASSES } from '../../analysis/error-records.js';
 import { GROUP_BY } from '../../analysis/group-errors.js';
 import { ERRORS_SCHEMA_VERSION } from './versions.js';
@@ -18,6 +19,7 @@ const PointSchema = z.object({
 /** `otrace errors --format json`: additive changes keep the version, anything else bumps it. */
 export const ErrorsDocumentSchema = z.object({
   schemaVersion: z.literal(ERRORS_SCHEMA_VERSION),
+  ...SkippedInputsField,
   service: z.string().nullable(),
   groupBy: z.enum(GROUP_BY),
   tracesAnalysed: z.number().int().nonnegative(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SkippedInputsField } from './skipped-inputs.js';
 import { LIST_SCHEMA_VERSION } from './versions.js';
 
 /**
@@ -8,6 +9,7 @@ import { LIST_SCHEMA_VERSION } from './versions.js';
  */
 export const ListDocumentSchema = z.object({
   schemaVersion: z.literal(LIST_SCHEMA_VERSION),
+  ...SkippedInputsField,
   traces: z.array(
     z.object({
       traceId: z.string().regex(/^[0-9a-f]{32}$/),

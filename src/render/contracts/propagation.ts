@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SkippedInputsField } from './skipped-inputs.js';
 import { PROPAGATION_SEVERITY } from '../../analysis/propagation/findings.js';
 import { PROPAGATION_SCHEMA_VERSION } from './versions.js';
 
@@ -15,6 +16,7 @@ const kinds = Object.keys(PROPAGATION_SEVERITY) as [
 /** `check-propagation --format json`: additive changes keep the version, anything else bumps it. */
 export const PropagationDocumentSchema = z.object({
   schemaVersion: z.literal(PROPAGATION_SCHEMA_VERSION),
+  ...SkippedInputsField,
   tracesAnalysed: z.number().int().nonnegative(),
   spansAnalysed: z.number().int().nonnegative(),
   failOn: z.enum(['error', 'warning', 'info']),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SkippedInputsField } from './skipped-inputs.js';
 import { SHOW_SCHEMA_VERSION, SPAN_MARKERS } from './versions.js';
 
 /**
@@ -31,6 +32,7 @@ export const ShowSpanSchema = z.object({
 
 export const ShowDocumentSchema = z.object({
   schemaVersion: z.literal(SHOW_SCHEMA_VERSION),
+  ...SkippedInputsField,
   traceId: z.string().regex(/^[0-9a-f]{32}$/),
   startTime: z.string(),
   durationMs: z.number().nonnegative(),

@@ -40,6 +40,12 @@ export const ATTRIBUTES_READ: readonly string[] = [
   'span.kind',
   'net.host.name',
   'net.host.port',
+  'upstream_cluster',
+  'upstream_cluster.name',
+  'peer.address',
+  'net.peer.ip',
+  'net.sock.peer.addr',
+  'net.sock.peer.port',
 ];
 
 const NONE: readonly never[] = Object.freeze([]);

@@ -52,7 +52,10 @@ export interface ErrorReport {
   readonly errorSpans: number;
   /** By count, then traces, most first. */
   readonly groups: readonly ErrorGroup[];
+  /** Undefined when no origin goes back to more failing traces than every other (a tie, or each once). */
   readonly topOrigin: TopOrigin | undefined;
+  /** Distinct origins the failing traces go back to. */
+  readonly origins: number;
 }
 
 const EXAMPLES = 3;
@@ -127,9 +130,12 @@ export class ErrorAccumulator {
     });
     // Fully ordered, so that the same traces give the same report whatever order they came in.
     groups.sort((a, b) => b.count - a.count || b.traces - a.traces || compareText(groupKey(a), groupKey(b)));
-    const top = [...this.#originTraces.values()].sort(
+    const ranked = [...this.#originTraces.values()].sort(
       (a, b) => b.traces - a.traces || compareText(pointKey(a.point), pointKey(b.point)),
-    )[0];
+    );
+    // An origin is crowned only where it stands out: more failing traces than any other.
+    const top =
+      ranked.length === 1 || (ranked[0] && ranked[0].traces > ranked[1]!.traces) ? ranked[0] : undefined;
     return {
       service: this.#service,
       groupBy: this.#groupBy,
@@ -140,6 +146,7 @@ export class ErrorAccumulator {
       topOrigin: top
         ? { point: top.point, traces: top.traces, failingTraces: this.#failingTraces }
         : undefined,
+      origins: ranked.length,
     };
   }
 

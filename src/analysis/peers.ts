@@ -26,7 +26,45 @@ export function calledPeer(span: Span): CalledPeer {
       port = url.port || (url.protocol === 'https:' ? '443' : url.protocol === 'http:' ? '80' : undefined);
     }
   }
+  if (host === undefined) [host, port] = meshPeer(span);
   return { service, address: addressOf(host, port), host: host?.toLowerCase() };
+}
+
+/**
+ * Where a service mesh's proxy (Envoy, Istio) says it sent the request, when nothing above did:
+ * `upstream_cluster` (Istio writes `outbound|8080||order-service.shop.svc.cluster.local`), then
+ * the socket peer (`peer.address` "10.0.0.7:8080", or `net.peer.ip` / `net.sock.peer.addr` with
+ * their port).
+ */
+function meshPeer(span: Span): [host: string | undefined, port: string | undefined] {
+  const cluster = attributeString(span.attributes, 'upstream_cluster', 'upstream_cluster.name');
+  if (cluster !== undefined && cluster !== '') {
+    const parts = cluster.split('|');
+    if (parts.length === 4 && parts[3] !== '') return [parts[3], parts[1] || undefined];
+    if (parts.length === 1) return [cluster, undefined];
+  }
+  const peer = attributeString(span.attributes, 'peer.address');
+  if (peer !== undefined && peer !== '') {
+    const colon = peer.lastIndexOf(':');
+    return colon > 0 && /^\d+$/.test(peer.slice(colon + 1))
+      ? [peer.slice(0, colon), peer.slice(colon + 1)]
+      : [peer, undefined];
+  }
+  const ip = attributeString(span.attributes, 'net.peer.ip', 'net.sock.peer.addr');
+  return [
+    ip,
+    ip === undefined ? undefined : attributeString(span.attributes, 'net.peer.port', 'net.sock.peer.port'),
+  ];
+}
+
+/**
+ * The service a host names: the host itself, or its first label where it is a cluster-internal
+ * name (`order-service.shop.svc.cluster.local`, `order-service.shop`).
+ */
+export function serviceNamedBy(host: string, services: ReadonlySet<string>): string | undefined {
+  if (services.has(host)) return host;
+  const label = host.slice(0, host.indexOf('.'));
+  return label !== '' && !/^\d+$/.test(label) && services.has(label) ? label : undefined;
 }
 
 /**

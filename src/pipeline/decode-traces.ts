@@ -40,7 +40,9 @@ export class TraceDecoder {
   }
 
   /** `addAll`, all or nothing: when reading fails part-way, what it added is taken back, then the error thrown. */
-  async addAllOrNone(documents: AsyncIterable<{ value: unknown; file: string; line: number }>): Promise<void> {
+  async addAllOrNone(
+    documents: AsyncIterable<{ value: unknown; file: string; line: number }>,
+  ): Promise<void> {
     const skippedBefore = this.skippedDocuments;
     this.#collector.begin();
     try {

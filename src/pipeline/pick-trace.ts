@@ -43,6 +43,16 @@ export function namedBy(wanted: string, traceId: string): boolean {
   return (
     traceId === wanted ||
     traceId === wanted.padStart(32, '0') ||
-    (wanted.length >= 4 && traceId.startsWith(wanted))
+    (wanted.length >= 4 && (traceId.startsWith(wanted) || withoutLeadingZeros(traceId).startsWith(wanted)))
   );
+}
+
+/**
+ * The id as the file may show it: a 64-bit id without its 16 zeros, or a 31-character one (some
+ * Jaeger clients drop the leading zero), so that the prefix a user copies from it still names it.
+ */
+function withoutLeadingZeros(traceId: string): string {
+  let i = 0;
+  while (i < traceId.length - 1 && traceId[i] === '0') i++;
+  return traceId.slice(i);
 }

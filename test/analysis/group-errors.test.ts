@@ -48,6 +48,7 @@ describe('ErrorAccumulator', () => {
       errorSpans: 0,
       groups: [],
       topOrigin: undefined,
+      origins: 0,
     });
   });
 
@@ -219,6 +220,17 @@ describe('ErrorAccumulator', () => {
       [record({ errorClass: 'recovered' })],
     ]);
     expect(report.topOrigin).toEqual({ point: refused, traces: 2, failingTraces: 3 });
+    expect(report.origins).toBe(2);
+  });
+
+  it('crowns no origin when none goes back to more failing traces than every other', () => {
+    const report = reportOf([
+      [record({ operation: 'a', errorType: 'ECONNREFUSED' })],
+      [record({ operation: 'b', errorType: 'ValidationError' })],
+      [record({ operation: 'c', errorType: 'Timeout' })],
+    ]);
+    expect(report.topOrigin).toBeUndefined();
+    expect(report.origins).toBe(3);
   });
 
   it('with a service in view, traces failures to origins of that service’s own spans', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calledPeer, peerOf } from '../../src/analysis/peers.js';
+import { calledPeer, peerOf, serviceNamedBy } from '../../src/analysis/peers.js';
 import { makeSpan } from '../helpers/make-span.js';
 
 const client = (attributes: Record<string, string | number>) => makeSpan({ kind: 'client', attributes });
@@ -12,11 +12,28 @@ describe('one peer for what is shown and what is matched', () => {
     // The URL's default port is the port that was called: what a server span says it served at.
     [{ 'url.full': 'HTTP://Order-Service/orders' }, 'order-service:80'],
     [{ 'http.url': 'https://api.example.com/v1' }, 'api.example.com:443'],
+    // Service-mesh proxies (Envoy, Istio) where nothing else says it.
+    [
+      { upstream_cluster: 'outbound|9080||reviews.default.svc.cluster.local' },
+      'reviews.default.svc.cluster.local:9080',
+    ],
+    [{ upstream_cluster: 'ratings' }, 'ratings'],
+    [{ 'peer.address': '10.0.0.7:8080' }, '10.0.0.7:8080'],
+    [{ 'net.peer.ip': '10.0.0.8', 'net.peer.port': 9000 }, '10.0.0.8:9000'],
+    [{ 'net.sock.peer.addr': '10.0.0.9' }, '10.0.0.9'],
   ])('%o → %s, shown as matched', (attributes, expected) => {
     const span = client(attributes);
     expect(peerOf(span)).toBe(expected);
     const peer = calledPeer(span);
     expect(peer.service ?? peer.address).toBe(expected);
+  });
+
+  it('a cluster-internal host names the service of its first label, when that is a service in the data', () => {
+    const services = new Set(['reviews', 'ratings']);
+    expect(serviceNamedBy('reviews.default.svc.cluster.local', services)).toBe('reviews');
+    expect(serviceNamedBy('ratings', services)).toBe('ratings');
+    expect(serviceNamedBy('details.default', services)).toBeUndefined();
+    expect(serviceNamedBy('10.0.0.7', new Set(['10']))).toBeUndefined();
   });
 
   it('a call with no address is shown by what it talks to, and matches nothing', () => {

@@ -59,5 +59,6 @@ export const errorReport = (overrides: Partial<ErrorReport> = {}): ErrorReport =
     traces: 2,
     failingTraces: 2,
   },
+  origins: 1,
   ...overrides,
 });

@@ -96,4 +96,14 @@ describe('namedBy', () => {
     // A suffix is no prefix.
     expect(namedBy('4736', SHARED_1)).toBe(false);
   });
+
+  it('a prefix as the file shows the id: a 64-bit one without its zeros, a 31-character one', () => {
+    // Jaeger clients write 128-bit ids with a leading zero as 31 characters: otrace pads them.
+    const written = 'bf92f3577b34da6a3ce929d0e0e4736';
+    expect(written).toHaveLength(31);
+    expect(namedBy('bf92f357', `0${written}`)).toBe(true);
+    expect(namedBy('a3ce929d', PADDED)).toBe(true);
+    expect(namedBy('0bf92f35', `0${written}`)).toBe(true);
+    expect(namedBy('bf92f358', `0${written}`)).toBe(false);
+  });
 });

@@ -1,5 +1,12 @@
 import type { Span, SpanNode, TraceId, TraceTree } from '../../model/types.js';
-import { type CalledPeer, calledPeer, isDatabaseCall, peerLabel, servedAt } from '../peers.js';
+import {
+  type CalledPeer,
+  calledPeer,
+  isDatabaseCall,
+  peerLabel,
+  servedAt,
+  serviceNamedBy,
+} from '../peers.js';
 import { detectError } from '../span-errors.js';
 import { sameAddress } from './addresses.js';
 import { type CallTiming, CallTimings, callTimingOf, type PairTimingData } from './call-timing.js';
@@ -176,13 +183,15 @@ function isExternal(peer: CalledPeer, external: ReadonlySet<string>): boolean {
 }
 
 /**
- * The service the client named: stated (peer.service), a host named like a service, or the
+ * The service the client named: stated (peer.service), a host named like a service (or whose
+ * first label is one: `order-service.shop.svc.cluster.local`), or the
  * service whose SERVER spans were reached at that address. The host comes before the address: a
  * proxy that forwards Host makes the services behind it look reached at the proxy's address.
  */
 function serviceOf(peer: CalledPeer, index: TraceIndex): string | undefined {
   if (peer.service !== undefined && index.services.has(peer.service)) return peer.service;
-  if (peer.host !== undefined && index.services.has(peer.host)) return peer.host;
+  const named = peer.host === undefined ? undefined : serviceNamedBy(peer.host, index.services);
+  if (named !== undefined) return named;
   return peer.address === undefined ? undefined : index.serviceAt.get(peer.address);
 }
 
@@ -198,7 +207,9 @@ function hiddenHop(
 ): PropagationFinding | undefined {
   const at = servedAt(server.span);
   if (peer.address === undefined || at === undefined || sameAddress(at, peer.address)) return undefined;
-  if (peer.service === server.span.service || peer.host === server.span.service) return undefined;
+  if (peer.service === server.span.service) return undefined;
+  if (peer.host !== undefined && serviceNamedBy(peer.host, new Set([server.span.service])) !== undefined)
+    return undefined;
   return {
     kind: 'hidden-hop',
     traceId,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { SkippedInputsField } from './skipped-inputs.js';
 import { ERROR_CLASSES } from '../../analysis/error-records.js';
 import { GROUP_BY } from '../../analysis/group-errors.js';
+import { SkippedInputsField } from './skipped-inputs.js';
 import { ERRORS_SCHEMA_VERSION } from './versions.js';
 
 /**

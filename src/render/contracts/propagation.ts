@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { SkippedInputsField } from './skipped-inputs.js';
 import { PROPAGATION_SEVERITY } from '../../analysis/propagation/findings.js';
+import { SkippedInputsField } from './skipped-inputs.js';
 import { PROPAGATION_SCHEMA_VERSION } from './versions.js';
 
 /**

@@ -48,6 +48,8 @@ export function summaryText(report: ErrorReport, failing: number): string {
     sentences.push(
       `${percent(top.traces, top.failingTraces)} ${where} trace back to ${pointText(top.point)}: ${sanitize(top.point.errorType)}.`,
     );
+  } else if (report.origins > 1) {
+    sentences.push(`They go back to ${report.origins} different origins, none more often than the others.`);
   }
   const recovered = report.groups
     .filter((g) => g.errorClass === 'recovered')

@@ -211,6 +211,30 @@ describe('ClientCallCheck.partOf', () => {
 });
 
 describe('ClientCallCheck.finish', () => {
+  it("a mesh proxy's call names its callee by the cluster's first label (Envoy, Istio)", () => {
+    const istio = { upstream_cluster: 'outbound|8080||order-service.shop.svc.cluster.local' };
+    // Continued through the mesh: no hidden hop, although the server was reached by its short name.
+    const continued = makeTrace(
+      answeredCall(istio, { 'server.address': 'order-service', 'server.port': 8080 }, '7'),
+    );
+    const { findings, edges } = judge([
+      continued,
+      caller('1', istio),
+      calleeRoot('2', 'order-service', 110, 190),
+    ]);
+    expect(findings).toMatchObject([
+      {
+        kind: 'split-trace',
+        traceId: tid('1'),
+        peerService: 'order-service',
+        cause: 'callee-did-not-extract',
+      },
+    ]);
+    expect(edges).toMatchObject([
+      { caller: 'user-service', callee: 'order-service', continued: 1, splitTrace: 1 },
+    ]);
+  });
+
   it('counts continued calls on their edge', () => {
     expect(judge([makeTrace(answeredCall())])).toEqual({
       findings: [],

@@ -64,6 +64,12 @@ describe('summaryText', () => {
     );
   });
 
+  it('crowns no origin when none stands out, and says how many there are', () => {
+    expect(summaryText(errorReport({ topOrigin: undefined, origins: 2 }), 4)).toBe(
+      '4 failing spans in 2 traces (29% of 7 traces analysed). They go back to 2 different origins, none more often than the others.',
+    );
+  });
+
   it('with a service: its own failing spans apart from those below it', () => {
     const report = errorReport({
       service: 'user-service',

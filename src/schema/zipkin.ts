@@ -307,11 +307,11 @@ function eventOf(value: string): { name: string; attributes: Attributes } {
 function unshare(spans: readonly ZipkinSpan[]): Span[] {
   const key = (s: Span) => `${s.traceId}/${s.spanId}`;
   const clients = new Set<string>();
-  const taken = new Set<string>();
-  for (const { span } of spans) {
-    taken.add(key(span));
-    if (span.kind === 'client') clients.add(key(span));
-  }
+  for (const { span } of spans) if (span.kind === 'client') clients.add(key(span));
+  // Most exports share no span: then nothing else is built.
+  if (!spans.some(({ span }) => span.kind === 'server' && clients.has(key(span))))
+    return spans.map(({ span }) => span);
+  const taken = new Set(spans.map(({ span }) => key(span)));
   const moved = new Map<string, { id: SpanId; service: string }>();
   const out = spans.map(({ span, shared }) => {
     if (span.kind !== 'server' || !clients.has(key(span))) return span;

@@ -1,11 +1,12 @@
 // npm run bench: otrace against baselines run side by side, on inputs written here from a seed.
-//   node bench/run.mjs [--sizes 10,400] [--shapes collector,…] [--runs 3] [--skip exports,traces,startup]
+//   node bench/run.mjs [--sizes 10,400] [--shapes collector,…] [--runs 3] [--skip exports,formats,traces,startup]
 // Exports: a synthetic Collector file export (OTLP JSON Lines) of each size in MB, in each shape
 // of make-export.mjs's SHAPES (error rates, one trace to hundreds a line, batch processors,
 // traces open across the file, heavy attributes, wide fan-out). Each otrace command is timed
 // against the floor, a bare script that streams the same file, parses every line and visits every
 // span (what reading the input costs at least), and against jq running the simplest error filter,
-// when jq is installed. The targets are checked on the worst shape. Traces: `show` on one trace of 10,000 and 100,000
+// when jq is installed. The targets are checked on the worst shape. Formats: the default shape as
+// OTLP protobuf and as a Zipkin document (make-formats.mjs), each against the floor of its JSON. Traces: `show` on one trace of 10,000 and 100,000
 // spans, wide and deep (a 100,000-level chain): the growth should be linear. Start-up:
 // `otrace --version` against `node -e 0`. Wall time is the median of the runs; peak memory the
 // highest resident set size seen. The targets are checked at the end.
@@ -180,6 +181,42 @@ function exportCases(file, traceId) {
   };
 }
 
+// The other formats, made from the default shape's export: OTLP protobuf as the Collector file
+// exporter writes it (timed against the JSON floor of the same spans), and Zipkin v2 as one
+// document (a whole document is parsed at once, so it is made from the 20,000-span sample and
+// timed against a bare JSON.parse of it).
+if (!SKIP.has('formats') && SHAPE_NAMES.includes('collector')) {
+  const { toProtobuf, toZipkin } = await import('./make-formats.mjs');
+  const mb = Math.max(...SIZES_MB);
+  const spans = Math.round((mb * 1e6) / (await bytesPerSpan('collector')));
+  const jsonl = join(dir, `export-v${EXPORT_VERSION}-collector-${spans}.jsonl`);
+  const proto = join(dir, `export-v${EXPORT_VERSION}-collector-${spans}.pb`);
+  if (!existsSync(jsonl)) await makeExport(jsonl, spans, 42, 'collector');
+  if (!existsSync(proto)) await toProtobuf(jsonl, proto);
+  const input = `collector as OTLP protobuf: ${spans.toLocaleString('en')} spans, ${(statSync(proto).size / 1e6).toFixed(0)} MB`;
+  process.stderr.write(`${input}\n`);
+  const protoCases = await benchAll({
+    floor: { label: 'floor: the same spans as JSON Lines', command: ['bench/parse-only.mjs', jsonl] },
+    errors: { label: 'otrace errors', command: otrace('errors', '-f', proto, '--format', 'json') },
+    list: { label: 'otrace list', command: otrace('list', '-f', proto, '--format', 'json') },
+  });
+  for (const c of Object.values(protoCases)) row(input, c, protoCases.floor, spans);
+  results.protobuf = protoCases;
+  const sample = join(dir, `sample-v${EXPORT_VERSION}-collector.jsonl`);
+  const zipkin = join(dir, `sample-v${EXPORT_VERSION}-collector.zipkin.json`);
+  if (!existsSync(zipkin)) await toZipkin(sample, zipkin);
+  const zipkinInput = `collector sample as one Zipkin document: 20,000 spans, ${(statSync(zipkin).size / 1e6).toFixed(0)} MB`;
+  const zipkinCases = await benchAll({
+    floor: {
+      label: 'floor: JSON.parse the document, visit every span',
+      command: ['bench/parse-whole.mjs', zipkin],
+    },
+    errors: { label: 'otrace errors', command: otrace('errors', '-f', zipkin, '--format', 'json') },
+  });
+  for (const c of Object.values(zipkinCases)) row(zipkinInput, c, zipkinCases.floor, 20_000);
+  results.zipkin = zipkinCases;
+}
+
 if (!SKIP.has('traces')) {
   for (const shape of ['wide', 'deep']) {
     for (const spans of [10_000, 100_000]) {
@@ -247,6 +284,26 @@ if (largest && Object.keys(largest).length > 0) {
       peak.value < 350,
     );
   }
+}
+if (results.protobuf) {
+  const { floor, errors, list } = results.protobuf;
+  for (const [name, c] of [
+    ['errors', errors],
+    ['list', list],
+  ])
+    check(
+      `${name} on the same export as OTLP protobuf within 1.25× of its JSON floor`,
+      `${(c.ms / floor.ms).toFixed(2)}×, ${c.rss.toFixed(0)} MB`,
+      c.ms / floor.ms <= 1.25 && c.rss < 350,
+    );
+}
+if (results.zipkin) {
+  const { floor, errors } = results.zipkin;
+  check(
+    'errors on a Zipkin document within 1.25× of parsing it',
+    `${(errors.ms / floor.ms).toFixed(2)}×, ${errors.rss.toFixed(0)} MB`,
+    errors.ms / floor.ms <= 1.25,
+  );
 }
 for (const shape of ['wide', 'deep']) {
   const small = results[`${shape}-10000`];

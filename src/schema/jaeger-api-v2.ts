@@ -6,7 +6,6 @@ import type {
   Span,
   SpanEvent,
   SpanId,
-  SpanKind,
   SpanLink,
   TraceId,
 } from '../model/types.js';
@@ -19,6 +18,7 @@ import {
   warnAt,
 } from './decode-context.js';
 import { decodeSpanId, decodeTraceId } from './ids.js';
+import { decodeKind, decodeScope, decodeStatus } from './jaeger.js';
 import { jaegerWarnings } from './jaeger-warnings.js';
 
 /**
@@ -101,32 +101,19 @@ function decodeSpan(
   const process =
     (isRecord(raw.process) ? decodeProcess(raw.process, ctx, [...path, 'process']) : undefined) ??
     (typeof raw.processId === 'string' ? processes.get(raw.processId) : undefined);
-  const kind = typeof attributes['span.kind'] === 'string' ? attributes['span.kind'].toLowerCase() : '';
-  const code = attributes['otel.status_code'];
-  const error = attributes.error === true || attributes.error === 'true' || code === 'ERROR';
-  const description = attributes['otel.status_description'];
-  const scope = attributes['otel.scope.name'] ?? attributes['otel.library.name'];
-  const scopeVersion = attributes['otel.scope.version'] ?? attributes['otel.library.version'];
   return {
     traceId,
     spanId,
     parentSpanId,
     name: typeof raw.operationName === 'string' ? raw.operationName : '',
-    kind: (KINDS as readonly string[]).includes(kind) ? (kind as SpanKind) : 'internal',
+    kind: decodeKind(attributes['span.kind']),
     service: process?.service ?? UNKNOWN_SERVICE,
     start,
     end,
-    status: error
-      ? { code: 'error', message: typeof description === 'string' ? description : '' }
-      : code === 'OK'
-        ? { code: 'ok', message: '' }
-        : { code: 'unset', message: '' },
+    status: decodeStatus(attributes),
     attributes,
     resource: process?.resource ?? {},
-    scope:
-      typeof scope === 'string' && scope !== ''
-        ? { name: scope, version: typeof scopeVersion === 'string' ? scopeVersion : '' }
-        : undefined,
+    scope: decodeScope(attributes),
     events: logs(raw.logs, ctx, [...path, 'logs']),
     links,
     flags: typeof raw.flags === 'number' ? raw.flags : undefined,
@@ -134,8 +121,6 @@ function decodeSpan(
     origin: { file: ctx.file, line: ctx.line },
   };
 }
-
-const KINDS: readonly SpanKind[] = ['internal', 'server', 'client', 'producer', 'consumer'];
 
 /** An id as base64 of its bytes (protobuf JSON) or hex. */
 function id(raw: unknown, what: 'trace' | 'span', ctx: DecodeContext, path: PathPart[]): string {

@@ -276,13 +276,13 @@ function decodeTagValue(type: unknown, value: unknown): AttributeValue {
 
 const KINDS: readonly SpanKind[] = ['internal', 'server', 'client', 'producer', 'consumer'];
 
-function decodeKind(tag: AttributeValue | undefined): SpanKind {
+export function decodeKind(tag: AttributeValue | undefined): SpanKind {
   const value = typeof tag === 'string' ? tag.toLowerCase() : '';
   return (KINDS as readonly string[]).includes(value) ? (value as SpanKind) : 'internal';
 }
 
 /** OTLP status mapped into tags (`otel.status_code`), else the OpenTracing `error` tag. */
-function decodeStatus(tags: Attributes): Span['status'] {
+export function decodeStatus(tags: Attributes): Span['status'] {
   const code = tags['otel.status_code'];
   const message = typeof tags['otel.status_description'] === 'string' ? tags['otel.status_description'] : '';
   if (typeof code === 'string') {
@@ -295,7 +295,7 @@ function decodeStatus(tags: Attributes): Span['status'] {
   return { code: 'unset', message: '' };
 }
 
-function decodeScope(tags: Attributes): Span['scope'] {
+export function decodeScope(tags: Attributes): Span['scope'] {
   const name = tags['otel.scope.name'] ?? tags['otel.library.name'];
   if (typeof name !== 'string' || name === '') return undefined;
   const version = tags['otel.scope.version'] ?? tags['otel.library.version'];

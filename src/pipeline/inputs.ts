@@ -74,11 +74,13 @@ export async function readInputs(
   for (const input of inputs) {
     const name = input === '-' ? STDIN_NAME : input;
     if (inputs.length === 1 || !skip) {
-      await decoder.addAll(readDocuments(input === '-' ? stdin : await openFile(input), name));
+      await decoder.addAll(readDocuments(input === '-' ? stdin : await openFile(input), name, options.warn));
       continue;
     }
     try {
-      await decoder.addAllOrNone(readDocuments(input === '-' ? stdin : await openFile(input), name));
+      await decoder.addAllOrNone(
+        readDocuments(input === '-' ? stdin : await openFile(input), name, options.warn),
+      );
     } catch (error) {
       if (!(error instanceof OtraceError)) throw error;
       skipped.push({ input: name, error });

@@ -3,7 +3,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { InputError, OtraceError, SourceError } from '../errors.js';
+import { formatLocation, InputError, OtraceError, SourceError } from '../errors.js';
+import type { DecodeContext } from '../schema/decode-context.js';
 import { decodeTraceRequest } from '../schema/otlp-protobuf.js';
 import { locateJsonError } from './locate-json-error.js';
 
@@ -115,6 +116,7 @@ const GZIP_MAGIC_1 = 0x8b;
 export async function* readDocuments(
   stream: AsyncIterable<Buffer>,
   file: string,
+  warn?: DecodeContext['warn'],
 ): AsyncGenerator<RawDocument> {
   const { head, bytes } = await peekBytes(gunzipped(stream, file, true), PROTOBUF_PEEK);
   const layout = protobufLayout(head);
@@ -128,7 +130,7 @@ export async function* readDocuments(
   let wholeStart = 0;
   let wholeLength = 0;
   let sawContent = false;
-  for await (const { text, line } of lines) {
+  for await (const { text, line, unterminated } of lines) {
     if (mode === 'whole') {
       wholeLength += text.length + 1;
       if (wholeLength > MAX_TEXT) throw tooLong(file, wholeStart, 'a document');
@@ -156,7 +158,13 @@ export async function* readDocuments(
       continue;
     }
     const parsed = tryParse(trimmed);
-    if (!parsed.ok) throw jsonError(file, line, trimmed, parsed.error, 'lines');
+    if (!parsed.ok) {
+      if (unterminated && warn && isTorn(trimmed, parsed.error)) {
+        warnTorn(warn, file, line, text);
+        continue;
+      }
+      throw jsonError(file, line, trimmed, parsed.error, 'lines');
+    }
     yield { value: parsed.value, file, line };
   }
   if (!sawContent) {
@@ -345,17 +353,42 @@ export async function* readLineRange(
   file: string,
   range: { readonly start: number; readonly end: number },
   counted: { lines: number; chars: number } = { lines: 0, chars: 0 },
+  warn?: DecodeContext['warn'],
 ): AsyncGenerator<RawDocument> {
   if (range.end <= range.start) return;
-  for await (const { text, line } of splitLines(decodeStream(readChunks(path, range), file, false), file)) {
+  const pieces = splitLines(decodeStream(readChunks(path, range), file, false), file);
+  for await (const { text, line, unterminated } of pieces) {
     counted.lines = line;
     counted.chars += text.length;
     const trimmed = text.trim();
     if (trimmed === '') continue;
     const parsed = tryParse(trimmed);
-    if (!parsed.ok) throw jsonError(file, line, trimmed, parsed.error, 'lines');
+    if (!parsed.ok) {
+      if (unterminated && warn && isTorn(trimmed, parsed.error)) {
+        warnTorn(warn, file, line, text);
+        continue;
+      }
+      throw jsonError(file, line, trimmed, parsed.error, 'lines');
+    }
     yield { value: parsed.value, file, line };
   }
+}
+
+/** A line JSON.parse found cut short (not wrong): what a crash or a full disk leaves at a file's end. */
+function isTorn(text: string, error: Error): boolean {
+  const position = /position (\d+)/.exec(error.message);
+  const offset = position ? Number(position[1]) : locateJsonError(text);
+  return offset >= text.length || /Unexpected end of JSON input|Unterminated string/.test(error.message);
+}
+
+/**
+ * The last line of a JSON Lines file cut short, with no newline after it (a writer killed, or a
+ * full disk, mid-line): left out with a warning, so that every whole line before it is still read.
+ */
+function warnTorn(warn: DecodeContext['warn'], file: string, line: number, text: string): void {
+  const detail = `the last line is cut short (${text.length} characters, no newline after it) and is left out: was the file still being written, or cut by a crash or a full disk?`;
+  const at = { file, line };
+  warn(`${formatLocation(at)}: ${detail}`, { at, detail });
 }
 
 type ParseResult = { ok: true; value: unknown } | { ok: false; error: Error };
@@ -505,7 +538,7 @@ async function* utf8(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
 async function* splitLines(
   chunks: AsyncIterable<string>,
   file: string,
-): AsyncGenerator<{ text: string; line: number }> {
+): AsyncGenerator<{ text: string; line: number; unterminated?: boolean }> {
   let parts: string[] = [];
   let partsLength = 0;
   let line = 0;
@@ -533,6 +566,6 @@ async function* splitLines(
   }
   if (parts.length > 0) {
     line++;
-    yield { text: take(), line };
+    yield { text: take(), line, unterminated: true };
   }
 }

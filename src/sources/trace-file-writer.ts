@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
 import { SourceError } from '../errors.js';
 
 /**
@@ -19,6 +19,24 @@ export class TraceFileWriter {
         'check the directory exists and is writable',
       );
     }
+    this.#startOnFreshLine();
+  }
+
+  /**
+   * A file whose last line was cut (a crash, a full disk) gets a newline first: the next record
+   * starts a line of its own instead of being glued to the fragment, and readers skip the fragment.
+   */
+  #startOnFreshLine(): void {
+    const { size } = fstatSync(this.#fd);
+    if (size === 0) return;
+    const last = Buffer.alloc(1);
+    const read = openSync(this.path, 'r');
+    try {
+      readSync(read, last, 0, 1, size - 1);
+    } finally {
+      closeSync(read);
+    }
+    if (last[0] !== 0x0a) writeSync(this.#fd, '\n');
   }
 
   get lines(): number {

@@ -74,6 +74,25 @@ describe('readDocuments', () => {
     expect(error.hint).toBe('the line is cut short: was the file still being written, or truncated?');
   });
 
+  it('with a warning at hand, leaves out a last line cut short and reads every line before it', async () => {
+    const warnings: string[] = [];
+    const docs = [];
+    const bytes = Buffer.from('{"a":1}\n{"b":2}\n{"c":[1,2');
+    for await (const doc of readDocuments(Readable.from([bytes]), 'in.json', (m) => warnings.push(m)))
+      docs.push(doc);
+    expect(docs.map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }]);
+    expect(warnings).toEqual([
+      'in.json:3: the last line is cut short (9 characters, no newline after it) and is left out: was the file still being written, or cut by a crash or a full disk?',
+    ]);
+    // Cut short but ended by a newline, or broken rather than cut: still an error.
+    for (const broken of ['{"a":1}\n{"c":[1,2\n', '{"a":1}\n{"c":]}']) {
+      const reading = async () => {
+        for await (const _ of readDocuments(Readable.from([Buffer.from(broken)]), 'in.json', () => {}));
+      };
+      await expect(reading()).rejects.toBeInstanceOf(InputError);
+    }
+  });
+
   it('points at line and column inside a pretty-printed document', async () => {
     const error = await errorOf('{\n  "a": 1,\n  "b": ]\n}\n');
     expect(error.message).toMatch(/^in\.json:3:8: invalid JSON: /);

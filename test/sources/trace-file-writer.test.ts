@@ -47,6 +47,15 @@ describe('TraceFileWriter', () => {
     expect(writer.lines).toBe(1);
   });
 
+  it('starts on a fresh line after a last line cut short, never glued to the fragment', () => {
+    const path = join(dir, 'out.jsonl');
+    writeFileSync(path, '{"resourceSpans":[]}\n{"resourceSp');
+    const writer = new TraceFileWriter(path);
+    writer.write('{"batches":[]}');
+    writer.close();
+    expect(readFileSync(path, 'utf8')).toBe('{"resourceSpans":[]}\n{"resourceSp\n{"batches":[]}\n');
+  });
+
   it('refuses a path it cannot open, with the reason and what to check (exit 3)', () => {
     const path = join(dir, 'missing', 'out.jsonl');
     let error: unknown;

@@ -94,7 +94,7 @@ async function readRange(counted: { lines: number; chars: number }): Promise<Tra
   const every = job.collectEveryChars;
   const collect = every === undefined ? undefined : fullCollection();
   let collectedAt = 0;
-  for await (const doc of readLineRange(job.path, job.file, job.range, counted)) {
+  for await (const doc of readLineRange(job.path, job.file, job.range, counted, warn)) {
     decoder.add(doc.value, doc.file, doc.line);
     if (collect && every !== undefined && counted.chars - collectedAt >= every) {
       collect();

@@ -105,6 +105,22 @@ describe('reading a big export with worker threads', () => {
     expect(parallel).toEqual(serial);
   });
 
+  it('leaves out a last line cut short (a crash, a full disk) with a warning, and reads the rest', async () => {
+    const whole = readFileSync(file, 'utf8').trimEnd();
+    const torn = join(dir, 'torn.jsonl');
+    const lines = whole.split('\n');
+    writeFileSync(torn, `${whole}\n${lines[0]!.slice(0, 300)}`);
+    const { serial, parallel, threads } = await bothWays(['list', '-f', torn, '--format', 'json']);
+    expect(threads).toBe(3);
+    expect(serial.code).toBe(0);
+    expect(serial.stderr).toBe(
+      `otrace: warning: ${torn}:${lines.length + 1}: the last line is cut short (300 characters, no newline after it) and is left out: was the file still being written, or cut by a crash or a full disk?\n`,
+    );
+    const intact = await runCli(['list', '-f', file, '--format', 'json'], { env: SERIAL });
+    expect(serial.stdout).toBe(intact.stdout);
+    expect(parallel).toEqual(serial);
+  });
+
   it("relocates warnings to the file's own lines, in file order", async () => {
     const lines = readFileSync(file, 'utf8').split('\n');
     for (const at of [3, lines.length - 4])

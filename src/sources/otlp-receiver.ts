@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { OtraceError } from '../errors.js';
 import { decodeTraceRequest, encodeTraceResponse } from '../schema/otlp-protobuf.js';
+import { WriteFailed } from './trace-file-writer.js';
 
 /**
  * OTLP receivers, answering as a Collector does so that exporters behave normally:
@@ -188,6 +189,8 @@ async function serveHttp(req: IncomingMessage, res: ServerResponse, options: Rec
       answer(413, error.message);
       req.destroy();
     } else if (error instanceof BadRequest || error instanceof OtraceError) answer(400, error.message);
+    else if (error instanceof WriteFailed)
+      answer(503, `${error.message}: nothing of it was kept; send it again later`);
     else answer(500, (error as Error).message);
   }
 }
@@ -230,6 +233,8 @@ async function serveGrpc(
   } catch (error) {
     if (error instanceof BodyTooLarge) fail(8, error.message);
     else if (error instanceof BadRequest || error instanceof OtraceError) fail(3, error.message);
+    else if (error instanceof WriteFailed)
+      fail(14, `${error.message}: nothing of it was kept; send it again later`);
     else fail(13, (error as Error).message);
   }
 }

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/errors.js';
-import { TraceFileWriter } from '../../src/sources/trace-file-writer.js';
+import { TraceFileWriter, WriteFailed } from '../../src/sources/trace-file-writer.js';
 
 let dir: string;
 beforeEach(() => {
@@ -54,6 +54,25 @@ describe('TraceFileWriter', () => {
     writer.write('{"batches":[]}');
     writer.close();
     expect(readFileSync(path, 'utf8')).toBe('{"resourceSpans":[]}\n{"resourceSp\n{"batches":[]}\n');
+  });
+
+  it('a line that cannot be written whole is taken back, and the next one is written whole', () => {
+    const path = join(dir, 'out.jsonl');
+    writeFileSync(path, '{"resourceSpans":[]}\n');
+    let fail = true;
+    // A full disk: part of the line goes in, then ENOSPC.
+    const writer = new TraceFileWriter(path, (fd, bytes, offset) => {
+      if (!fail) return writeSync(fd, bytes, offset);
+      if (offset > 0) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      return writeSync(fd, bytes, offset, 5);
+    });
+    expect(() => writer.write('{"batches":[1]}')).toThrow(WriteFailed);
+    expect(readFileSync(path, 'utf8')).toBe('{"resourceSpans":[]}\n');
+    expect(writer.lines).toBe(0);
+    fail = false;
+    writer.write('{"batches":[2]}');
+    writer.close();
+    expect(readFileSync(path, 'utf8')).toBe('{"resourceSpans":[]}\n{"batches":[2]}\n');
   });
 
   it('refuses a path it cannot open, with the reason and what to check (exit 3)', () => {

@@ -94,8 +94,10 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
     maxBodyBytes,
     accept({ json, doc }, from) {
       // Decode first: a request otrace cannot read is refused (400), not written.
-      stats.spans += check.accept(doc, from, Date.now());
+      const spans = check.accept(doc, from, Date.now());
+      // A line that cannot be written whole refuses the request (503, gRPC UNAVAILABLE).
       writer?.write(json);
+      stats.spans += spans;
       stats.requests++;
       lastRequest = Date.now();
     },

@@ -222,6 +222,37 @@ describe('otrace receive', () => {
     expect(readFileSync(r.out, 'utf8').trim().split('\n')).toHaveLength(1);
   });
 
+  it('a request whose line cannot be written (a full disk) is refused with 503, never acknowledged', async () => {
+    const r = await startReceive('--out', '/dev/full');
+    const body = JSON.stringify({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'shop' } }] },
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: '5b8efff798038103d269b633813fc60c',
+                  spanId: 'eee19b7ec3c1b174',
+                  name: 'checkout',
+                  kind: 2,
+                  startTimeUnixNano: '1790000000000000000',
+                  endTimeUnixNano: '1790000000100000000',
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(await post(r.http, '/v1/traces', body, { 'content-type': 'application/json' })).toBe(503);
+    r.child.kill('SIGTERM');
+    const { code, stderr } = await r.done;
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/503 \/dev\/full: cannot write the request \(ENOSPC\): nothing of it was kept/);
+    expect(stderr).toMatch(/received 0 trace export request\(s\), 0 spans/);
+  });
+
   it('--until-idle stops a receiver that has heard nothing for that long', async () => {
     // Nothing is sent, so however slow the machine, the only way out is --until-idle.
     const r = await startReceive('--until-idle', '200ms');

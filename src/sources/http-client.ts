@@ -55,6 +55,12 @@ export class HttpClient {
     } catch {
       throw new SourceError(`${JSON.stringify(baseUrl)} is not a URL`, hint);
     }
+    // `localhost:16686` parses, with "localhost:" as its scheme.
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new SourceError(
+        `${JSON.stringify(baseUrl)} is not an http or https URL`,
+        /^[\w.-]+:\d+/.test(baseUrl) ? `write it with its scheme: http://${baseUrl}` : hint,
+      );
     const headers: Record<string, string> = { accept: 'application/json' };
     if (url.username || url.password) {
       const user = decodeURIComponent(url.username);

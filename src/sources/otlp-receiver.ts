@@ -12,7 +12,7 @@ import {
 } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { OtraceError } from '../errors.js';
+import { OtraceError, SourceError } from '../errors.js';
 import { decodeTraceRequest, encodeTraceResponse } from '../schema/otlp-protobuf.js';
 import { WriteFailed } from './trace-file-writer.js';
 
@@ -64,8 +64,15 @@ export async function startReceiver(options: ReceiverOptions): Promise<RunningRe
   grpc?.on('stream', (stream, headers) => serveGrpc(stream, headers, options));
   // A client that vanishes mid-request must not take the receiver down.
   grpc?.on('sessionError', () => {});
-  const httpAddress = http ? await listen(http, options.host, options.httpPort!) : undefined;
-  const grpcAddress = grpc ? await listen(grpc, options.host, options.grpcPort!) : undefined;
+  const httpAddress = http ? await listen(http, options.host, options.httpPort!, '--http') : undefined;
+  let grpcAddress: string | undefined;
+  try {
+    grpcAddress = grpc ? await listen(grpc, options.host, options.grpcPort!, '--grpc') : undefined;
+  } catch (error) {
+    // The HTTP server is already listening: closed, so that the process can exit.
+    await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
+    throw error;
+  }
   return {
     httpAddress,
     grpcAddress,
@@ -82,15 +89,35 @@ export async function startReceiver(options: ReceiverOptions): Promise<RunningRe
   };
 }
 
-function listen(server: Server | Http2Server, host: string, port: number): Promise<string> {
+/** Listens on host:port; a port in use or a host that is not this machine's is one line, exit 3. */
+function listen(server: Server | Http2Server, host: string, port: number, flag: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(listenError(error, host, port, flag)));
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       const address = server.address() as AddressInfo;
       resolve(`${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`);
     });
   });
+}
+
+function listenError(error: NodeJS.ErrnoException, host: string, port: number, flag: string): Error {
+  if (error.code === 'EADDRINUSE')
+    return new SourceError(
+      `${host}:${port} is already in use`,
+      `pick another port with ${flag} (0 takes a free one), or stop what listens there`,
+    );
+  if (error.code === 'EACCES')
+    return new SourceError(
+      `${host}:${port}: permission denied`,
+      `ports below 1024 need privileges: pick another with ${flag}`,
+    );
+  if (['ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL', 'EINVAL'].includes(error.code ?? ''))
+    return new SourceError(
+      `--host ${JSON.stringify(host)}: cannot listen there (${error.code})`,
+      'give an address of this machine: 127.0.0.1 (the default), or 0.0.0.0 for every interface',
+    );
+  return error;
 }
 
 /** The body, refused past `limit` bytes; the error names `named` (the limit the user set). */

@@ -46,4 +46,16 @@ describe('createBackend', () => {
     expect((error as SourceError).message).toBe('"not a url" is not a URL');
     expect((error as SourceError).hint).toBe(BACKEND_HINTS.jaeger);
   });
+
+  it('refuses a URL without its scheme, and says how to write it', () => {
+    let error: unknown;
+    try {
+      createBackend('jaeger', 'localhost:16686', OPTIONS);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SourceError);
+    expect((error as SourceError).message).toBe('"localhost:16686" is not an http or https URL');
+    expect((error as SourceError).hint).toBe('write it with its scheme: http://localhost:16686');
+  });
 });

@@ -1,7 +1,7 @@
 import { connect, type IncomingHttpHeaders } from 'node:http2';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
+import { InputError, SourceError } from '../../src/errors.js';
 import { type ExportRequest, type RunningReceiver, startReceiver } from '../../src/sources/otlp-receiver.js';
 
 /**
@@ -92,6 +92,29 @@ function post(address: string, path: string, body: string | Buffer, headers: Rec
 }
 
 describe('startReceiver', () => {
+  it('a port in use or a host that is not this machine is a SourceError, with what to do', async () => {
+    const { http } = await start();
+    const port = Number(http.split(':')[1]);
+    const options = { maxBodyBytes: 1024, accept: () => {}, report: () => {}, ignored: () => {} };
+    // HTTP listens on a free port first, then gRPC meets the port in use: the first is closed again.
+    const inUse = await startReceiver({ ...options, host: '127.0.0.1', httpPort: 0, grpcPort: port }).catch(
+      (e: unknown) => e,
+    );
+    expect(inUse).toBeInstanceOf(SourceError);
+    expect((inUse as SourceError).message).toBe(`127.0.0.1:${port} is already in use`);
+    expect((inUse as SourceError).hint).toContain('--grpc');
+    const badHost = await startReceiver({
+      ...options,
+      host: 'not..a..host',
+      httpPort: 0,
+      grpcPort: undefined,
+    }).catch((e: unknown) => e);
+    expect(badHost).toBeInstanceOf(SourceError);
+    expect((badHost as SourceError).message).toMatch(
+      /^--host "not\.\.a\.\.host": cannot listen there \(E[A-Z_]+\)$/,
+    );
+  });
+
   it('listens on free loopback ports, and only for the protocols given a port', async () => {
     const { http, grpc } = await start();
     expect(http).toMatch(/^127\.0\.0\.1:\d+$/);

@@ -8,6 +8,7 @@ import {
   createServer as createHttp2Server,
   type Http2Server,
   type IncomingHttpHeaders,
+  type ServerHttp2Session,
   type ServerHttp2Stream,
 } from 'node:http2';
 import type { AddressInfo } from 'node:net';
@@ -54,6 +55,9 @@ const OTHER_METHODS: Record<string, string> = {
   '/opentelemetry.proto.collector.logs.v1.LogsService/Export': 'logs',
 };
 
+/** How long a request still in flight at shutdown may take before its gRPC session is cut. */
+const SESSION_GRACE_MS = 500;
+
 class BodyTooLarge extends Error {}
 class BadRequest extends Error {}
 
@@ -62,6 +66,12 @@ export async function startReceiver(options: ReceiverOptions): Promise<RunningRe
     options.httpPort === undefined ? undefined : createHttpServer((req, res) => serveHttp(req, res, options));
   const grpc = options.grpcPort === undefined ? undefined : createHttp2Server();
   grpc?.on('stream', (stream, headers) => serveGrpc(stream, headers, options));
+  // An exporter keeps its channel open between exports: closing waits for no session.
+  const sessions = new Set<ServerHttp2Session>();
+  grpc?.on('session', (session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
   // A client that vanishes mid-request must not take the receiver down.
   grpc?.on('sessionError', () => {});
   const httpAddress = http ? await listen(http, options.host, options.httpPort!, '--http') : undefined;
@@ -83,7 +93,16 @@ export async function startReceiver(options: ReceiverOptions): Promise<RunningRe
             http.close(() => resolve());
             http.closeAllConnections();
           }),
-        grpc && new Promise<void>((resolve) => grpc.close(() => resolve())),
+        grpc &&
+          new Promise<void>((resolve) => {
+            grpc.close(() => resolve());
+            // GOAWAY: no new streams; a stream still being answered gets a moment, then the
+            // session goes, so that an exporter's open channel never holds the exit.
+            for (const session of sessions) {
+              session.close();
+              setTimeout(() => session.destroy(), SESSION_GRACE_MS).unref();
+            }
+          }),
       ]);
     },
   };

@@ -253,6 +253,29 @@ describe('otrace receive', () => {
     expect(stderr).toMatch(/received 0 trace export request\(s\), 0 spans/);
   });
 
+  it('an exporter that keeps its gRPC channel open holds neither SIGTERM nor --until-idle', async () => {
+    for (const stop of ['SIGTERM', 'until-idle'] as const) {
+      const r = await startReceive(...(stop === 'until-idle' ? ['--until-idle', '300ms'] : []));
+      const provider = new BasicTracerProvider({
+        resource: resourceFromAttributes({ 'service.name': 'shop' }),
+        spanProcessors: [new SimpleSpanProcessor(new GrpcExporter({ url: `http://${r.grpc}` }))],
+      });
+      try {
+        provider.getTracer('receive-test').startSpan('checkout', { kind: SpanKind.SERVER }).end();
+        // Flushed, not shut down: the SDK's channel to the receiver stays open.
+        await provider.forceFlush();
+        if (stop === 'SIGTERM') r.child.kill('SIGTERM');
+        // Before the fix the receiver waited for the client to hang up (13-31 s): the test's
+        // timeout is the guard.
+        const { code } = await r.done;
+        expect(code, stop).toBe(0);
+        expect(readFileSync(r.out, 'utf8').trim().split('\n'), stop).toHaveLength(1);
+      } finally {
+        await provider.shutdown().catch(() => {});
+      }
+    }
+  });
+
   it('--until-idle stops a receiver that has heard nothing for that long', async () => {
     // Nothing is sent, so however slow the machine, the only way out is --until-idle.
     const r = await startReceive('--until-idle', '200ms');

@@ -1,5 +1,5 @@
 import { constants as bufferConstants } from 'node:buffer';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
@@ -44,7 +44,17 @@ export async function openFile(path: string): Promise<AsyncIterable<Buffer>> {
       `pass the files in it, or a quoted glob such as '${path}/*.json'`,
     );
   }
+  // A FIFO, a process substitution (`-f <(…)`) or a terminal cannot be read at positions: streamed.
+  if (!info.isFile()) return streamOf(path);
   return readChunks(path, { start: 0, end: Number.POSITIVE_INFINITY });
+}
+
+async function* streamOf(path: string): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of createReadStream(path)) yield chunk as Buffer;
+  } catch (error) {
+    throw fileError(path, error);
+  }
 }
 
 /** Bytes read at a time: larger chunks made longer strings to split and cost more than they saved. */
@@ -124,6 +134,9 @@ export async function* readDocuments(
     yield* readProtobuf(bytes, file, layout);
     return;
   }
+  // JSON text holds no NUL byte: /dev/zero, a sparse file or an image is refused now, not after
+  // hundreds of MB read looking for the end of a line.
+  if (head.includes(0)) throw notJsonNorProtobuf(file);
   const lines = splitLines(withoutBom(utf8(bytes)), file);
   let mode: 'undecided' | 'lines' | 'whole' = 'undecided';
   const whole: string[] = [];
@@ -401,16 +414,19 @@ function tryParse(text: string): ParseResult {
   }
 }
 
+function notJsonNorProtobuf(file: string, line = 1): InputError {
+  return new InputError(
+    'binary data that is neither JSON nor an OTLP protobuf trace export',
+    "otrace reads OTLP JSON and OTLP protobuf traces (one message, or the Collector file exporter's `format: proto`); a zstd-compressed export must be decompressed first",
+    { file, line },
+  );
+}
+
 function checkLooksLikeJson(firstLine: string, file: string, line: number): void {
   const c = firstLine[0];
   if (c === '{' || c === '[') return;
-  if (firstLine.charCodeAt(0) === 0 || /[\u0000-\u0008\u000e-\u001f]/.test(firstLine.slice(0, 64))) {
-    throw new InputError(
-      'binary data that is neither JSON nor an OTLP protobuf trace export',
-      "otrace reads OTLP JSON and OTLP protobuf traces (one message, or the Collector file exporter's `format: proto`); a zstd-compressed export must be decompressed first",
-      { file, line },
-    );
-  }
+  if (firstLine.charCodeAt(0) === 0 || /[\u0000-\u0008\u000e-\u001f]/.test(firstLine.slice(0, 64)))
+    throw notJsonNorProtobuf(file, line);
   if (c === '<') {
     throw new InputError('this is HTML or XML, not JSON', 'save the trace as JSON (Jaeger UI: Trace JSON)', {
       file,

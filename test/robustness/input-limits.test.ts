@@ -1,6 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   closeSync,
+  createReadStream,
+  createWriteStream,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -22,7 +25,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CliResult, REPO_ROOT, runCli } from '../helpers/run-cli.js';
+import { type CliResult, REPO_ROOT, runCli, spawnCli } from '../helpers/run-cli.js';
 import { seedFile } from '../helpers/seed.js';
 
 /**
@@ -307,6 +310,32 @@ describe('OTLP protobuf files', () => {
         result,
         2,
         binary,
+        /:1: binary data that is neither JSON nor an OTLP protobuf trace export — /,
+      );
+  });
+});
+
+describe('pipes and devices', () => {
+  it('reads a pipe named as a file (a FIFO, as -f <(…) and /dev/stdin in a shell are) as a stream', async () => {
+    const plain = await runCli(['list', '-f', JSONL]);
+    const fifo = join(dir, 'export.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // The writer opens when otrace opens the FIFO to read it.
+    const writing = new Promise<void>((resolve, reject) =>
+      createReadStream(JSONL).pipe(createWriteStream(fifo)).on('finish', resolve).on('error', reject),
+    );
+    const [piped] = await Promise.all([spawnCli(['list', '-f', fifo]), writing]);
+    expect(piped.stderr).toBe('');
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toBe(plain.stdout);
+  });
+
+  it('refuses /dev/zero at once as binary data, without reading on for the end of a line', async () => {
+    for (const result of await runBoth(['-f', '/dev/zero']))
+      expectOneLineError(
+        result,
+        2,
+        '/dev/zero',
         /:1: binary data that is neither JSON nor an OTLP protobuf trace export — /,
       );
   });

@@ -50,7 +50,13 @@ function parseHeaders(values: readonly string[]): Record<string, string> {
     const name = colon > 0 ? value.slice(0, colon).trim() : '';
     if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
       // The value may be a secret: name only the part before the colon.
-      throw new UsageError(`--header ${JSON.stringify(name || value.slice(0, 20))}: expected 'Name: value'`);
+      // Without a name, the whole value may be a secret (a token pasted alone): none of it is shown.
+      throw new UsageError(
+        colon > 0
+          ? `--header ${JSON.stringify(name)}: not a header name`
+          : `--header (${value.length} characters): no colon`,
+        "write it as 'Name: value'",
+      );
     }
     out[name] = value.slice(colon + 1).trim();
   }

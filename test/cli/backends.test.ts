@@ -165,6 +165,28 @@ describe('show --jaeger / --tempo', () => {
     expect(stderr).not.toMatch(/hunter2|alice|k3y/);
   });
 
+  it('a --header without a colon is refused without showing any of it (it may be a token)', async () => {
+    const { code, stderr } = await runCli([
+      'show',
+      TRACE_ID,
+      '--jaeger',
+      'http://127.0.0.1:9',
+      '--header',
+      'Bearer s3cr3t-t0ken',
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toBe("otrace: --header (19 characters): no colon — write it as 'Name: value'\n");
+    const named = await runCli([
+      'show',
+      TRACE_ID,
+      '--jaeger',
+      'http://127.0.0.1:9',
+      '--header',
+      'X Key: s3cr3t',
+    ]);
+    expect(named.stderr).toBe('otrace: --header "X Key": not a header name — write it as \'Name: value\'\n');
+  });
+
   it("passes on Jaeger's own message for a 400", async () => {
     const server = await serve((_req, res) =>
       json(res, 400, { data: null, errors: [{ code: 400, msg: 'malformed trace id' }] }),

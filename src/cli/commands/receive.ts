@@ -115,6 +115,10 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
     receiver.httpAddress && `OTLP/HTTP on ${receiver.httpAddress}`,
   ].filter(Boolean);
   ctx.io.stderr.write(`otrace: receiving ${where.join(', ')}${writer ? `; writing ${writer.path}` : ''}\n`);
+  if (!isLoopback(options.host))
+    ctx.warn(
+      `listening on ${options.host}, not only this machine: anyone who can reach it can send spans (--host 127.0.0.1 keeps it local)`,
+    );
 
   const print = (completed: readonly CompletedTrace[]) => {
     for (const { trace, analysis, findings } of completed) {
@@ -175,4 +179,9 @@ function summaryLine(stats: Stats, writer: TraceFileWriter | undefined): string 
   return `otrace: received ${stats.requests} trace export request(s), ${stats.spans} spans, ${stats.traces} trace(s), ${stats.failed} failing${
     stats.ignored > 0 ? `; ${stats.ignored} metrics/logs request(s) accepted and not kept` : ''
   }${stats.refused > 0 ? `; ${stats.refused} request(s) refused` : ''}${writer ? `; ${writer.lines} line(s) in ${writer.path}` : ''}\n`;
+}
+
+/** 127.0.0.0/8, ::1 and localhost reach only this machine; 0.0.0.0, :: or an interface's address do not. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

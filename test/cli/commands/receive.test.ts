@@ -12,6 +12,7 @@ import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trac
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isLoopback } from '../../../src/cli/commands/receive.js';
 import { REPO_ROOT, runCli } from '../../helpers/run-cli.js';
 
 /**
@@ -274,6 +275,14 @@ describe('otrace receive', () => {
         await provider.shutdown().catch(() => {});
       }
     }
+  });
+
+  it('warns when it listens beyond this machine, and only then (tests bind loopback only)', async () => {
+    for (const host of ['0.0.0.0', '::', '192.168.1.10']) expect(isLoopback(host), host).toBe(false);
+    for (const host of ['127.0.0.1', '127.1.2.3', '::1', 'localhost'])
+      expect(isLoopback(host), host).toBe(true);
+    const local = await startReceive('--until-idle', '200ms');
+    expect((await local.done).stderr).not.toContain('warning');
   });
 
   it('--until-idle stops a receiver that has heard nothing for that long', async () => {

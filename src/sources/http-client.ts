@@ -1,4 +1,5 @@
 import type { LookupFunction } from 'node:net';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { SourceError } from '../errors.js';
 
@@ -21,7 +22,15 @@ export interface HttpOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Host name resolution; injectable so that tests of DNS failures ask no DNS server. */
   readonly lookup?: LookupFunction;
+  /** The largest answer read (MAX_RESPONSE_BYTES unless a test makes it smaller). */
+  readonly maxResponseBytes?: number;
 }
+
+/**
+ * The largest answer read, once decompressed: V8's longest string is about 512 MiB, and an
+ * endless answer must end in one line, not a crash of the process.
+ */
+export const MAX_RESPONSE_BYTES = 512 * 2 ** 20;
 
 export interface HttpResponse {
   readonly status: number;
@@ -132,11 +141,21 @@ export class HttpClient {
   async #once(url: URL, shownUrl: string): Promise<OneResponse> {
     const { agent, request } = await this.#undici();
     const response = await request(url, { method: 'GET', headers: this.#headers, dispatcher: agent });
-    const body = await response.body.text();
     const header = (name: string): string => {
       const value = response.headers[name];
       return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
     };
+    const limit = this.#options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+    const tooBig = () =>
+      new SourceError(
+        `${shownUrl.split('?')[0]}: the answer is larger than ${formatBytes(limit)}`,
+        'ask for less: a smaller --limit, a shorter --since, or --service',
+      );
+    const raw = await readCapped(response.body, limit, () => {
+      response.body.destroy();
+      return tooBig();
+    });
+    const body = decodeContent(raw, header('content-encoding').toLowerCase(), limit, tooBig, shownUrl);
     return {
       status: response.statusCode,
       contentType: header('content-type'),
@@ -145,6 +164,52 @@ export class HttpClient {
       retryAfterMs: parseRetryAfter(header('retry-after')),
     };
   }
+}
+
+/** The body's bytes, refused (`refuse`) past `limit`. */
+async function readCapped(body: AsyncIterable<Buffer>, limit: number, refuse: () => Error): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > limit) throw refuse();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The body as text, decompressed where the server (or a proxy) compressed it although nothing was
+ * asked: gzip, deflate, br. The decompressed size is capped too.
+ */
+function decodeContent(
+  raw: Buffer,
+  encoding: string,
+  limit: number,
+  tooBig: () => Error,
+  shownUrl: string,
+): string {
+  if (encoding === '' || encoding === 'identity') return raw.toString('utf8');
+  const inflate = { gzip: gunzipSync, 'x-gzip': gunzipSync, deflate: inflateSync, br: brotliDecompressSync }[
+    encoding
+  ];
+  if (!inflate)
+    throw new SourceError(
+      `${shownUrl.split('?')[0]}: answered in content encoding ${JSON.stringify(encoding)}, which otrace does not read`,
+    );
+  try {
+    return inflate(raw, { maxOutputLength: limit }).toString('utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooBig();
+    throw new SourceError(
+      `${shownUrl.split('?')[0]}: the ${encoding} answer does not decompress (${(error as Error).message})`,
+      'a proxy may have cut it short: try again',
+    );
+  }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 2 ** 20 ? `${Math.round(bytes / 2 ** 20)} MiB` : `${bytes} bytes`;
 }
 
 function backoff(attempt: number): number {
@@ -177,6 +242,8 @@ function transportError(
   attempts: number,
   hint: string,
 ): SourceError {
+  // Already worded (an answer too large, or not decompressing).
+  if (error instanceof SourceError) return error;
   const code = errorCode(error) ?? '';
   const host = new URL(url).hostname;
   if (code === 'ECONNREFUSED') {

@@ -18,12 +18,12 @@ const exports = join(dir, 'exports');
 mkdirSync(exports);
 copyFileSync(seedFile('healthy'), join(exports, 'a-healthy.json'));
 copyFileSync(seedFile('order-service-down'), join(exports, 'b-down.json'));
-// Cut short after a whole first line of healthy's spans: what it held before the break must not
+// A line cut short after a whole first line of healthy's spans, with more after it: what it held before the break must not
 // count either (healthy's trace would hold those spans twice).
 const healthyLine = readFileSync(seedFile('healthy', 'otlp.jsonl'), 'utf8').split('\n')[0]!;
 writeFileSync(
   join(exports, 'c-cut.jsonl'),
-  `${healthyLine}\n{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId"`,
+  `${healthyLine}\n{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId"\n{"resourceSpans":[]}\n`,
 );
 const glob = join(exports, '*.json*');
 

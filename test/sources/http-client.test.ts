@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type RequestListener } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/errors.js';
 import { HttpClient, type HttpOptions } from '../../src/sources/http-client.js';
@@ -79,5 +81,69 @@ describe('HttpClient transport failures', () => {
     // Connected: Jaeger answered the services list, and the search needs --service.
     expect(trusted.code).toBe(2);
     expect(trusted.stderr).toContain(`services in ${url}: user-service`);
+  });
+});
+
+describe('HttpClient answers', () => {
+  /** A plain HTTP server on 127.0.0.1 answering every request with `handler`. */
+  async function startHttp(handler: RequestListener): Promise<string> {
+    const server = createHttpServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    close = () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+  const BODY = JSON.stringify({ data: [{ traceID: 'abc', spans: [] }] });
+
+  it('decompresses an answer compressed although nothing was asked (gzip, deflate, br)', async () => {
+    for (const [encoding, pack] of [
+      ['gzip', gzipSync],
+      ['deflate', deflateSync],
+      ['br', brotliCompressSync],
+    ] as const) {
+      const url = await startHttp((_req, res) =>
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding })
+          .end(pack(BODY)),
+      );
+      const client = new HttpClient(url, OPTIONS, 'hint');
+      expect((await client.get('api/traces/abc')).body, encoding).toBe(BODY);
+      await client.close();
+      await close?.();
+      close = undefined;
+    }
+  });
+
+  it('refuses an answer larger than the cap, endless ones included, with one line', async () => {
+    const url = await startHttp((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // Endless until the client hangs up: a chunk at a time, while the socket takes them.
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+    });
+    const client = new HttpClient(url, { ...OPTIONS, maxResponseBytes: 1 << 20 }, 'hint');
+    const failure = await client.get('api/traces').catch((error: unknown) => error);
+    await client.close();
+    expect(failure).toBeInstanceOf(SourceError);
+    expect((failure as SourceError).message).toBe(`${url}/api/traces: the answer is larger than 1 MiB`);
+    expect((failure as SourceError).hint).toContain('--limit');
+  });
+
+  it('caps what a compressed answer decompresses to (a gzip bomb)', async () => {
+    const bomb = gzipSync(Buffer.alloc(4 << 20, 0x20));
+    const url = await startHttp((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(bomb),
+    );
+    const client = new HttpClient(url, { ...OPTIONS, maxResponseBytes: 1 << 20 }, 'hint');
+    const failure = await client.get('api/traces').catch((error: unknown) => error);
+    await client.close();
+    expect((failure as SourceError).message).toBe(`${url}/api/traces: the answer is larger than 1 MiB`);
   });
 });

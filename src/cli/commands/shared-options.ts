@@ -30,7 +30,10 @@ export function backendOptions(): Option[] {
     new Option('--header <header>', "extra HTTP header for the backend, 'Name: value'; repeatable").argParser(
       repeatable,
     ),
-    new Option('--request-timeout <dur>', 'give up on a backend request after this long').default('10s'),
+    new Option(
+      '--request-timeout <dur>',
+      'give up on a backend request after this long (answers over 512 MiB, decompressed, are refused)',
+    ).default('10s'),
   ];
 }
 

@@ -198,7 +198,8 @@ describe('otrace show', () => {
   it('gives malformed input one line, exit 2, and no stack trace', async () => {
     const bad = tempFile(
       'bad.jsonl',
-      `${JSON.stringify(otlpDocument(SEED))}\n{"resourceSpans": [{"scopeSpans": [`,
+      // Ended by a newline: a line broken, not a last line torn (that one is left out with a warning).
+      `${JSON.stringify(otlpDocument(SEED))}\n{"resourceSpans": [{"scopeSpans": [\n`,
     );
     const { code, stderr, stdout } = await runCli(['show', '-f', bad]);
     expect(code).toBe(2);

@@ -53,6 +53,7 @@ export class HttpClient {
   /** How to point otrace at this backend, for messages. */
   readonly hint: string;
   readonly #headers: Record<string, string>;
+  readonly #secrets: string[];
   readonly #options: HttpOptions;
   /** undici is loaded on the first request: commands that read files never pay for it. */
   #agent: Promise<{ agent: Dispatcher; request: typeof import('undici').request }> | undefined;
@@ -62,13 +63,15 @@ export class HttpClient {
     try {
       url = new URL(baseUrl);
     } catch {
-      throw new SourceError(`${JSON.stringify(baseUrl)} is not a URL`, hint);
+      throw new SourceError(`${JSON.stringify(withoutUserinfo(baseUrl))} is not a URL`, hint);
     }
     // `localhost:16686` parses, with "localhost:" as its scheme.
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       throw new SourceError(
-        `${JSON.stringify(baseUrl)} is not an http or https URL`,
-        /^[\w.-]+:\d+/.test(baseUrl) ? `write it with its scheme: http://${baseUrl}` : hint,
+        `${JSON.stringify(withoutUserinfo(baseUrl))} is not an http or https URL`,
+        /^[\w.-]+:\d+/.test(withoutUserinfo(baseUrl))
+          ? `write it with its scheme: http://${withoutUserinfo(baseUrl)}`
+          : hint,
       );
     const headers: Record<string, string> = { accept: 'application/json' };
     if (url.username || url.password) {
@@ -80,6 +83,11 @@ export class HttpClient {
     }
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     for (const [name, value] of Object.entries(options.headers)) headers[name.toLowerCase()] = value;
+    // What was sent as credentials, never to be shown again: an error answer may echo it.
+    const secrets = [decodeURIComponent(url.password), options.token, ...Object.values(options.headers)];
+    if (headers.authorization)
+      secrets.push(headers.authorization, headers.authorization.replace(/^\S+\s+/, ''));
+    this.#secrets = secrets.filter((secret): secret is string => secret !== undefined && secret.length >= 4);
     if (!url.pathname.endsWith('/')) url.pathname += '/';
     this.base = url;
     this.hint = hint;
@@ -138,6 +146,12 @@ export class HttpClient {
     return this.#agent;
   }
 
+  #redact(text: string): string {
+    let out = text;
+    for (const secret of this.#secrets) out = out.replaceAll(secret, '[redacted]');
+    return out;
+  }
+
   async #once(url: URL, shownUrl: string): Promise<OneResponse> {
     const { agent, request } = await this.#undici();
     const response = await request(url, { method: 'GET', headers: this.#headers, dispatcher: agent });
@@ -155,7 +169,9 @@ export class HttpClient {
       response.body.destroy();
       return tooBig();
     });
-    const body = decodeContent(raw, header('content-encoding').toLowerCase(), limit, tooBig, shownUrl);
+    const text = decodeContent(raw, header('content-encoding').toLowerCase(), limit, tooBig, shownUrl);
+    // An error answer is shown in messages: whatever credentials it echoes are blanked first.
+    const body = response.statusCode === 200 ? text : this.#redact(text);
     return {
       status: response.statusCode,
       contentType: header('content-type'),
@@ -206,6 +222,11 @@ function decodeContent(
       'a proxy may have cut it short: try again',
     );
   }
+}
+
+/** A URL as it may be shown: `user:password@` left out, even from a URL that does not parse. */
+function withoutUserinfo(text: string): string {
+  return text.replace(/^((?:[^:/?#]*:\/\/)?)[^/?#@]*@/, '$1');
 }
 
 function formatBytes(bytes: number): string {

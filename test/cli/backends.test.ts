@@ -187,6 +187,30 @@ describe('show --jaeger / --tempo', () => {
     expect(named.stderr).toBe('otrace: --header "X Key": not a header name — write it as \'Name: value\'\n');
   });
 
+  it('never shows credentials: not from a malformed URL, nor from an error answer that echoes them', async () => {
+    for (const url of ['http://alice:hunter2@ho st:1', 'alice:hunter2@localhost:16686']) {
+      const { code, stderr } = await runCli(['show', TRACE_ID, '--jaeger', url]);
+      expect(code).toBe(3);
+      expect(stderr).not.toMatch(/hunter2|alice/);
+    }
+    // A proxy that echoes the request's headers in its error page.
+    const server = await serve((req, res) =>
+      json(res, 400, {
+        data: null,
+        errors: [{ code: 400, msg: `bad request: ${JSON.stringify(req.headers)}` }],
+      }),
+    );
+    const { code, stderr } = await runCli(
+      ['show', TRACE_ID, '--jaeger', server.url, '--header', 'X-Api-Key: k3y-s3cr3t'],
+      {
+        env: { OTRACE_TOKEN: 't0ken-s3cr3t' },
+      },
+    );
+    expect(code).toBe(3);
+    expect(stderr).toContain('[redacted]');
+    expect(stderr).not.toMatch(/k3y-s3cr3t|t0ken-s3cr3t/);
+  });
+
   it("passes on Jaeger's own message for a 400", async () => {
     const server = await serve((_req, res) =>
       json(res, 400, { data: null, errors: [{ code: 400, msg: 'malformed trace id' }] }),

@@ -1,9 +1,12 @@
 /**
  * Span data is untrusted: a span name can carry ESC sequences that recolour, move the cursor or
  * rewrite the terminal title. Every string from a trace passes through here before any text format
- * prints it: C0/C1 controls, DEL and bidi overrides become visible escapes; nothing raw remains.
+ * prints it: C0/C1 controls, DEL, bidi overrides, zero-width characters (which hide text or make
+ * two names look alike) and the line and paragraph separators U+2028/2029 (which some viewers break
+ * lines at) become visible escapes; nothing raw remains. The zero-width joiner stays: emoji need it.
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200c\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
@@ -21,7 +24,8 @@ export function sanitizeLines(text: string): string[] {
  * controls raw. Outside strings JSON has none of them, so `\uXXXX` keeps the document valid and
  * the data exact, and nothing raw reaches the reader.
  */
-const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE_IN_JSON =
+  /[\u007f-\u009f\u061c\u200b\u200c\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g;
 
 export function escapeJsonControls(json: string): string {
   return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

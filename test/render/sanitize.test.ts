@@ -27,6 +27,13 @@ describe('sanitize', () => {
     expect(sanitize('\u200e\u200f\u061c')).toBe('\\u{200e}\\u{200f}\\u{61c}');
   });
 
+  it('escapes zero-width characters and the line and paragraph separators', () => {
+    expect(sanitize('adm\u200bin\u200c\u2060\ufeff')).toBe('adm\\u{200b}in\\u{200c}\\u{2060}\\u{feff}');
+    expect(sanitize('a\u2028b\u2029c')).toBe('a\\u{2028}b\\u{2029}c');
+    // The joiner stays: emoji sequences need it.
+    expect(sanitize('👩\u200d💻')).toBe('👩\u200d💻');
+  });
+
   it('leaves the characters just outside the unsafe ranges alone', () => {
     // U+00A0 (after C1), U+200D (zero-width joiner inside emoji), U+2065 and U+206A
     expect(sanitize('\u00a0\u200d\u2065\u206a')).toBe('\u00a0\u200d\u2065\u206a');
@@ -59,6 +66,13 @@ describe('escapeJsonControls', () => {
     const value = { name: 'x\u009b31m\u2066y\u061c\n\u001b', n: 1 };
     const escaped = escapeJsonControls(JSON.stringify(value));
     expect(escaped).not.toMatch(/[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+    expect(JSON.parse(escaped)).toEqual(value);
+  });
+
+  it('escapes zero-width characters and U+2028/2029 too, keeping the data exact', () => {
+    const value = { name: 'a\u200bb\u2028c\u2029d\ufeff' };
+    const escaped = escapeJsonControls(JSON.stringify(value));
+    expect(escaped).toBe('{"name":"a\\u200bb\\u2028c\\u2029d\\ufeff"}');
     expect(JSON.parse(escaped)).toEqual(value);
   });
 

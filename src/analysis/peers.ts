@@ -44,12 +44,7 @@ function meshPeer(span: Span): [host: string | undefined, port: string | undefin
     if (parts.length === 1) return [cluster, undefined];
   }
   const peer = attributeString(span.attributes, 'peer.address');
-  if (peer !== undefined && peer !== '') {
-    const colon = peer.lastIndexOf(':');
-    return colon > 0 && /^\d+$/.test(peer.slice(colon + 1))
-      ? [peer.slice(0, colon), peer.slice(colon + 1)]
-      : [peer, undefined];
-  }
+  if (peer !== undefined && peer !== '') return splitAddress(peer);
   const ip = attributeString(span.attributes, 'net.peer.ip', 'net.sock.peer.addr');
   return [
     ip,
@@ -127,4 +122,20 @@ function parseUrl(text: string | undefined): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `host:port` against `host:port`; where either has no port, the hosts alone. */
+export function sameAddress(a: string | undefined, b: string): boolean {
+  if (a === undefined) return false;
+  const [hostA, portA] = splitAddress(a);
+  const [hostB, portB] = splitAddress(b);
+  return hostA === hostB && (portA === undefined || portB === undefined || portA === portB);
+}
+
+/** `host:port` → host and port; an address without a numeric port → the address alone. */
+export function splitAddress(address: string): [string, string | undefined] {
+  const colon = address.lastIndexOf(':');
+  return colon > 0 && /^\d+$/.test(address.slice(colon + 1))
+    ? [address.slice(0, colon), address.slice(colon + 1)]
+    : [address, undefined];
 }

@@ -9,6 +9,7 @@ import {
   warnAt,
 } from './decode-context.js';
 import { decodeSpanId, decodeTraceId } from './ids.js';
+import { decodeScope } from './jaeger.js';
 
 /**
  * Zipkin v2 JSON: what `GET /api/v2/trace/{id}` answers (a list of spans), what `/api/v2/traces`
@@ -67,12 +68,6 @@ export function decodeZipkinDocument(doc: unknown, ctx: DecodeContext, sink: Spa
     warnAt(ctx, `${state.missingTimes} span(s) have no timestamp or duration; shown as 0 ms`);
 }
 
-/** A decoded span with what un-sharing needs: the endpoint service and the shared flag. */
-interface ZipkinSpan {
-  readonly span: Span;
-  readonly shared: boolean;
-}
-
 const KINDS: Record<string, SpanKind> = {
   CLIENT: 'client',
   SERVER: 'server',
@@ -87,7 +82,7 @@ function decodeSpan(
   ctx: DecodeContext,
   path: PathPart[],
   state: { missingTimes: number },
-): ZipkinSpan {
+): Span {
   if (!isRecord(raw))
     throw decodeError(ctx, path, `expected a Zipkin span object, got ${describeValue(raw)}`);
   const traceId = decodeTraceId(String(raw.traceId), true);
@@ -139,32 +134,24 @@ function decodeSpan(
     }
   }
   const service = local.service ?? UNKNOWN_SERVICE;
-  const scopeName = attributes['otel.scope.name'] ?? attributes['otel.library.name'];
-  const scopeVersion = attributes['otel.scope.version'] ?? attributes['otel.library.version'];
   return {
-    span: {
-      traceId: traceId.id,
-      spanId: spanId.id,
-      parentSpanId,
-      name: typeof raw.name === 'string' ? raw.name : '',
-      kind,
-      service,
-      start,
-      end,
-      status: statusOf(attributes),
-      attributes,
-      resource: resourceOf(service),
-      scope:
-        typeof scopeName === 'string' && scopeName !== ''
-          ? { name: scopeName, version: typeof scopeVersion === 'string' ? scopeVersion : '' }
-          : undefined,
-      events: withExceptionDetail(annotations(raw.annotations, ctx, [...path, 'annotations']), attributes),
-      links: [],
-      flags: undefined,
-      warnings: [],
-      origin: { file: ctx.file, line: ctx.line },
-    },
-    shared: raw.shared === true,
+    traceId: traceId.id,
+    spanId: spanId.id,
+    parentSpanId,
+    name: typeof raw.name === 'string' ? raw.name : '',
+    kind,
+    service,
+    start,
+    end,
+    status: statusOf(attributes),
+    attributes,
+    resource: resourceOf(service),
+    scope: decodeScope(attributes),
+    events: withExceptionDetail(annotations(raw.annotations, ctx, [...path, 'annotations']), attributes),
+    links: [],
+    flags: undefined,
+    warnings: [],
+    origin: { file: ctx.file, line: ctx.line },
   };
 }
 
@@ -304,18 +291,17 @@ function eventOf(value: string): { name: string; attributes: Attributes } {
  *   SERVER  id=a (order-service) shared →  └ SERVER id=a' (order-service)
  *   query   parent=a (order-service)         └ query (order-service)
  */
-function unshare(spans: readonly ZipkinSpan[]): Span[] {
+function unshare(spans: readonly Span[]): Span[] {
   const key = (s: Span) => `${s.traceId}/${s.spanId}`;
   const clients = new Set<string>();
-  for (const { span } of spans) if (span.kind === 'client') clients.add(key(span));
+  for (const span of spans) if (span.kind === 'client') clients.add(key(span));
   // Most exports share no span: then nothing else is built.
-  if (!spans.some(({ span }) => span.kind === 'server' && clients.has(key(span))))
-    return spans.map(({ span }) => span);
-  const taken = new Set(spans.map(({ span }) => key(span)));
+  if (!spans.some((span) => span.kind === 'server' && clients.has(key(span)))) return [...spans];
+  const taken = new Set(spans.map(key));
   const moved = new Map<string, { id: SpanId; service: string }>();
-  const out = spans.map(({ span, shared }) => {
+  // A SERVER with its CLIENT's id is the other half of a shared span, `shared: true` or not.
+  const out = spans.map((span) => {
     if (span.kind !== 'server' || !clients.has(key(span))) return span;
-    if (!shared && spans.filter((s) => key(s.span) === key(span)).length < 2) return span;
     const id = freshId(span, taken);
     moved.set(key(span), { id, service: span.service });
     return { ...span, spanId: id, parentSpanId: span.spanId };

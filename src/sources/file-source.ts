@@ -389,8 +389,17 @@ export async function* readLineRange(
 
 /** A line JSON.parse found cut short (not wrong): what a crash or a full disk leaves at a file's end. */
 function isTorn(text: string, error: Error): boolean {
+  return isCutShort(text, error, errorOffset(text, error));
+}
+
+/** Where JSON.parse broke: from its message where it says, else found by scanning. */
+function errorOffset(text: string, error: Error): number {
   const position = /position (\d+)/.exec(error.message);
-  const offset = position ? Number(position[1]) : locateJsonError(text);
+  return position ? Number(position[1]) : locateJsonError(text);
+}
+
+/** The text ended before the JSON did, rather than holding something wrong. */
+function isCutShort(text: string, error: Error, offset: number): boolean {
   return offset >= text.length || /Unexpected end of JSON input|Unterminated string/.test(error.message);
 }
 
@@ -448,8 +457,7 @@ function jsonError(
   error: Error,
   mode: 'lines' | 'whole',
 ): InputError {
-  const position = /position (\d+)/.exec(error.message);
-  const offset = position ? Number(position[1]) : locateJsonError(text);
+  const offset = errorOffset(text, error);
   let line = startLine;
   let column: number | undefined;
   if (offset >= 0) {
@@ -458,8 +466,7 @@ function jsonError(
     line = startLine + newlines;
     column = offset - (before.lastIndexOf('\n') + 1) + 1;
   }
-  const truncated =
-    offset >= text.length || /Unexpected end of JSON input|Unterminated string/.test(error.message);
+  const truncated = isCutShort(text, error, offset);
   const reason = truncated
     ? 'unexpected end of input'
     : offset >= 0

@@ -1,8 +1,7 @@
 import type { Span } from '../../model/types.js';
 import { attributeString } from '../attributes.js';
-import { type CalledPeer, servedAt } from '../peers.js';
+import { type CalledPeer, sameAddress, servedAt } from '../peers.js';
 import { detectError } from '../span-errors.js';
-import { sameAddress } from './addresses.js';
 import type { CallTimings } from './call-timing.js';
 import type { Located, TraceIndex } from './trace-index.js';
 

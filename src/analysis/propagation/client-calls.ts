@@ -4,11 +4,11 @@ import {
   calledPeer,
   isDatabaseCall,
   peerLabel,
+  sameAddress,
   servedAt,
   serviceNamedBy,
 } from '../peers.js';
 import { detectError } from '../span-errors.js';
-import { sameAddress } from './addresses.js';
 import { type CallTiming, CallTimings, callTimingOf, type PairTimingData } from './call-timing.js';
 import { matchCallees, type UnansweredCall } from './callee-match.js';
 import type { PropagationFinding } from './findings.js';

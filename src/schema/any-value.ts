@@ -1,5 +1,6 @@
 import type { Attributes, AttributeValue } from '../model/types.js';
 import { type DecodeContext, decodeError, isRecord, type PathPart } from './decode-context.js';
+import { MAX_VALUE_NESTING } from './protobuf-reader.js';
 
 /**
  * OTLP AnyValue → a plain JS value. Quirks handled:
@@ -8,8 +9,14 @@ import { type DecodeContext, decodeError, isRecord, type PathPart } from './deco
  *   integer, else as the exact decimal string;
  * - `doubleValue` as a number or the strings "NaN" / "Infinity" / "-Infinity" (kept as strings);
  * - `bytesValue` stays base64; `{}` (no value set) is null.
+ * Arrays and key-value lists nested more than MAX_VALUE_NESTING deep are refused.
  */
-export function decodeAnyValue(value: unknown, ctx: DecodeContext, path: () => PathPart[]): AttributeValue {
+export function decodeAnyValue(
+  value: unknown,
+  ctx: DecodeContext,
+  path: () => PathPart[],
+  depth = 0,
+): AttributeValue {
   if (!isRecord(value)) {
     // Not an AnyValue wrapper. Some emitters put bare scalars; accept them as they are.
     if (value === undefined || value === null) return null;
@@ -25,25 +32,42 @@ export function decodeAnyValue(value: unknown, ctx: DecodeContext, path: () => P
   const dbl = value.doubleValue ?? value.double_value;
   if (dbl !== undefined) return typeof dbl === 'number' ? dbl : String(dbl);
   const arr = value.arrayValue ?? value.array_value;
+  const kv = value.kvlistValue ?? value.kvlist_value;
+  if ((arr !== undefined || kv !== undefined) && depth >= MAX_VALUE_NESTING)
+    throw decodeError(
+      ctx,
+      attributePath(path()),
+      `an attribute value nests arrays or key-value lists more than ${MAX_VALUE_NESTING} levels deep`,
+      'no instrumentation writes such values: this input is corrupt or hostile',
+    );
   if (arr !== undefined) {
     const values = isRecord(arr) ? arr.values : undefined;
     if (values === undefined || values === null) return [];
     if (!Array.isArray(values))
       throw decodeError(ctx, [...path(), 'arrayValue', 'values'], 'expected an array');
-    return values.map((item, i) => decodeAnyValue(item, ctx, () => [...path(), 'arrayValue', 'values', i]));
+    return values.map((item, i) =>
+      decodeAnyValue(item, ctx, () => [...path(), 'arrayValue', 'values', i], depth + 1),
+    );
   }
-  const kv = value.kvlistValue ?? value.kvlist_value;
   if (kv !== undefined) {
     return decodeAttributes(
       isRecord(kv) ? kv.values : undefined,
       ctx,
       () => [...path(), 'kvlistValue'],
       'values',
+      undefined,
+      depth + 1,
     );
   }
   const bytes = value.bytesValue ?? value.bytes_value;
   if (bytes !== undefined) return String(bytes);
   return null;
+}
+
+/** A nested value's path, up to the attribute's own value: the levels below it would fill the line. */
+function attributePath(parts: PathPart[]): PathPart[] {
+  const value = parts.indexOf('value');
+  return value === -1 ? parts : parts.slice(0, value + 1);
 }
 
 const INTEGER = /^-?\d+$/;
@@ -74,6 +98,7 @@ export function decodeAttributes(
   path: () => PathPart[],
   field: PathPart,
   keep?: ReadonlySet<string>,
+  depth = 0,
 ): Attributes {
   if (list === undefined || list === null) return EMPTY;
   if (!Array.isArray(list))
@@ -88,7 +113,8 @@ export function decodeAttributes(
     if (keep !== undefined && !keep.has(kv.key)) continue;
     out ??= {};
     out[kv.key] =
-      decodeCommonValue(kv.value) ?? decodeAnyValue(kv.value, ctx, () => [...path(), field, i, 'value']);
+      decodeCommonValue(kv.value) ??
+      decodeAnyValue(kv.value, ctx, () => [...path(), field, i, 'value'], depth);
   }
   return out ?? EMPTY;
 }

@@ -3,6 +3,7 @@ import { type DecodeContext, decodeError, isRecord } from './decode-context.js';
 import { decodeJaegerDocument, isJaegerDocument } from './jaeger.js';
 import { decodeJaegerApiV2Document, isJaegerApiV2Document } from './jaeger-api-v2.js';
 import { decodeOtlpDocument, isOtlpOtherSignal, isOtlpTraceDocument } from './otlp.js';
+import { decodeOtlpProtobuf, OtlpProtobufMessage } from './otlp-protobuf-spans.js';
 import { decodeZipkinDocument, isZipkinDocument, isZipkinV1Document } from './zipkin.js';
 
 export const INPUT_FORMATS = ['auto', 'otlp', 'jaeger', 'zipkin'] as const;
@@ -11,8 +12,9 @@ export type InputFormat = (typeof INPUT_FORMATS)[number];
 export type DecodeOutcome = 'decoded' | 'skipped';
 
 /**
- * One parsed JSON document → spans in the sink. `auto` recognises the envelope; metrics and logs
- * lines of a Collector export are skipped, anything else is refused with what it looks like.
+ * One parsed JSON document (or an OTLP protobuf message read from a file) → spans in the sink.
+ * `auto` recognises the envelope; metrics and logs lines of a Collector export are skipped,
+ * anything else is refused with what it looks like.
  */
 export function decodeDocument(
   doc: unknown,
@@ -20,6 +22,11 @@ export function decodeDocument(
   sink: SpanSink,
   format: InputFormat,
 ): DecodeOutcome {
+  if (doc instanceof OtlpProtobufMessage) {
+    if (format === 'jaeger' || format === 'zipkin') refuseOtherFormat(FORCED[format], doc, ctx);
+    decodeOtlpProtobuf(doc, ctx, sink);
+    return 'decoded';
+  }
   if (format === 'otlp') {
     if (isOtlpOtherSignal(doc) && !isOtlpTraceDocument(doc)) return 'skipped';
     refuseOtherFormat('OTLP JSON', doc, ctx);
@@ -72,8 +79,11 @@ function refuseOtherFormat(forced: string, doc: unknown, ctx: DecodeContext): vo
     );
 }
 
+const FORCED = { jaeger: 'Jaeger JSON', zipkin: 'Zipkin v2 JSON' } as const;
+
 /** The format a document is, by the same tests as auto. */
 function recognisedAs(doc: unknown): string | undefined {
+  if (doc instanceof OtlpProtobufMessage) return 'OTLP protobuf';
   if (isOtlpTraceDocument(doc)) return 'OTLP JSON';
   if (isJaegerDocument(doc) || isJaegerApiV2Document(doc)) return 'Jaeger JSON';
   if (isZipkinDocument(doc)) return 'Zipkin v2 JSON';

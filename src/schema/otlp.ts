@@ -67,7 +67,7 @@ export function decodeOtlpDocument(doc: unknown, ctx: DecodeContext, sink: SpanS
   const state: DocumentState = {
     missingTimes: 0,
     origin: { file: ctx.file, line: ctx.line },
-    keep: sink.keepAttributes && withJaegerWarnings(sink.keepAttributes),
+    keep: sink.keepAttributes && keptWithJaegerWarnings(sink.keepAttributes),
   };
   for (let r = 0; r < list.length; r++) decodeResourceSpans(list[r], ctx, sink, [key, r], state);
   if (state.missingTimes > 0) {
@@ -77,7 +77,7 @@ export function decodeOtlpDocument(doc: unknown, ctx: DecodeContext, sink: SpanS
 
 /** Jaeger's warnings become the span's warnings, whatever the sink keeps of the attributes. */
 const KEPT_WITH_WARNINGS = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
-function withJaegerWarnings(keep: ReadonlySet<string>): ReadonlySet<string> {
+export function keptWithJaegerWarnings(keep: ReadonlySet<string>): ReadonlySet<string> {
   let kept = KEPT_WITH_WARNINGS.get(keep);
   if (!kept) {
     kept = new Set([...keep, JAEGER_WARNINGS_ATTRIBUTE]);
@@ -96,6 +96,12 @@ interface DocumentState {
 
 const UNKNOWN_SERVICE = 'unknown_service';
 
+/** A resource's `service.name`, or `unknown_service` as the SDKs name a service that set none. */
+export function serviceOf(resource: Attributes): string {
+  const name = resource['service.name'];
+  return typeof name === 'string' && name !== '' ? name : UNKNOWN_SERVICE;
+}
+
 function decodeResourceSpans(
   rs: unknown,
   ctx: DecodeContext,
@@ -108,8 +114,7 @@ function decodeResourceSpans(
   const resource: Attributes = isRecord(resourceRaw)
     ? decodeAttributes(resourceRaw.attributes, ctx, () => [...path, 'resource'], 'attributes')
     : {};
-  const serviceName = resource['service.name'];
-  const service = typeof serviceName === 'string' && serviceName !== '' ? serviceName : UNKNOWN_SERVICE;
+  const service = serviceOf(resource);
 
   const scopeKey = [
     'scopeSpans',
@@ -183,12 +188,7 @@ function decodeSpan(
 
   const name = raw.name;
   const attributes = decodeAttributes(raw.attributes, ctx, path, 'attributes', state.keep);
-  let warnings = NO_WARNINGS;
-  const noted = attributes[JAEGER_WARNINGS_ATTRIBUTE];
-  if (noted !== undefined) {
-    warnings = jaegerWarnings(Array.isArray(noted) ? noted : [noted]);
-    delete (attributes as Record<string, unknown>)[JAEGER_WARNINGS_ATTRIBUTE];
-  }
+  const warnings = takeJaegerWarnings(attributes);
   return {
     traceId,
     spanId,
@@ -208,6 +208,14 @@ function decodeSpan(
     warnings,
     origin: state.origin,
   };
+}
+
+/** Jaeger's warnings (api_v3 puts them in an attribute): taken out of the attributes, returned. */
+export function takeJaegerWarnings(attributes: Attributes): readonly string[] {
+  const noted = attributes[JAEGER_WARNINGS_ATTRIBUTE];
+  if (noted === undefined) return NO_WARNINGS;
+  delete (attributes as Record<string, unknown>)[JAEGER_WARNINGS_ATTRIBUTE];
+  return jaegerWarnings(Array.isArray(noted) ? noted : [noted]);
 }
 
 function asIdString(value: unknown, ctx: DecodeContext, path: () => PathPart[], field: string): string {
@@ -284,7 +292,7 @@ const KIND_BY_NAME: Readonly<Record<string, SpanKind>> = {
   CONSUMER: 'consumer',
 };
 
-function decodeKind(value: unknown, ctx: DecodeContext, path: () => PathPart[]): SpanKind {
+export function decodeKind(value: unknown, ctx: DecodeContext, path: () => PathPart[]): SpanKind {
   if (value === undefined || value === null) return 'internal';
   if (typeof value === 'number' && KIND_BY_NUMBER[value]) return KIND_BY_NUMBER[value];
   if (typeof value === 'string') {
@@ -308,7 +316,7 @@ const STATUS_BY_NAME: Readonly<Record<string, StatusCode>> = {
   ERROR: 'error',
 };
 
-function decodeStatus(value: unknown, ctx: DecodeContext, path: () => PathPart[]): Span['status'] {
+export function decodeStatus(value: unknown, ctx: DecodeContext, path: () => PathPart[]): Span['status'] {
   if (!isRecord(value)) return UNSET_STATUS;
   const message = typeof value.message === 'string' ? value.message : '';
   const code = value.code;

@@ -6,6 +6,11 @@ export interface LineRange {
   readonly end: number;
 }
 
+/** A byte range of a Collector `format: proto` file that starts at a message, and the messages before it. */
+export interface MessageRange extends LineRange {
+  readonly firstMessage: number;
+}
+
 /** How far the first line is looked for: a longer first line is one big document, not JSON Lines. */
 const FIRST_LINE_LIMIT = 16 * 2 ** 20;
 const WINDOW = 2 ** 16;
@@ -93,6 +98,56 @@ export async function longestLineIn(path: string, bytes: number): Promise<number
       start = nl + 1;
     }
     return Math.max(longest, bytesRead - start);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Cuts a Collector `format: proto` file (each message after its length, 4 bytes big-endian) into
+ * `parts` ranges of about equal size, each starting at a message. Messages can only be found by
+ * walking the lengths from the start, which reads 4 bytes a message. Undefined when the file is
+ * not that layout, or its lengths do not end exactly at its end (a cut or corrupt file): those are
+ * read by one thread, which reports where.
+ */
+export async function splitIntoMessageRanges(
+  path: string,
+  parts: number,
+  isDelimitedProtobuf: (head: Buffer) => boolean,
+): Promise<MessageRange[] | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const { size } = await handle.stat();
+    const head = Buffer.alloc(Math.min(size, 256));
+    await handle.read(head, 0, head.length, 0);
+    if (!isDelimitedProtobuf(head)) return undefined;
+    const window = Buffer.alloc(WINDOW);
+    let windowAt = 0;
+    let windowLength = 0;
+    const cuts: { start: number; firstMessage: number }[] = [{ start: 0, firstMessage: 0 }];
+    let messages = 0;
+    let at = 0;
+    // Bounded: each pass moves `at` past one message of at least 4 bytes.
+    while (at + 4 <= size) {
+      if (at < windowAt || at + 4 > windowAt + windowLength) {
+        windowAt = at;
+        windowLength = (await handle.read(window, 0, WINDOW, at)).bytesRead;
+        if (windowLength < 4) return undefined;
+      }
+      const next = at + 4 + window.readUInt32BE(at - windowAt);
+      messages++;
+      if (next > size) return undefined;
+      if (next < size && next >= (cuts.length * size) / parts && cuts.length < parts)
+        cuts.push({ start: next, firstMessage: messages });
+      at = next;
+    }
+    if (at !== size) return undefined;
+    return cuts.map((cut, i) => ({ ...cut, end: cuts[i + 1]?.start ?? size }));
   } finally {
     await handle.close();
   }

@@ -5,7 +5,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { formatLocation, InputError, OtraceError, SourceError } from '../errors.js';
 import type { DecodeContext } from '../schema/decode-context.js';
-import { decodeTraceRequest } from '../schema/otlp-protobuf.js';
+import { OtlpProtobufMessage } from '../schema/otlp-protobuf-spans.js';
 import { locateJsonError } from './locate-json-error.js';
 
 /**
@@ -257,7 +257,7 @@ const RESOURCE_SPANS_TAG = 0x0a;
  *   it is protobuf only if what follows is not the start of a JSON document and holds a control
  *   byte (a length or a tag), which text does not.
  */
-function protobufLayout(head: Buffer): 'message' | 'delimited' | undefined {
+export function protobufLayout(head: Buffer): 'message' | 'delimited' | undefined {
   if (head.length >= 5 && head[0] === 0 && head[4] === RESOURCE_SPANS_TAG && head.readUInt32BE(0) > 0)
     return 'delimited';
   if (head[0] !== RESOURCE_SPANS_TAG || startsJson(head)) return undefined;
@@ -306,7 +306,10 @@ async function peekBytes(
 /** A protobuf message over this size is refused: no exporter writes one that large. */
 const MAX_MESSAGE = 2 ** 30;
 
-/** Each protobuf message as the OTLP/JSON document it stands for, numbered from 1 as its "line". */
+/**
+ * Each protobuf message, numbered from 1 as its "line", for decode.ts to read. Bytes are gathered
+ * until a whole message is in: each chunk is copied once, however large the message.
+ */
 async function* readProtobuf(
   chunks: AsyncIterable<Buffer>,
   file: string,
@@ -320,31 +323,96 @@ async function* readProtobuf(
       if (length > MAX_MESSAGE) throw tooBigMessage(file, 1);
       parts.push(chunk);
     }
-    yield { value: decodeTraceRequest(Buffer.concat(parts), `${file}: protobuf message`), file, line: 1 };
+    yield {
+      value: new OtlpProtobufMessage(Buffer.concat(parts), `${file}: protobuf message`),
+      file,
+      line: 1,
+    };
     return;
   }
-  let pending: Buffer = Buffer.alloc(0);
-  let offset = 0;
-  let message = 0;
-  for await (const chunk of chunks) {
-    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-    // Bounded: each pass takes one whole message off `pending`.
-    while (pending.length >= 4) {
-      const size = pending.readUInt32BE(0);
-      if (size > MAX_MESSAGE) throw tooBigMessage(file, message + 1);
-      if (pending.length < 4 + size) break;
-      message++;
-      const where = `${file}: protobuf message ${message} (byte ${offset})`;
-      yield { value: decodeTraceRequest(pending.subarray(4, 4 + size), where), file, line: message };
-      offset += 4 + size;
-      pending = pending.subarray(4 + size);
+  const messages = new DelimitedMessages(file, 0, 0);
+  for await (const chunk of chunks) yield* messages.push(chunk);
+  messages.end();
+}
+
+/**
+ * The Collector's length-delimited messages, from chunks of bytes: each message after its length
+ * as 4 bytes, big-endian. `firstByte` and `firstMessage` place a range of the file (a worker's) in
+ * it, for messages; each message's "line" counts from 1 within what this reads.
+ */
+export class DelimitedMessages {
+  #parts: Buffer[] = [];
+  #buffered = 0;
+  /** The length of the message being gathered, once its 4 bytes are in. */
+  #wanted: number | undefined;
+  #offset: number;
+  /** Messages yielded so far. */
+  count = 0;
+
+  constructor(
+    readonly file: string,
+    firstByte: number,
+    readonly firstMessage: number,
+  ) {
+    this.#offset = firstByte;
+  }
+
+  *push(chunk: Buffer): Generator<RawDocument> {
+    this.#parts.push(chunk);
+    this.#buffered += chunk.length;
+    // Bounded: each pass takes one whole message, or its length, off what is buffered.
+    for (;;) {
+      if (this.#wanted === undefined) {
+        if (this.#buffered < 4) return;
+        const size = this.#take(4).readUInt32BE(0);
+        if (size > MAX_MESSAGE) throw tooBigMessage(this.file, this.firstMessage + this.count + 1);
+        this.#wanted = size;
+      }
+      if (this.#buffered < this.#wanted) return;
+      const bytes = this.#take(this.#wanted);
+      this.count++;
+      const where = `${this.file}: protobuf message ${this.firstMessage + this.count} (byte ${this.#offset})`;
+      this.#offset += 4 + this.#wanted;
+      this.#wanted = undefined;
+      yield { value: new OtlpProtobufMessage(bytes, where), file: this.file, line: this.count };
     }
   }
-  if (pending.length > 0)
+
+  /** At the end of the bytes: a message begun and not finished is an error. */
+  end(): void {
+    const left = this.#buffered + (this.#wanted === undefined ? 0 : 4);
+    if (left === 0) return;
+    const number = this.firstMessage + this.count;
     throw new InputError(
-      `${file}: protobuf message ${message + 1} (byte ${offset}) is cut short: ${pending.length} bytes of it`,
-      `the ${message} messages before it are whole: was the file still being written, or truncated?`,
+      `${this.file}: protobuf message ${number + 1} (byte ${this.#offset}) is cut short: ${left} bytes of it`,
+      `the ${number} messages before it are whole: was the file still being written, or truncated?`,
     );
+  }
+
+  /** The first `n` buffered bytes (n <= buffered), as one buffer. */
+  #take(n: number): Buffer {
+    const first = this.#parts[0]!;
+    let taken: Buffer;
+    if (first.length >= n) {
+      taken = first.subarray(0, n);
+      if (first.length === n) this.#parts.shift();
+      else this.#parts[0] = first.subarray(n);
+    } else {
+      taken = Buffer.allocUnsafe(n);
+      let filled = 0;
+      // Bounded: each pass copies from one buffered chunk.
+      while (filled < n) {
+        const part = this.#parts[0]!;
+        const used = Math.min(part.length, n - filled);
+        part.copy(taken, filled, 0, used);
+        filled += used;
+        if (used === part.length) this.#parts.shift();
+        else this.#parts[0] = part.subarray(used);
+      }
+    }
+    this.#buffered -= n;
+    return taken;
+  }
 }
 
 function tooBigMessage(file: string, message: number): InputError {
@@ -385,6 +453,29 @@ export async function* readLineRange(
     }
     yield { value: parsed.value, file, line };
   }
+}
+
+/**
+ * The messages of a Collector `format: proto` file in bytes [start, end), where `start` is the
+ * start of a message (found by walking the lengths: file-ranges.ts): what one worker reads.
+ * `firstMessage` is the number of messages before the range, for messages about their bytes;
+ * each message's "line" counts from 1 within the range, as readLineRange's lines do.
+ */
+export async function* readMessageRange(
+  path: string,
+  file: string,
+  range: { readonly start: number; readonly end: number; readonly firstMessage: number },
+  counted: { lines: number; chars: number } = { lines: 0, chars: 0 },
+): AsyncGenerator<RawDocument> {
+  const messages = new DelimitedMessages(file, range.start, range.firstMessage);
+  for await (const chunk of readChunks(path, range)) {
+    counted.chars += chunk.length;
+    for (const message of messages.push(chunk)) {
+      counted.lines = messages.count;
+      yield message;
+    }
+  }
+  messages.end();
 }
 
 /** A line JSON.parse found cut short (not wrong): what a crash or a full disk leaves at a file's end. */

@@ -25,6 +25,14 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  nestedArrays,
+  span as protoSpan,
+  request,
+  resourceSpans,
+  scopeSpans,
+  spanMessage,
+} from '../helpers/encode-otlp-protobuf.js';
 import { type CliResult, REPO_ROOT, runCli, spawnCli } from '../helpers/run-cli.js';
 import { seedFile } from '../helpers/seed.js';
 
@@ -311,6 +319,51 @@ describe('OTLP protobuf files', () => {
         2,
         binary,
         /:1: binary data that is neither JSON nor an OTLP protobuf trace export — /,
+      );
+  });
+});
+
+describe('attribute values nested deep', () => {
+  // 100,000 arrays one inside the other once overflowed the stack of every command on the file.
+  const depth = 100_000;
+  const span = (value: string) =>
+    `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"a","attributes":[{"key":"error.type","value":${value}}]}]}]}]}\n`;
+
+  it('a JSON export is refused in one line naming the attribute, exit 2', async () => {
+    const nested = `${'{"arrayValue":{"values":['.repeat(depth)}{"stringValue":"x"}${']}}'.repeat(depth)}`;
+    const file = scratch('deep.json', span(nested));
+    for (const result of await runBoth(['-f', file]))
+      expectOneLineError(
+        result,
+        2,
+        file,
+        /^otrace: \S+:1: resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[0\]\.attributes\[0\]\.value: an attribute value nests arrays or key-value lists more than 64 levels deep — /,
+      );
+    // 64 levels, as deep as is read, load.
+    const deepest = `${'{"arrayValue":{"values":['.repeat(64)}{"stringValue":"x"}${']}}'.repeat(64)}`;
+    const [show] = await runBoth(['-f', scratch('deep-ok.json', span(deepest))]);
+    expect(show!.code).toBe(0);
+  });
+
+  it('a protobuf export is refused in one line, exit 2', async () => {
+    const bytes = request(
+      resourceSpans(
+        scopeSpans(
+          spanMessage(
+            protoSpan.traceId('5b8efff798038103d269b633813fc60c'),
+            protoSpan.spanId('eee19b7ec3c1b174'),
+            protoSpan.attribute('error.type', nestedArrays(depth)),
+          ),
+        ),
+      ),
+    );
+    const file = scratch('deep.binpb', bytes);
+    for (const result of await runBoth(['-f', file]))
+      expectOneLineError(
+        result,
+        2,
+        file,
+        /:1: \(document\): an attribute value nests arrays or key-value lists more than 64 levels deep — /,
       );
   });
 });

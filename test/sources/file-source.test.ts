@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
+import { OtlpProtobufMessage } from '../../src/schema/otlp-protobuf-spans.js';
 import { readDocuments } from '../../src/sources/file-source.js';
 
 async function read(content: string | Buffer, chunkSize = 7) {
@@ -111,9 +112,9 @@ describe('readDocuments', () => {
   it('reads length-delimited protobuf messages, and says where one is cut short', async () => {
     // Two empty ResourceSpans messages: the tag 0x0a and length 0.
     const docs = await read(Buffer.from([0, 0, 0, 2, 0x0a, 0, 0, 0, 0, 2, 0x0a, 0]));
-    expect(docs).toEqual([
-      { value: { resourceSpans: [{ scopeSpans: [] }] }, file: 'in.json', line: 1 },
-      { value: { resourceSpans: [{ scopeSpans: [] }] }, file: 'in.json', line: 2 },
+    expect(docs.map(({ value, line }) => ({ value, line }))).toEqual([
+      { value: new OtlpProtobufMessage(Buffer.from([0x0a, 0]), 'in.json: protobuf message 1 (byte 0)'), line: 1 },
+      { value: new OtlpProtobufMessage(Buffer.from([0x0a, 0]), 'in.json: protobuf message 2 (byte 6)'), line: 2 },
     ]);
     const error = await errorOf(Buffer.from([0, 0, 0, 12, 0x0a, 0x0a, 0x12, 1, 2, 3]));
     expect(error.message).toBe('in.json: protobuf message 1 (byte 0) is cut short: 10 bytes of it');

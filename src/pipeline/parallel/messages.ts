@@ -3,7 +3,7 @@ import type { InputLocation } from '../../errors.js';
 import type { TraceQuery } from '../../model/query.js';
 import type { Trace, TraceId } from '../../model/types.js';
 import type { InputFormat } from '../../schema/decode.js';
-import type { LineRange } from '../../sources/file-ranges.js';
+import type { MessageRange } from '../../sources/file-ranges.js';
 import type { TraceResult, TraceTask } from '../tasks.js';
 
 /** What a worker is started with. */
@@ -11,7 +11,10 @@ export interface WorkerJob {
   readonly path: string;
   /** The input's name in messages. */
   readonly file: string;
-  readonly range: LineRange;
+  /** JSON Lines, or the Collector's length-delimited protobuf messages (each a "line"). */
+  readonly layout: 'lines' | 'protobuf';
+  /** `firstMessage`: the protobuf messages before the range, for messages about their bytes. */
+  readonly range: MessageRange;
   readonly inputFormat: InputFormat;
   /** Span attributes to keep beyond those the analysis reads (search tags, rules). */
   readonly keepAttributes: readonly string[];

@@ -8,12 +8,19 @@ import { byStartThenId } from '../../model/collect-traces.js';
 import type { TraceQuery } from '../../model/query.js';
 import type { Trace, TraceId } from '../../model/types.js';
 import type { InputFormat } from '../../schema/decode.js';
-import { longestLineIn, splitIntoLineRanges } from '../../sources/file-ranges.js';
+import {
+  longestLineIn,
+  type MessageRange,
+  splitIntoLineRanges,
+  splitIntoMessageRanges,
+} from '../../sources/file-ranges.js';
+import { protobufLayout } from '../../sources/file-source.js';
 import type { TaskResults, TraceResult, TraceTask } from '../tasks.js';
 import type { FlatError, FlatWarning, FromWorker, ToWorker, WorkerJob, WorkerResults } from './messages.js';
 
 /**
- * A big JSON Lines export read by several threads at once. Parsing JSON is most of the work of
+ * A big JSON Lines export (or the Collector's `format: proto`, cut at messages) read by several
+ * threads at once. Parsing JSON is most of the work of
  * `errors`, `list` and `check-propagation` on a file, and one thread does it at one core's speed.
  * Here the file is cut into byte ranges at line starts; each worker decodes its range, the traces
  * that cross a cut are handed to one worker (the one that read their first part), each worker
@@ -51,14 +58,19 @@ export async function readInParallel<K extends TraceTask['kind']>(
   const path = inputs[0]!;
   const size = await fileSize(path);
   if (size === undefined || size < minBytes(env)) return undefined;
-  const ranges = await splitIntoLineRanges(path, threads);
-  if (!ranges || ranges.length < 2) return undefined;
+  const split = await splitInput(path, threads);
+  if (!split || split.ranges.length < 2) return undefined;
 
-  const youngMb = youngGenerationMb(await longestLineIn(path, SAMPLE_BYTES));
-  const jobs = ranges.map(
+  // Protobuf messages are decoded in place, without a text's garbage: the small generation does.
+  const youngMb =
+    split.layout === 'lines'
+      ? youngGenerationMb(await longestLineIn(path, SAMPLE_BYTES))
+      : SMALL_YOUNG_GENERATION_MB;
+  const jobs = split.ranges.map(
     (range): WorkerJob => ({
       path,
       file: path,
+      layout: split.layout,
       range,
       inputFormat: input.inputFormat,
       keepAttributes: input.keepAttributes,
@@ -86,6 +98,20 @@ export interface ParallelRead<R> {
   readonly results: TraceResult<R>[];
   /** Each worker's order-free totals, for a propagation check (see OrderFreeTotals). */
   readonly totals: OrderFreeTotalsData[];
+}
+
+/**
+ * The file cut into ranges a worker each: JSON Lines at lines, the Collector's protobuf at
+ * messages. Undefined for anything else.
+ */
+async function splitInput(
+  path: string,
+  parts: number,
+): Promise<{ layout: WorkerJob['layout']; ranges: readonly MessageRange[] } | undefined> {
+  const lines = await splitIntoLineRanges(path, parts);
+  if (lines) return { layout: 'lines', ranges: lines.map((range) => ({ ...range, firstMessage: 0 })) };
+  const messages = await splitIntoMessageRanges(path, parts, (head) => protobufLayout(head) === 'delimited');
+  return messages && { layout: 'protobuf', ranges: messages };
 }
 
 /** Below this a file is read by one thread: starting workers costs more than it saves. */

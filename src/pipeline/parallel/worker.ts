@@ -6,7 +6,7 @@ import { OtraceError } from '../../errors.js';
 import { earliestStart } from '../../model/collect-traces.js';
 import type { SpanOrigin, Trace, TraceId } from '../../model/types.js';
 import type { LocatedWarning } from '../../schema/decode-context.js';
-import { readLineRange } from '../../sources/file-source.js';
+import { readLineRange, readMessageRange } from '../../sources/file-source.js';
 import { TraceDecoder } from '../decode-traces.js';
 import { eachTrace, fullCollection } from '../each-trace.js';
 import { otherRootServices, propagationTotals, runTask, type TraceResult } from '../tasks.js';
@@ -94,7 +94,11 @@ async function readRange(counted: { lines: number; chars: number }): Promise<Tra
   const every = job.collectEveryChars;
   const collect = every === undefined ? undefined : fullCollection();
   let collectedAt = 0;
-  for await (const doc of readLineRange(job.path, job.file, job.range, counted, warn)) {
+  const documents =
+    job.layout === 'protobuf'
+      ? readMessageRange(job.path, job.file, job.range, counted)
+      : readLineRange(job.path, job.file, job.range, counted, warn);
+  for await (const doc of documents) {
     decoder.add(doc.value, doc.file, doc.line);
     if (collect && every !== undefined && counted.chars - collectedAt >= every) {
       collect();

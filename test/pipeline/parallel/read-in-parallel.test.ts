@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeExport } from '../../../bench/make-export.mjs';
+import { toProtobuf } from '../../../bench/make-formats.mjs';
 import { runCli } from '../../helpers/run-cli.js';
 
 // OTRACE_THREADS=3 with no size floor sends even a small export through the worker threads; the
@@ -147,6 +148,60 @@ describe('reading a big export with worker threads', () => {
     const { serial, parallel, threads } = await bothWays(['errors', '--format', 'json'], readFileSync(file));
     expect(threads).toBe(1);
     expect(JSON.parse(serial.stdout).errorSpans).toBeGreaterThan(0);
+    expect(parallel).toEqual(serial);
+  });
+});
+
+describe("the Collector's protobuf (`format: proto`), cut at messages", () => {
+  let proto: string;
+  beforeAll(async () => {
+    // The same export, each line one length-delimited message: message N is line N.
+    proto = join(dir, 'export.pb');
+    await toProtobuf(file, proto);
+  });
+
+  it.each([
+    ['errors', '--format', 'json'],
+    ['list', '--format', 'json'],
+    ['check-propagation', '--format', 'json'],
+  ])('gives what one thread gives, and what the JSON Lines give: %s', async (...args) => {
+    const { serial, parallel, threads } = await bothWays([...args, '-f', proto]);
+    expect(threads).toBe(3);
+    expect(parallel).toEqual(serial);
+    const fromJson = await runCli([...args, '-f', file], { env: SERIAL });
+    expect(serial.stdout).toBe(fromJson.stdout);
+    expect(serial.code).toBe(fromJson.code);
+  });
+
+  it('names a corrupt message in the last range by its number and byte in the file', async () => {
+    const bytes = readFileSync(proto);
+    // Walk the lengths to the last message; make its first span's length run past the message.
+    const starts: number[] = [];
+    for (let at = 0; at < bytes.length; at += 4 + bytes.readUInt32BE(at)) starts.push(at);
+    const last = starts.at(-1)!;
+    const broken = Buffer.from(bytes);
+    broken[last + 5] = 0xff;
+    broken[last + 6] = 0xff;
+    broken[last + 7] = 0x7f;
+    const path = join(dir, 'broken.pb');
+    writeFileSync(path, broken);
+    const { serial, parallel, threads } = await bothWays(['errors', '-f', path]);
+    expect(threads).toBe(3);
+    expect(serial.code).toBe(2);
+    expect(serial.stderr).toBe(
+      `otrace: ${path}: protobuf message ${starts.length} (byte ${last}): not an OTLP ExportTraceServiceRequest (a length-delimited field runs past its message)\n`,
+    );
+    expect(parallel).toEqual(serial);
+  });
+
+  it('leaves a file whose lengths do not add up to the single thread, which says where', async () => {
+    const cut = join(dir, 'cut.pb');
+    const bytes = readFileSync(proto);
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 10));
+    const { serial, parallel, threads } = await bothWays(['errors', '-f', cut]);
+    expect(threads).toBe(1);
+    expect(serial.code).toBe(2);
+    expect(serial.stderr).toMatch(/is cut short: \d+ bytes of it/);
     expect(parallel).toEqual(serial);
   });
 });

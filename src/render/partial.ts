@@ -1,5 +1,6 @@
 import type { SkippedInput } from '../pipeline/hooks.js';
 import { plural } from './format.js';
+import { quoteValue } from './quote.js';
 import type { Report } from './report.js';
 import { sanitize } from './sanitize.js';
 import type { Style } from './style.js';
@@ -26,7 +27,7 @@ export function withSkippedInputs(report: Report, skipped: readonly SkippedInput
         name: `input ${sanitize(input)}`,
         status: 'failed' as const,
         severity: 'error' as const,
-        message: `could not be read, left out: ${sanitize(reason)}`,
+        message: `could not be read, left out: ${quoteValue(reason)}`,
       })),
       ...report.checks,
     ],

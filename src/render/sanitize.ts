@@ -14,6 +14,20 @@ export function sanitize(text: string): string {
   return text.replace(UNSAFE, (c) => NAMED[c] ?? `\\u{${c.charCodeAt(0).toString(16).padStart(2, '0')}}`);
 }
 
+/**
+ * The escapes `sanitize` writes (`\u{1b}`, `\n`). Text cut to a width or a length is cut before one
+ * or after it, never inside: `\u{20…` would read as another character.
+ */
+const ESCAPE_SEQUENCE = /(\\u\{[0-9a-f]{2,4}\}|\\[nrt])/;
+
+/** `text` in pieces: text without escapes at even indices, one escape at each odd index. */
+export function splitAtEscapes(text: string): string[] {
+  return text.split(ESCAPE_SEQUENCE);
+}
+
+/** An escape cut short at the end of a text: `\`, `\u`, `\u{`, `\u{20`. */
+export const ESCAPE_CUT_SHORT = /\\(?:u(?:\{[0-9a-f]{0,4})?)?$/;
+
 /** For multi-line text (stack traces): keeps line breaks, escapes everything else. */
 export function sanitizeLines(text: string): string[] {
   return text.split(/\r?\n/).map(sanitize);

@@ -1,4 +1,5 @@
 import { stripVTControlCharacters } from 'node:util';
+import { splitAtEscapes } from './sanitize.js';
 
 /**
  * Widths in terminal columns: CJK characters and most emoji take two, combining marks and ANSI
@@ -29,18 +30,27 @@ const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /**
  * `text` in at most `width` columns, the last one an ellipsis where it was cut; cut between
- * graphemes, never inside one (an emoji with its modifiers, a letter with its accents). Any ANSI
- * colour codes are dropped from a cut text.
+ * graphemes, never inside one (an emoji with its modifiers, a letter with its accents), nor inside
+ * an escape `sanitize` wrote (`\u{202e}` is kept or left out whole). Colour codes are dropped from a
+ * cut text: cutting inside one, or between one and its reset, would colour what follows.
  */
 export function cut(text: string, width: number): string {
   if (displayWidth(text) <= width) return text;
   let out = '';
   let used = 0;
-  for (const { segment } of GRAPHEMES.segment(stripVTControlCharacters(text))) {
-    const w = displayWidth(segment);
+  for (const unit of unitsOf(stripVTControlCharacters(text))) {
+    const w = displayWidth(unit);
     if (used + w > width - 1) break;
-    out += segment;
+    out += unit;
     used += w;
   }
   return `${out}…`;
+}
+
+/** What `cut` keeps or leaves out whole: graphemes, and each escape as one. */
+function* unitsOf(text: string): Generator<string> {
+  for (const [i, piece] of splitAtEscapes(text).entries()) {
+    if (i % 2 === 1) yield piece;
+    else for (const { segment } of GRAPHEMES.segment(piece)) yield segment;
+  }
 }

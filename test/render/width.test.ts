@@ -1,5 +1,6 @@
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
+import { sanitize } from '../../src/render/sanitize.js';
 import { cut, displayWidth, loadTextWidths } from '../../src/render/width.js';
 
 /** Tests in order: the first describe runs before string-width is loaded, the second after. */
@@ -33,6 +34,29 @@ describe('after loadTextWidths', () => {
   it('drops colour codes from a text it cuts, keeps them in one it does not', () => {
     expect(cut('\u001b[31mabcdef\u001b[39m', 4)).toBe('abc…');
     expect(cut('\u001b[31mab\u001b[39m', 4)).toBe('\u001b[31mab\u001b[39m');
+  });
+
+  it('never cuts inside an escape sanitize wrote: it is kept or left out whole', () => {
+    const escaped = sanitize('ab\u202ecd\u001b[2J\n');
+    expect(escaped).toBe('ab\\u{202e}cd\\u{1b}[2J\\n');
+    // At every width, what is kept is a prefix of whole pieces: `\u{20…` never appears.
+    const cuts = Array.from({ length: 22 }, (_, kept) => cut(escaped, kept + 1));
+    expect(cuts.slice(0, 10)).toEqual(['…', 'a…', ...Array(8).fill('ab…')]);
+    expect(cuts.slice(10, 13)).toEqual(['ab\\u{202e}…', 'ab\\u{202e}c…', 'ab\\u{202e}cd…']);
+    expect(cuts.slice(13, 18)).toEqual(Array(5).fill('ab\\u{202e}cd…'));
+    expect(cuts[18]).toBe('ab\\u{202e}cd\\u{1b}…');
+    expect(cuts[21]).toBe('ab\\u{202e}cd\\u{1b}[2J…');
+    for (const text of cuts) expect(text.slice(0, -1)).not.toMatch(/\\(u(\{[0-9a-f]*)?)?$/);
+  });
+
+  it('a narrow column cuts a coloured escape whole, its colour codes dropped rather than cut', () => {
+    const styled = `\u001b[31m${sanitize('x\u202ey')}\u001b[39m`;
+    for (let width = 1; width < 10; width++) {
+      const text = cut(styled, width);
+      expect(text).not.toContain('\u001b');
+      expect(['…', 'x…'], `width ${width}`).toContain(text);
+    }
+    expect(cut(styled, 11)).toBe(styled);
   });
 
   it('a width of one leaves just the ellipsis', () => {

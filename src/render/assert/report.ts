@@ -2,6 +2,7 @@ import type { RuleResult } from '../../analysis/assert-rules.js';
 import type { AssertDocument } from '../contracts/assert.js';
 import { ASSERT_SCHEMA_VERSION } from '../contracts/versions.js';
 import { formatDuration, plural } from '../format.js';
+import { quoteName, quoteValue } from '../quote.js';
 import type { Report } from '../report.js';
 import { sanitize } from '../sanitize.js';
 
@@ -79,23 +80,23 @@ export function assertReport(results: readonly RuleResult[], rulesFile: string, 
       `${results
         .map((r) => {
           const bad = ruleFailed(r);
-          const head = `${bad ? style.error('✗') : style.ok('✓')} ${sanitize(r.rule.name)}: ${ruleMessage(r)}`;
+          const head = `${bad ? style.error('✗') : style.ok('✓')} ${quoteName(r.rule.name)}: ${ruleMessage(r)}`;
           const evidence = r.evidence.map(
-            (e) => `    trace ${e.traceId}${e.spanId ? ` span ${e.spanId}` : ''}: ${sanitize(e.detail)}`,
+            (e) => `    trace ${e.traceId}${e.spanId ? ` span ${e.spanId}` : ''}: ${quoteValue(e.detail)}`,
           );
           return [head, ...evidence].join('\n');
         })
         .join('\n')}\n\n${summary}\n`,
     // Checks reach Markdown, JUnit and GitHub annotations: span data in them is escaped as for text.
     checks: results.map((r) => ({
-      name: sanitize(r.rule.name),
+      name: quoteName(r.rule.name),
       status: ruleFailed(r) ? 'failed' : 'passed',
       severity: 'error',
       message: ruleMessage(r),
       traceId: r.evidence[0]?.traceId,
       details:
         r.evidence
-          .map((e) => `trace ${e.traceId}${e.spanId ? ` span ${e.spanId}` : ''}: ${sanitize(e.detail)}`)
+          .map((e) => `trace ${e.traceId}${e.spanId ? ` span ${e.spanId}` : ''}: ${quoteValue(e.detail)}`)
           .join('\n') || undefined,
     })),
   };

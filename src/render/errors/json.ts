@@ -3,6 +3,7 @@ import { nanosToMillis } from '../../model/units.js';
 import type { ErrorsDocument } from '../contracts/errors.js';
 import { ERRORS_SCHEMA_VERSION } from '../contracts/versions.js';
 import { isoTime, roundMillis } from '../format.js';
+import { JSON_QUOTE } from '../quote.js';
 import { summaryText } from './words.js';
 
 export interface ErrorsVerdict {
@@ -27,7 +28,7 @@ export function buildErrorsDocument(
     errorSpans: report.errorSpans,
     ...verdict,
     summary: {
-      text: summaryText(report, verdict.failingSpans),
+      text: summaryText(report, verdict.failingSpans, JSON_QUOTE),
       topOrigin: top1
         ? {
             ...top1.point,

@@ -2,7 +2,7 @@ import Table from 'cli-table3';
 import type { ErrorGroup, ErrorReport } from '../../analysis/group-errors.js';
 import { formatDuration } from '../format.js';
 import { PLAIN_TABLE } from '../plain-table.js';
-import { sanitize } from '../sanitize.js';
+import { quoteName, quoteValue } from '../quote.js';
 import type { Style } from '../style.js';
 import { cut, displayWidth } from '../width.js';
 import { CLASS_TEXT, percent, pointText, summaryText } from './words.js';
@@ -60,7 +60,7 @@ export function renderErrorsText(report: ErrorReport, options: ErrorsTextOptions
         style.dim(`… ${report.groups.length - shown.length} more groups (--top ${report.groups.length})`),
       );
     if (shown.some((g) => g.where === 'downstream'))
-      out.push(style.dim(`↓ another service's span, failing below ${sanitize(report.service ?? '')}`));
+      out.push(style.dim(`↓ another service's span, failing below ${quoteName(report.service ?? '')}`));
     out.push('', 'Examples (otrace show <trace-id>):');
     for (const [i, group] of shown.entries())
       out.push(`  ${String(i + 1).padStart(2)}  ${group.examples.join('  ')}`);
@@ -92,16 +92,16 @@ function classCell(group: ErrorGroup, style: Style): string {
 
 /** `service › operation`; `↓` marks another service's span, seen through the service's calls. */
 function whereText(group: ErrorGroup): string {
-  const parts = [group.service, group.operation].filter((p): p is string => p !== undefined).map(sanitize);
+  const parts = [group.service, group.operation].filter((p): p is string => p !== undefined).map(quoteName);
   const text = parts.length > 0 ? parts.join(' › ') : '(all)';
   return group.where === 'downstream' ? `↓ ${text}` : text;
 }
 
 function errorLines(group: ErrorGroup): string[] {
-  const type = group.errorType === undefined ? '' : sanitize(group.errorType);
-  const message = group.message === undefined ? '' : sanitize(group.message);
+  const type = group.errorType === undefined ? '' : quoteValue(group.errorType);
+  const message = group.message === undefined ? '' : quoteValue(group.message);
   const lines = [type && message ? `${type}: ${message}` : type || message || '(grouped by service)'];
-  if (group.origin) lines.push(`← ${pointText(group.origin)}: ${sanitize(group.origin.errorType)}`);
+  if (group.origin) lines.push(`← ${pointText(group.origin)}: ${quoteValue(group.origin.errorType)}`);
   return lines;
 }
 

@@ -1,9 +1,12 @@
 import type { ErrorClass, FailurePoint } from '../../analysis/error-records.js';
 import type { ErrorReport } from '../../analysis/group-errors.js';
 import { plural } from '../format.js';
-import { sanitize } from '../sanitize.js';
+import { type Quote, TEXT_QUOTE } from '../quote.js';
 
-/** The wording of `otrace errors`, shared by its text and JSON outputs. */
+/**
+ * The wording of `otrace errors`, shared by its text and JSON outputs: span data through `q`, cut as
+ * the text formats cut it unless the JSON document asks for it whole.
+ */
 
 export const CLASS_TEXT = {
   origin: 'origin',
@@ -13,9 +16,9 @@ export const CLASS_TEXT = {
 } as const satisfies Record<ErrorClass, string>;
 
 /** `order-service › query_orders`, or `user-service › GET → 127.0.0.1:5432` for a call. */
-export function pointText(point: Omit<FailurePoint, 'errorType'>): string {
-  const peer = point.peer ? ` → ${sanitize(point.peer)}` : '';
-  return `${sanitize(point.service)} › ${sanitize(point.operation)}${peer}`;
+export function pointText(point: Omit<FailurePoint, 'errorType'>, q: Quote = TEXT_QUOTE): string {
+  const peer = point.peer ? ` → ${q.name(point.peer)}` : '';
+  return `${q.name(point.service)} › ${q.name(point.operation)}${peer}`;
 }
 
 export function percent(part: number, whole: number): string {
@@ -25,15 +28,15 @@ export function percent(part: number, whole: number): string {
 }
 
 /** The paragraph under the table: how much failed, and where most failures start. */
-export function summaryText(report: ErrorReport, failing: number): string {
-  const who = report.service === undefined ? '' : ` in ${sanitize(report.service)}`;
+export function summaryText(report: ErrorReport, failing: number, q: Quote = TEXT_QUOTE): string {
+  const who = report.service === undefined ? '' : ` in ${q.name(report.service)}`;
   const scope = `${plural(report.tracesAnalysed, 'trace')} analysed`;
   if (report.errorSpans === 0) return `No errors${who} in ${scope}.`;
   const downstream = report.groups.filter((g) => g.where === 'downstream').reduce((n, g) => n + g.count, 0);
   const spans =
     report.service === undefined
       ? plural(report.errorSpans, 'failing span')
-      : `${plural(report.errorSpans - downstream, 'failing span')} in ${sanitize(report.service)}${
+      : `${plural(report.errorSpans - downstream, 'failing span')} in ${q.name(report.service)}${
           downstream > 0 ? ` and ${downstream} below it` : ''
         }`;
   const sentences = [
@@ -44,9 +47,9 @@ export function summaryText(report: ErrorReport, failing: number): string {
     const where =
       report.service === undefined
         ? `of the ${plural(top.failingTraces, 'trace')} with an unrecovered failure`
-        : `of the ${plural(top.failingTraces, 'trace')} where ${sanitize(report.service)} failed`;
+        : `of the ${plural(top.failingTraces, 'trace')} where ${q.name(report.service)} failed`;
     sentences.push(
-      `${percent(top.traces, top.failingTraces)} ${where} trace back to ${pointText(top.point)}: ${sanitize(top.point.errorType)}.`,
+      `${percent(top.traces, top.failingTraces)} ${where} trace back to ${pointText(top.point, q)}: ${q.value(top.point.errorType)}.`,
     );
   } else if (report.origins > 1) {
     sentences.push(`They go back to ${report.origins} different origins, none more often than the others.`);

@@ -1,10 +1,14 @@
+import { LINE_LIMIT, truncate } from '../quote.js';
 import type { Report } from '../report.js';
+import { sanitize } from '../sanitize.js';
 import { renderMarkdown } from './markdown.js';
 
 /**
  * GitHub Actions workflow commands: one `::error` / `::warning` / `::notice` line per failed check,
- * titled with the check, then the summary as a notice. Properties and messages are escaped as the
- * runner expects (`%`, CR and LF in messages; also `:` and `,` in properties).
+ * titled with the check, then the summary as a notice. Every string is escaped here, whoever built
+ * the report: controls as the text formats show them (a raw ESC would reach the log viewer; CR and LF
+ * become `\r` and `\n`, so that an annotation stays one line), then as the runner expects (`%`, CR
+ * and LF in messages; also `:` and `,` in properties).
  */
 export function renderGithub(report: Report): string {
   const lines = report.checks
@@ -25,7 +29,10 @@ export function renderGithubSummary(report: Report): string {
 }
 
 function data(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return sanitize(truncate(text, LINE_LIMIT))
+    .replace(/%/g, '%25')
+    .replace(/\r/g, '%0D')
+    .replace(/\n/g, '%0A');
 }
 
 function property(text: string): string {

@@ -1,6 +1,6 @@
 import type { TraceSummary } from '../../model/summary.js';
+import { quoteName } from '../quote.js';
 import type { Report } from '../report.js';
-import { sanitize } from '../sanitize.js';
 import { buildListDocument } from './json.js';
 import { renderListText } from './text.js';
 
@@ -16,7 +16,7 @@ export function listReport(summaries: readonly TraceSummary[]): Report {
     items: doc.traces,
     text: (style, width) => renderListText(summaries, style, width),
     checks: summaries.map((s) => ({
-      name: `${sanitize(s.rootName)} (${sanitize(s.rootService)}) ${s.traceId}`,
+      name: `${quoteName(s.rootName)} (${quoteName(s.rootService)}) ${s.traceId}`,
       status: s.errorCount > 0 ? 'failed' : 'passed',
       severity: 'warning',
       message:

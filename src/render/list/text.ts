@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import type { TraceSummary } from '../../model/summary.js';
 import { formatDuration, isoTime } from '../format.js';
-import { sanitize } from '../sanitize.js';
+import { quoteName } from '../quote.js';
 import type { Style } from '../style.js';
 import { cut } from '../width.js';
 
@@ -17,7 +17,9 @@ export function renderListText(summaries: readonly TraceSummary[], style: Style,
   for (const s of summaries) {
     // A backend's summary of a trace without a root names no root at all.
     const named =
-      s.rootName === '' && s.rootService === '' ? '' : `${sanitize(s.rootName)} (${sanitize(s.rootService)})`;
+      s.rootName === '' && s.rootService === ''
+        ? ''
+        : `${quoteName(s.rootName)} (${quoteName(s.rootService)})`;
     const root = s.rootMissing ? `${named} [root missing]`.trimStart() : named;
     table.push([
       s.traceId,

@@ -2,6 +2,7 @@ import type { PropagationReport } from '../../analysis/propagation/check-propaga
 import { severityOf } from '../../analysis/propagation/findings.js';
 import type { PropagationDocument } from '../contracts/propagation.js';
 import { PROPAGATION_SCHEMA_VERSION } from '../contracts/versions.js';
+import { JSON_QUOTE } from '../quote.js';
 import { propagationSummary } from './text.js';
 import { propagationMessage } from './words.js';
 
@@ -14,7 +15,7 @@ export function buildPropagationDocument(
     tracesAnalysed: report.traces,
     spansAnalysed: report.spans,
     ...verdict,
-    summary: propagationSummary(report),
+    summary: propagationSummary(report, JSON_QUOTE),
     edges: report.edges.map((e) => ({
       ...e,
       continuedShare: Math.round(((e.continued + e.linked) / e.calls) * 10_000) / 10_000,
@@ -26,7 +27,7 @@ export function buildPropagationDocument(
       peerService: 'peerService' in f ? f.peerService : null,
       relatedTraceId: 'relatedTraceId' in f ? f.relatedTraceId : null,
       relatedSpanId: 'relatedSpanId' in f ? f.relatedSpanId : null,
-      message: propagationMessage(f),
+      message: propagationMessage(f, JSON_QUOTE),
     })),
   };
   return doc;

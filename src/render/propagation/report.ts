@@ -1,8 +1,8 @@
 import { atOrAbove } from '../../analysis/findings.js';
 import type { PropagationReport } from '../../analysis/propagation/check-propagation.js';
 import { severityOf } from '../../analysis/propagation/findings.js';
+import { quoteName } from '../quote.js';
 import type { Report, ReportCheck } from '../report.js';
-import { sanitize } from '../sanitize.js';
 import { buildPropagationDocument } from './json.js';
 import { propagationSummary, renderPropagationText } from './text.js';
 import { edgeHeadline, propagationMessage } from './words.js';
@@ -22,7 +22,7 @@ export function propagationReportOf(
           edgeKinds.has(f.kind) && f.service === e.caller && 'peerService' in f && f.peerService === e.callee,
       );
       return {
-        name: `${sanitize(e.caller)} → ${sanitize(e.callee)}`,
+        name: `${quoteName(e.caller)} → ${quoteName(e.callee)}`,
         status: broken > 0 ? 'failed' : 'passed',
         severity: 'error',
         message: `${edgeHeadline(e)}${broken > 0 ? ` (${e.splitTrace} split, ${e.unanswered} unanswered)` : ''}`,
@@ -35,7 +35,7 @@ export function propagationReportOf(
       .map((f): ReportCheck => {
         const severity = severityOf(f);
         return {
-          name: `${f.kind} ${sanitize(f.service)} › ${sanitize(f.operation)} ${f.spanId}`,
+          name: `${f.kind} ${quoteName(f.service)} › ${quoteName(f.operation)} ${f.spanId}`,
           status: atOrAbove(severity, verdict.failOn) ? 'failed' : 'passed',
           severity: severity === 'info' ? 'notice' : severity,
           message: propagationMessage(f),

@@ -4,7 +4,7 @@ import type { PropagationReport } from '../../analysis/propagation/check-propaga
 import { severityOf } from '../../analysis/propagation/findings.js';
 import { plural } from '../format.js';
 import { PLAIN_TABLE } from '../plain-table.js';
-import { sanitize } from '../sanitize.js';
+import { type Quote, quoteName, TEXT_QUOTE } from '../quote.js';
 import type { Style } from '../style.js';
 import { displayWidth } from '../width.js';
 import { edgeHeadline, propagationMessage } from './words.js';
@@ -27,7 +27,7 @@ export function renderPropagationText(report: PropagationReport, style: Style, w
     for (const e of report.edges) {
       const broken = e.splitTrace + e.unanswered > 0;
       table.push([
-        `${sanitize(e.caller)} → ${sanitize(e.callee)}`,
+        `${quoteName(e.caller)} → ${quoteName(e.callee)}`,
         String(e.calls),
         broken ? style.error(String(e.continued)) : String(e.continued),
         String(e.linked),
@@ -51,7 +51,7 @@ export function renderPropagationText(report: PropagationReport, style: Style, w
   return `${out.join('\n')}\n`;
 }
 
-export function propagationSummary(report: PropagationReport): string {
+export function propagationSummary(report: PropagationReport, q: Quote = TEXT_QUOTE): string {
   const counts = SEVERITY_ORDER.map(
     (sev) => [sev, report.findings.filter((f) => severityOf(f) === sev).length] as const,
   );
@@ -63,7 +63,7 @@ export function propagationSummary(report: PropagationReport): string {
           .map(([sev, n]) => `${n} ${sev}`)
           .join(', ')}.`;
   const worst = report.edges[0];
-  return worst && worst.splitTrace + worst.unanswered > 0 ? `${found} ${edgeHeadline(worst)}.` : found;
+  return worst && worst.splitTrace + worst.unanswered > 0 ? `${found} ${edgeHeadline(worst, q)}.` : found;
 }
 
 function wrap(text: string, width: number): string[] {

@@ -6,7 +6,8 @@ import type { Trace } from '../../model/types.js';
 import { diagnosisText } from '../finding-text.js';
 import { formatDuration } from '../format.js';
 import { propagationMessage } from '../propagation/words.js';
-import { escapeJsonControls, sanitize } from '../sanitize.js';
+import { JSON_QUOTE, quoteName } from '../quote.js';
+import { escapeJsonControls } from '../sanitize.js';
 import type { Style } from '../style.js';
 import { cut, displayWidth } from '../width.js';
 
@@ -28,7 +29,7 @@ export function renderLiveTrace(
   const ok = analysis.diagnosis.kind === 'ok';
   const mark = ok ? style.ok('✓') : style.error('✗');
   const verdict = diagnosisText(analysis.diagnosis)[0] ?? '';
-  const head = `${summary.traceId}  ${sanitize(summary.rootName)} (${sanitize(summary.rootService)})${
+  const head = `${summary.traceId}  ${quoteName(summary.rootName)} (${quoteName(summary.rootService)})${
     summary.rootMissing ? ' [root missing]' : ''
   }  ${formatDuration(BigInt(Math.round(summary.durationMs * 1e6)))}  ${summary.spanCount} span${summary.spanCount === 1 ? '' : 's'}  `;
   const lines = [`${mark} ${head}${cut(verdict, Math.max(20, width - displayWidth(head) - 2))}`];
@@ -57,11 +58,14 @@ export function renderLiveTraceJson(
       durationMs: summary.durationMs,
       spanCount: summary.spanCount,
       errorCount: summary.errorCount,
-      diagnosis: { kind: analysis.diagnosis.kind, text: diagnosisText(analysis.diagnosis).join(' ') },
+      diagnosis: {
+        kind: analysis.diagnosis.kind,
+        text: diagnosisText(analysis.diagnosis, JSON_QUOTE).join(' '),
+      },
       findings: findings.map((f) => ({
         kind: f.kind,
         severity: severityOf(f),
-        message: propagationMessage(f),
+        message: propagationMessage(f, JSON_QUOTE),
       })),
     }),
   )}\n`;

@@ -4,6 +4,7 @@ import type { ShowDocument, ShowSpan } from '../contracts/show.js';
 import { SHOW_SCHEMA_VERSION } from '../contracts/versions.js';
 import { diagnosisText } from '../finding-text.js';
 import { isoTime, roundMillis } from '../format.js';
+import { JSON_QUOTE } from '../quote.js';
 import type { AnalysisView } from './view.js';
 
 /**
@@ -22,7 +23,7 @@ export function buildShowDocument(view: AnalysisView): ShowDocument {
     errorCount: facts.filter((f) => f.failed).length,
     services: [...new Set(tree.nodes.map((n) => n.span.service))],
     rootSpanIds: tree.roots.map((r) => r.span.spanId),
-    diagnosis: { ...view.diagnosis, text: diagnosisText(view.diagnosis).join(' ') },
+    diagnosis: { ...view.diagnosis, text: diagnosisText(view.diagnosis, JSON_QUOTE).join(' ') },
     findings: [...view.findings],
     criticalPath: view.criticalPath.map((s) => ({
       spanId: s.node.span.spanId,

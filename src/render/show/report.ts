@@ -1,6 +1,6 @@
 import { diagnosisText, findingText } from '../finding-text.js';
+import { quoteName } from '../quote.js';
 import type { Report, ReportCheck } from '../report.js';
-import { sanitize } from '../sanitize.js';
 import { buildShowDocument } from './json.js';
 import { renderShowText } from './text.js';
 import type { TreeOptions } from './tree.js';
@@ -10,7 +10,7 @@ import type { AnalysisView } from './view.js';
 export function showReport(view: AnalysisView, textOptions: Omit<TreeOptions, 'style' | 'width'>): Report {
   const doc = buildShowDocument(view);
   const root = view.tree.roots[0]?.span;
-  const name = `${root ? `${sanitize(root.name)} (${sanitize(root.service)})` : 'trace'} ${view.tree.traceId}`;
+  const name = `${root ? `${quoteName(root.name)} (${quoteName(root.service)})` : 'trace'} ${view.tree.traceId}`;
   const verdict = diagnosisText(view.diagnosis).join(' ');
   const findings = view.findings.filter((f) => f.kind !== 'error-origin' && f.kind !== 'timeout');
   const checks: ReportCheck[] = [

@@ -1,7 +1,7 @@
 import { FINDING_SEVERITY, type Finding } from '../../analysis/findings.js';
 import { diagnosisText, findingText } from '../finding-text.js';
 import { formatDuration, isoTime, plural } from '../format.js';
-import { sanitize } from '../sanitize.js';
+import { quoteName } from '../quote.js';
 import { renderTree, type TreeOptions } from './tree.js';
 import type { AnalysisView } from './view.js';
 
@@ -27,7 +27,7 @@ export function renderShowText(view: AnalysisView, options: TreeOptions): string
   if (root) {
     out.push(
       style.dim(
-        `root ${sanitize(root.span.name)} (${sanitize(root.span.service)}) at ${isoTime(tree.start)}${
+        `root ${quoteName(root.span.name)} (${quoteName(root.span.service)}) at ${isoTime(tree.start)}${
           tree.roots.length > 1 ? `; ${tree.roots.length} roots` : ''
         }   * critical path (≥ 1% of the trace)`,
       ),

@@ -4,7 +4,7 @@ import type { SpanNode } from '../../model/types.js';
 import { spanDuration } from '../../model/units.js';
 import { exceptionText, timeoutReasonText } from '../finding-text.js';
 import { formatDuration } from '../format.js';
-import { sanitize, sanitizeLines } from '../sanitize.js';
+import { quoteName, quoteValue } from '../quote.js';
 import type { Style } from '../style.js';
 import { cut, displayWidth } from '../width.js';
 import { renderBar } from './timeline.js';
@@ -131,10 +131,10 @@ function spanLabel(view: AnalysisView, node: SpanNode, style: Style): string {
   const facts = view.facts[node.index]!;
   const duration = spanDuration(span);
   const critical = isOnCriticalChain(view, node);
-  let text = `${style.bold(sanitize(span.name) || '(no name)')} (${style.service(sanitize(span.service))}) `;
+  let text = `${style.bold(quoteName(span.name) || '(no name)')} (${style.service(quoteName(span.service))}) `;
   // CLIENT spans are named after the method ("GET"): say whom they called.
   const peer = span.kind === 'client' || span.kind === 'producer' ? peerOf(span) : undefined;
-  if (peer) text += style.dim(`→ ${sanitize(peer)} `);
+  if (peer) text += style.dim(`→ ${quoteName(peer)} `);
   text += critical ? style.critical(`${formatDuration(duration)}*`) : formatDuration(duration);
   const self = view.selfTimes[node.index]!;
   const traceDuration = view.tree.end - view.tree.start;
@@ -157,7 +157,7 @@ function spanLabel(view: AnalysisView, node: SpanNode, style: Style): string {
   if (facts.role === 'origin' && !facts.recoveredBy) markers.push(style.error('◀ origin'));
   if (facts.failed && facts.recoveredBy) markers.push(style.dim('recovered'));
   if (facts.slowBehind)
-    markers.push(style.warning(`◀ SLOW: the wait behind ${sanitize(facts.slowBehind.span.name)}'s timeout`));
+    markers.push(style.warning(`◀ SLOW: the wait behind ${quoteName(facts.slowBehind.span.name)}'s timeout`));
   if (node.parentMissing) {
     const remote = parentIsRemote(span) === true;
     markers.push(
@@ -173,14 +173,17 @@ function noteItems(view: AnalysisView, node: SpanNode, hiddenBelow: number, opti
   const facts = view.facts[node.index]!;
   const items: Item[] = [];
   for (const exception of facts.exceptions) {
-    const extra = options.stack && exception.stacktrace ? sanitizeLines(exception.stacktrace.trimEnd()) : [];
+    const extra =
+      options.stack && exception.stacktrace
+        ? exception.stacktrace.trimEnd().split(/\r?\n/).map(quoteValue)
+        : [];
     items.push({ type: 'note', text: options.style.error(exceptionText(exception)), extra });
   }
   // A failure with no exception event still has something to say: the status message.
   if (facts.exceptions.length === 0 && facts.error?.source === 'status' && facts.error.message) {
     items.push({
       type: 'note',
-      text: options.style.error(`status: ${sanitize(facts.error.message)}`),
+      text: options.style.error(`status: ${quoteValue(facts.error.message)}`),
       extra: [],
     });
   }
@@ -265,7 +268,7 @@ function foldLabel(nodes: readonly SpanNode[], descendants: number, style: Style
     if (d > max) max = d;
   }
   const below = descendants > 0 ? `, ${descendants} child span(s) folded` : '';
-  return `${style.bold(sanitize(first.name) || '(no name)')} (${style.service(sanitize(first.service))}) ×${nodes.length}  ${formatDuration(total)} total ${style.dim(`(${formatDuration(min)}–${formatDuration(max)} each${below})`)}`;
+  return `${style.bold(quoteName(first.name) || '(no name)')} (${style.service(quoteName(first.service))}) ×${nodes.length}  ${formatDuration(total)} total ${style.dim(`(${formatDuration(min)}–${formatDuration(max)} each${below})`)}`;
 }
 
 /** The descendants of `root` the filters leave visible (a hidden span hides none below it). */

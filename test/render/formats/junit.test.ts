@@ -1,6 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { renderJunit } from '../../../src/render/formats/junit.js';
+import { LINE_LIMIT } from '../../../src/render/quote.js';
 import { FAILED_ERROR, FAILED_WARNING, PASSED, reportOf, TRACE_ID } from '../../helpers/report.js';
 
 const parse = (xml: string) =>
@@ -40,25 +41,47 @@ describe('renderJunit', () => {
     expect(doc.testsuites.testsuite).toMatchObject({ name: 'otrace show', tests: '0', failures: '0' });
   });
 
-  it('escapes XML in attributes and text, and replaces what XML 1.0 cannot hold', () => {
+  it('escapes controls as the text formats do, then XML in attributes and text', () => {
     const xml = renderJunit(
-      reportOf([{ ...FAILED_WARNING, name: '<a & "b">', message: 'x < y\u0000z\u001b', details: ']]> & <' }]),
+      reportOf([
+        { ...FAILED_WARNING, name: '<a & "b">', message: 'x < y\u0000z\u001b\u009b', details: ']]> & <' },
+      ]),
     );
     expect(xml).toContain('name="&lt;a &amp; &quot;b&quot;&gt;"');
-    expect(xml).toContain('message="x &lt; y\uFFFDz\uFFFD"');
-    expect(xml).toContain('>x &lt; y\uFFFDz\uFFFD\n]]&gt; &amp; &lt;</failure>');
+    expect(xml).toContain('message="x &lt; y\\u{00}z\\u{1b}\\u{9b}"');
+    expect(xml).toContain('>x &lt; y\\u{00}z\\u{1b}\\u{9b}\n]]&gt; &amp; &lt;</failure>');
     const doc = parse(xml);
     expect(doc.testsuites.testsuite.testcase.name).toBe('<a & "b">');
-    expect(doc.testsuites.testsuite.testcase.failure.message).toBe('x < y\uFFFDz\uFFFD');
+    expect(doc.testsuites.testsuite.testcase.failure.message).toBe('x < y\\u{00}z\\u{1b}\\u{9b}');
   });
 
-  it('keeps tabs and line breaks, and characters beyond the BMP', () => {
-    const xml = renderJunit(reportOf([{ ...FAILED_WARNING, message: 'a\tb 🚚' }]));
-    expect(xml).toContain('message="a\tb 🚚"');
+  it('escapes every string itself, whoever built the report: bidi controls and C1 too', () => {
+    const xml = renderJunit(
+      reportOf(
+        [{ ...FAILED_ERROR, name: 'n\u202e', traceId: 't\u0085', details: 'd\u2066\r\nsecond\u200b' }],
+        {
+          command: 'c\u001b',
+        },
+      ),
+    );
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b\u202a-\u202e\u2066-\u2069]/);
+    expect(xml).toContain('<testcase classname="c\\u{1b}" name="n\\u{202e}">');
+    expect(xml).toContain('trace t\\u{85}\nd\\u{2066}\nsecond\\u{200b}</failure>');
+  });
+
+  it('keeps line breaks between the details’ lines and characters beyond the BMP; a tab shows as \\t', () => {
+    const xml = renderJunit(reportOf([{ ...FAILED_WARNING, message: 'a\tb 🚚', details: 'one\n\nthree' }]));
+    expect(xml).toContain('message="a\\tb 🚚">a\\tb 🚚\none\n\nthree</failure>');
   });
 
   it('a lone surrogate becomes U+FFFD', () => {
     const xml = renderJunit(reportOf([{ ...FAILED_WARNING, message: 'a\uD800b' }]));
     expect(xml).toContain('message="a\uFFFDb"');
+  });
+
+  it('cuts a line past LINE_LIMIT, with the marker', () => {
+    const xml = renderJunit(reportOf([{ ...FAILED_WARNING, message: 'x'.repeat(LINE_LIMIT + 5) }]));
+    expect(xml).toContain(`message="${'x'.repeat(LINE_LIMIT)}…(+5 chars)"`);
+    expect(xml.length).toBeLessThan(3 * LINE_LIMIT);
   });
 });

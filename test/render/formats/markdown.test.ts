@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../../src/render/formats/markdown.js';
 import type { ReportCheck } from '../../../src/render/report.js';
+import { sanitize } from '../../../src/render/sanitize.js';
 import { FAILED_ERROR, FAILED_WARNING, PASSED, reportOf, TRACE_ID } from '../../helpers/report.js';
 
 describe('renderMarkdown', () => {
@@ -52,9 +54,31 @@ describe('renderMarkdown', () => {
       }),
     );
     const lines = md.split('\n');
-    expect(lines[0]).toBe('### #1 \\`t\\`');
+    expect(lines[0]).toBe('### \\#1 \\`t\\`');
     expect(lines[2]).toBe('\\*\\*s\\*\\*');
-    expect(lines[8]).toBe('| ⚠️ | a\\|b\\*c\\_d | x \\<y\\> \\[z\\]\\\\ w\\` |');
+    // Line breaks show as the text formats show them, which keeps the row on one line.
+    expect(lines[8]).toBe('| ⚠️ | a\\|b\\*c\\_d | x \\<y\\> \\[z\\]\\\\\\\\r\\\\nw\\` |');
+  });
+
+  it('escapes & (a character reference) and ~ (strikethrough)', () => {
+    const md = renderMarkdown(reportOf([], { summary: '&amp; &#64;ops ~~gone~~' }));
+    expect(md.split('\n')[2]).toBe('\\&amp; \\&\\#64;ops \\~\\~gone\\~\\~');
+  });
+
+  it('escapes controls itself, whoever built the report', () => {
+    const md = renderMarkdown(
+      reportOf(
+        [{ ...FAILED_ERROR, name: 'n\u001b[2J', message: 'm\u202e', details: 'd\u009b\nsecond\u2066' }],
+        {
+          title: 't\u0007',
+          summary: 's\u200b',
+        },
+      ),
+    );
+    expect(md).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200b\u202a-\u202e\u2066-\u2069]/);
+    expect(md).toContain('### t\\\\u{07}\n\ns\\\\u{200b}\n');
+    expect(md).toContain('| ❌ | n\\\\u{1b}\\[2J | m\\\\u{202e} (`');
+    expect(md).toContain('```\nd\\u{9b}\nsecond\\u{2066}\n```');
   });
 
   it('a fence in the details cannot close the code block', () => {
@@ -71,5 +95,112 @@ describe('renderMarkdown', () => {
     expect(lines.filter((l) => l.startsWith('| ✅ |'))).toHaveLength(100);
     expect(lines).toContain('… 3 more checks not shown.');
     expect(lines[4]).toBe('**0 failed**, 103 passed.');
+  });
+});
+
+/**
+ * The text a reader sees in one line of our Markdown, and the parts of it outside code spans: `\X`
+ * is X, a code span (which never holds a backtick: see markdown.ts) is its content as it is.
+ */
+function rendered(line: string): { text: string; outsideCode: string } {
+  let text = '';
+  let outsideCode = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === '\\') {
+      text += line[i + 1];
+      outsideCode += line[i + 1];
+      i++;
+    } else if (c === '`') {
+      const end = line.indexOf('`', i + 1);
+      expect(end, `an unclosed code span in ${line}`).toBeGreaterThan(i);
+      text += line.slice(i + 1, end);
+      outsideCode += ' ';
+      i = end;
+    } else {
+      text += c;
+      outsideCode += c;
+    }
+  }
+  return { text, outsideCode };
+}
+
+describe('renderMarkdown: nothing GitHub would link or notify', () => {
+  const summaryOf = (summary: string) => renderMarkdown(reportOf([], { summary })).split('\n')[2]!;
+
+  it('puts bare URLs, www. addresses, emails and @mentions in code spans; the text reads the same', () => {
+    expect(summaryOf('see https://evil.example/a_b?x=1 now')).toBe('see `https://evil.example/a_b?x=1` now');
+    expect(summaryOf('ftp://files.example and www.example.com')).toBe(
+      '`ftp://files.example` and `www.example.com`',
+    );
+    expect(summaryOf('cc @octocat, @acme/oncall and ops@example.com')).toBe(
+      'cc `@octocat,` `@acme/oncall` and `ops@example.com`',
+    );
+    expect(summaryOf('plain_text *stays* escaped')).toBe('plain\\_text \\*stays\\* escaped');
+  });
+
+  it('a code span ends before a backtick or a pipe, which stay escaped outside it', () => {
+    expect(summaryOf('http://a|b@c`d e')).toBe('`http://a`\\|`b@c`\\`d e');
+    const [row] = renderMarkdown(reportOf([{ ...FAILED_WARNING, name: 'GET http://x|y', message: '@a|@b' }]))
+      .split('\n')
+      .filter((l) => l.startsWith('| ⚠️'));
+    expect(row).toBe('| ⚠️ | GET `http://x`\\|y | `@a`\\|`@b` |');
+  });
+
+  it('in every line, whatever the text: the reader sees the text escaped as in a terminal, and no @, :// or www. outside code spans', () => {
+    const piece = fc.constantFrom(
+      ...[
+        '@',
+        'http',
+        '://',
+        'www.',
+        '.',
+        '/',
+        ':',
+        'a',
+        '_',
+        '*',
+        '`',
+        '``',
+        '|',
+        ' ',
+        '\\',
+        '<',
+        '&',
+        '~',
+        '\n',
+        '\u001b',
+        '\u202e',
+        'é',
+        '🚚',
+        '#',
+        '-',
+        '+',
+        '1.',
+        '2)',
+        '    ',
+        '>',
+        '=',
+      ],
+    );
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 30 }).map((p) => p.join('')),
+        (text) => {
+          const md = renderMarkdown(
+            reportOf([{ ...FAILED_WARNING, name: text, message: text }], { title: text, summary: text }),
+          );
+          const lines = md.split('\n');
+          const row = lines.find((l) => l.startsWith('| ⚠️ | '))!;
+          const cells = row.slice('| ⚠️ | '.length, -' |'.length).split(/(?<!\\)\|/);
+          for (const line of [lines[0]!.slice('### '.length), lines[2]!, ...cells.map((c) => c.trim())]) {
+            const { text: seen, outsideCode } = rendered(line);
+            expect(seen).toBe(sanitize(text).trim());
+            expect(line).not.toMatch(/^([+-]|\d+[.)])(\s|$)/);
+            expect(outsideCode).not.toMatch(/@|:\/\/|www\./i);
+          }
+        },
+      ),
+    );
   });
 });

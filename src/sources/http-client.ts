@@ -14,7 +14,7 @@ export interface HttpOptions {
   readonly headers: Readonly<Record<string, string>>;
   /** Bearer token (OTRACE_TOKEN). */
   readonly token: string | undefined;
-  /** Per request: connect, headers and body each. */
+  /** Per request (`--request-timeout`): the whole request, connecting and reading the answer included. */
   readonly timeoutMs: number;
   /** Extra attempts after the first for retryable failures. */
   readonly retries: number;
@@ -139,8 +139,10 @@ export class HttpClient {
           timeout: this.#options.timeoutMs,
           ...(this.#options.lookup ? { lookup: this.#options.lookup } : {}),
         },
-        headersTimeout: this.#options.timeoutMs,
-        bodyTimeout: this.#options.timeoutMs,
+        // Both are idle timers within the deadline of `#once`, which bounds the whole request:
+        // off, so that one timeout, one message, says what happened.
+        headersTimeout: 0,
+        bodyTimeout: 0,
       }),
     }));
     return this.#agent;
@@ -152,9 +154,33 @@ export class HttpClient {
     return out;
   }
 
+  /**
+   * One request under one deadline. undici's timeouts are idle timers (`bodyTimeout` restarts at
+   * each byte), so a body dripped a byte a second never trips them: the deadline aborts it.
+   */
   async #once(url: URL, shownUrl: string): Promise<OneResponse> {
+    const timeoutMs = this.#options.timeoutMs;
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () =>
+        deadline.abort(
+          new SourceError(
+            `${shownUrl.split('?')[0]}: no complete answer within ${timeoutMs} ms (--request-timeout)`,
+            'raise --request-timeout, or check the backend is healthy',
+          ),
+        ),
+      timeoutMs,
+    );
+    try {
+      return await this.#answer(url, shownUrl, deadline.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #answer(url: URL, shownUrl: string, signal: AbortSignal): Promise<OneResponse> {
     const { agent, request } = await this.#undici();
-    const response = await request(url, { method: 'GET', headers: this.#headers, dispatcher: agent });
+    const response = await request(url, { method: 'GET', headers: this.#headers, dispatcher: agent, signal });
     const header = (name: string): string => {
       const value = response.headers[name];
       return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');

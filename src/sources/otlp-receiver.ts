@@ -7,6 +7,7 @@ import {
 import {
   createServer as createHttp2Server,
   type Http2Server,
+  constants as http2Constants,
   type IncomingHttpHeaders,
   type ServerHttp2Session,
   type ServerHttp2Stream,
@@ -20,13 +21,20 @@ import { WriteFailed } from './trace-file-writer.js';
 /**
  * OTLP receivers, answering as a Collector does so that exporters behave normally:
  * - OTLP/HTTP: `POST /v1/traces` with a JSON or protobuf body, gzip or not; 200 on success, 400 on
- *   a body that is not an export request, 413 past the size limit, 415 on another content type.
- *   `/v1/metrics` and `/v1/logs` are accepted and not kept.
+ *   a body that is not an export request, 413 past the size limit, 415 on another content type,
+ *   503 past the budget of bytes in flight, 408 to a client too slow. `/v1/metrics` and `/v1/logs`
+ *   are accepted and not kept.
  * - OTLP/gRPC: `opentelemetry.proto.collector.trace.v1.TraceService/Export` over HTTP/2 (h2c),
  *   length-prefixed messages, gzip; the metrics and logs services are accepted and not kept.
  * Each trace request is handed to `accept` as OTLP/JSON, both the text (to write) and the parsed
  * document (to decode: protobuf is decoded straight into it, JSON parsed once); the answer waits
  * for it, so a request is acknowledged only once it is accepted (written).
+ *
+ * Hostile or broken clients are bounded: the bodies held across all requests in flight share one
+ * budget (past it: 503 with Retry-After, gRPC UNAVAILABLE, which exporters retry, as the
+ * Collector answers when its memory limiter refuses), and a client that stalls or trickles is cut
+ * off (`ReceiverTimeouts`). Decoding takes one request at a time (it is synchronous), so memory
+ * stays under the budget plus one request's decoding.
  */
 export interface ReceiverOptions {
   readonly host: string;
@@ -35,6 +43,10 @@ export interface ReceiverOptions {
   readonly grpcPort: number | undefined;
   /** Largest request body, after decompression. */
   readonly maxBodyBytes: number;
+  /** Bytes of request bodies held at once across every request in flight (MAX_INFLIGHT_BYTES). */
+  readonly maxInflightBytes?: number;
+  /** How long a client may take (DEFAULT_TIMEOUTS, unless a test makes them shorter). */
+  readonly timeouts?: Partial<ReceiverTimeouts>;
   /** Takes one export request as OTLP/JSON; throws an OtraceError when it is not acceptable. */
   readonly accept: (request: ExportRequest, from: string) => void;
   /** A request the receiver refused or dropped, for the log. */
@@ -43,9 +55,36 @@ export interface ReceiverOptions {
   readonly ignored: (signal: string) => void;
 }
 
+/**
+ * How long a client may take. An exporter sends a request at once, so each is far beyond what it
+ * needs; a slowloris, a stalled upload or a trickle is closed, and what its body held let go.
+ */
+export interface ReceiverTimeouts {
+  /** An HTTP/1.1 request's headers, from the connection (or the previous request) on: 408. */
+  readonly headersMs: number;
+  /** No byte of a request's body for this long (HTTP/1.1 and gRPC): 408, DEADLINE_EXCEEDED. */
+  readonly idleMs: number;
+  /** A request's whole body, however it trickles in: 408, DEADLINE_EXCEEDED. */
+  readonly bodyMs: number;
+  /** A gRPC connection without a frame for this long is told to go away; an exporter reconnects. */
+  readonly sessionIdleMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ReceiverTimeouts = {
+  headersMs: 10_000,
+  idleMs: 30_000,
+  bodyMs: 60_000,
+  sessionIdleMs: 60_000,
+};
+
+/** Eight requests of the default --max-body (32 MiB) at once. */
+export const MAX_INFLIGHT_BYTES = 256 * 2 ** 20;
+
 export interface RunningReceiver {
   readonly httpAddress: string | undefined;
   readonly grpcAddress: string | undefined;
+  /** Bytes of request bodies held right now, across every request in flight. */
+  readonly inflightBytes: number;
   close(): Promise<void>;
 }
 
@@ -58,19 +97,68 @@ const OTHER_METHODS: Record<string, string> = {
 /** How long a request still in flight at shutdown may take before its gRPC session is cut. */
 const SESSION_GRACE_MS = 500;
 
+/** The gRPC status codes the receivers answer with. */
+const GRPC = {
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  RESOURCE_EXHAUSTED: 8,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+} as const;
+
+/** A gRPC message's frame header: 1 byte compressed flag, 4 bytes big-endian length. */
+const FRAME_HEADER_BYTES = 5;
+
 class BodyTooLarge extends Error {}
-class BadRequest extends Error {}
+/** The budget of bytes in flight is spent: the client should send again later. */
+class Overloaded extends Error {}
+/** The client stalled or trickled its body. */
+class RequestTimeout extends Error {}
+class BadRequest extends Error {
+  constructor(
+    message: string,
+    readonly grpcStatus: number = GRPC.INVALID_ARGUMENT,
+  ) {
+    super(message);
+  }
+}
+
+/** What serving a request needs besides the options. */
+interface Serving {
+  readonly options: ReceiverOptions;
+  readonly budget: BodyBudget;
+  readonly timeouts: ReceiverTimeouts;
+}
 
 export async function startReceiver(options: ReceiverOptions): Promise<RunningReceiver> {
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+  // One request of --max-body always fits alone, its gRPC frame header included.
+  const budget = new BodyBudget(
+    Math.max(options.maxInflightBytes ?? MAX_INFLIGHT_BYTES, options.maxBodyBytes + FRAME_HEADER_BYTES),
+  );
+  const serving: Serving = { options, budget, timeouts };
   const http =
-    options.httpPort === undefined ? undefined : createHttpServer((req, res) => serveHttp(req, res, options));
+    options.httpPort === undefined
+      ? undefined
+      : createHttpServer(
+          {
+            headersTimeout: timeouts.headersMs,
+            // Node checks headersTimeout this often (every 30 s by default: a slowloris lasted 90 s).
+            connectionsCheckingInterval: Math.min(1000, Math.ceil(timeouts.headersMs / 4)),
+          },
+          (req, res) => serveHttp(req, res, serving),
+        );
   const grpc = options.grpcPort === undefined ? undefined : createHttp2Server();
-  grpc?.on('stream', (stream, headers) => serveGrpc(stream, headers, options));
+  grpc?.on('stream', (stream, headers) => serveGrpc(stream, headers, serving));
   // An exporter keeps its channel open between exports: closing waits for no session.
   const sessions = new Set<ServerHttp2Session>();
   grpc?.on('session', (session) => {
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
+    // An idle channel is told to go away as at shutdown; the exporter reconnects for its next
+    // export. A stream still open has its own timers, shorter.
+    session.setTimeout(timeouts.sessionIdleMs, () => goAway(session));
   });
   // A client that vanishes mid-request must not take the receiver down.
   grpc?.on('sessionError', () => {});
@@ -86,6 +174,9 @@ export async function startReceiver(options: ReceiverOptions): Promise<RunningRe
   return {
     httpAddress,
     grpcAddress,
+    get inflightBytes() {
+      return budget.used;
+    },
     close: async () => {
       await Promise.all([
         http &&
@@ -96,16 +187,64 @@ export async function startReceiver(options: ReceiverOptions): Promise<RunningRe
         grpc &&
           new Promise<void>((resolve) => {
             grpc.close(() => resolve());
-            // GOAWAY: no new streams; a stream still being answered gets a moment, then the
-            // session goes, so that an exporter's open channel never holds the exit.
-            for (const session of sessions) {
-              session.close();
-              setTimeout(() => session.destroy(), SESSION_GRACE_MS).unref();
-            }
+            // An exporter's open channel must never hold the exit.
+            for (const session of sessions) goAway(session);
           }),
       ]);
     },
   };
+}
+
+/** GOAWAY: no new streams; a stream still being answered gets a moment, then the session goes. */
+function goAway(session: ServerHttp2Session): void {
+  session.close();
+  setTimeout(() => session.destroy(), SESSION_GRACE_MS).unref();
+}
+
+/** Bytes of request bodies held in memory, across every request in flight. */
+class BodyBudget {
+  #used = 0;
+  constructor(readonly limit: number) {}
+
+  get used(): number {
+    return this.#used;
+  }
+
+  get free(): number {
+    return this.limit - this.#used;
+  }
+
+  /** One request's share: taken chunk by chunk as its body arrives, given back whole once it is over. */
+  claim(): BodyClaim {
+    let held = 0;
+    return {
+      take: (bytes) => {
+        if (this.#used + bytes > this.limit) return false;
+        this.#used += bytes;
+        held += bytes;
+        return true;
+      },
+      release: () => {
+        this.#used -= held;
+        held = 0;
+      },
+      refusal: () => this.refusal(),
+    };
+  }
+
+  /** Why a request is refused for now, for the client and the log. */
+  refusal(): Overloaded {
+    return new Overloaded(
+      `requests in flight hold ${this.#used} bytes, the limit is ${this.limit} (--max-inflight): send it again later`,
+    );
+  }
+}
+
+interface BodyClaim {
+  /** false when the bytes do not fit: nothing is taken. */
+  take(bytes: number): boolean;
+  release(): void;
+  refusal(): Overloaded;
 }
 
 /** Listens on host:port; a port in use or a host that is not this machine's is one line, exit 3. */
@@ -139,23 +278,57 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number, f
   return error;
 }
 
-/** The body, refused past `limit` bytes; the error names `named` (the limit the user set). */
-function readBody(source: NodeJS.ReadableStream, limit: number, named = limit): Promise<Buffer> {
+/**
+ * The body, each chunk taken from the claim as it arrives, refused past `limit` bytes (the error
+ * names `named`, the limit the user set). Settles once, whatever happens (done, too large, over the
+ * budget, stalled, trickled, the client gone); chunks after that are dropped.
+ */
+function readBody(
+  source: NodeJS.ReadableStream,
+  claim: BodyClaim,
+  { idleMs, bodyMs }: ReceiverTimeouts,
+  limit: number,
+  named = limit,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let chunks: Buffer[] = [];
     let size = 0;
+    let settled = false;
+    const settle = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(idle);
+      clearTimeout(whole);
+      if (error) reject(error);
+      else resolve(Buffer.concat(chunks));
+      chunks = [];
+    };
+    const idle = setTimeout(
+      () => settle(new RequestTimeout(`no byte of the body for ${seconds(idleMs)}`)),
+      idleMs,
+    );
+    const whole = setTimeout(
+      () => settle(new RequestTimeout(`the body did not arrive whole within ${seconds(bodyMs)}`)),
+      bodyMs,
+    );
     source.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      idle.refresh();
       size += chunk.length;
-      if (size > limit) {
-        reject(new BodyTooLarge(`body over ${named} bytes`));
-        return;
-      }
+      if (size > limit) return settle(new BodyTooLarge(`body over ${named} bytes`));
+      if (!claim.take(chunk.length)) return settle(claim.refusal());
       chunks.push(chunk);
     });
-    source.on('end', () => resolve(Buffer.concat(chunks)));
-    source.on('error', reject);
-    source.on('aborted', () => reject(new BadRequest('client went away')));
+    source.on('end', () => settle());
+    source.on('error', settle);
+    // 'close' without 'end': the client went away (HTTP/1.1 says 'aborted' first, HTTP/2 may not).
+    source.on('aborted', () => settle(new BadRequest('client went away')));
+    source.on('close', () => settle(new BadRequest('client went away')));
   });
+}
+
+function seconds(ms: number): string {
+  return `${ms / 1000} s`;
 }
 
 function gunzip(body: Buffer, limit: number): Buffer {
@@ -168,13 +341,18 @@ function gunzip(body: Buffer, limit: number): Buffer {
   }
 }
 
-/** Protobuf or JSON body → OTLP/JSON text of a trace export request. */
 /** A trace export request as OTLP/JSON: its text and the document it parses to. */
 export interface ExportRequest {
   readonly json: string;
   readonly doc: object;
 }
 
+/**
+ * Protobuf or JSON body → a trace export request as OTLP/JSON. A 0-byte protobuf body is a valid
+ * ExportTraceServiceRequest (every protobuf field is optional): it is accepted as no spans, as the
+ * Collector does (its trace receiver answers success to a request of 0 spans and passes it on to
+ * nothing; `receive` writes no line for one either).
+ */
 function toExportRequest(body: Buffer, protobuf: boolean, where: string): ExportRequest {
   if (protobuf) {
     const doc = decodeTraceRequest(body, where);
@@ -192,23 +370,38 @@ function toExportRequest(body: Buffer, protobuf: boolean, where: string): Export
   return { json: text, doc };
 }
 
-async function serveHttp(req: IncomingMessage, res: ServerResponse, options: ReceiverOptions): Promise<void> {
+/** The status of an OTLP/HTTP error body (a google.rpc.Status), by HTTP status. */
+function rpcStatus(httpStatus: number): number {
+  if (httpStatus === 503) return GRPC.UNAVAILABLE;
+  if (httpStatus === 408) return GRPC.DEADLINE_EXCEEDED;
+  return GRPC.INVALID_ARGUMENT;
+}
+
+async function serveHttp(req: IncomingMessage, res: ServerResponse, serving: Serving): Promise<void> {
+  const { options, budget, timeouts } = serving;
   const from = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
   const path = (req.url ?? '').split('?')[0];
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const protobuf = type === 'application/x-protobuf';
-  const answer = (status: number, message?: string) => {
+  const answer = (status: number, message?: string, headers: Record<string, string> = {}) => {
     if (res.headersSent) return;
     if (message !== undefined) options.report(`OTLP/HTTP ${from} ${path}: ${status} ${message}`);
     const json = !protobuf;
-    const body =
-      message === undefined ? (json ? '{}' : '') : json ? JSON.stringify({ code: 3, message }) : '';
+    const body = !json
+      ? ''
+      : message === undefined
+        ? '{}'
+        : JSON.stringify({ code: rpcStatus(status), message });
+    // `connection: close` on a refusal: Node reads and drops what is left of the body, then closes.
     res.writeHead(status, {
       'content-type': json ? 'application/json' : 'application/x-protobuf',
       connection: message ? 'close' : 'keep-alive',
+      ...headers,
     });
     res.end(body);
   };
+  // Exporters retry a 503 after Retry-After: by then requests in flight have most likely ended.
+  const overloaded = (error: Overloaded) => answer(503, error.message, { 'retry-after': '1' });
   if (req.method !== 'POST') return answer(405, 'only POST');
   const signal =
     path === '/v1/traces'
@@ -220,8 +413,13 @@ async function serveHttp(req: IncomingMessage, res: ServerResponse, options: Rec
           : undefined;
   if (!signal) return answer(404, 'unknown path (OTLP/HTTP takes /v1/traces)');
   if (!protobuf && type !== 'application/json') return answer(415, `content type ${JSON.stringify(type)}`);
+  // A declared length is refused before its bytes are read (the budget is checked again as they come).
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > options.maxBodyBytes) return answer(413, `body over ${options.maxBodyBytes} bytes`);
+  if (declared > budget.free) return overloaded(budget.refusal());
+  const claim = budget.claim();
   try {
-    let body = await readBody(req, options.maxBodyBytes);
+    let body = await readBody(req, claim, timeouts, options.maxBodyBytes);
     if ((req.headers['content-encoding'] ?? '').toLowerCase() === 'gzip')
       body = gunzip(body, options.maxBodyBytes);
     if (signal !== 'traces') {
@@ -234,18 +432,24 @@ async function serveHttp(req: IncomingMessage, res: ServerResponse, options: Rec
     if (error instanceof BodyTooLarge) {
       answer(413, error.message);
       req.destroy();
-    } else if (error instanceof BadRequest || error instanceof OtraceError) answer(400, error.message);
+    } else if (error instanceof Overloaded) overloaded(error);
+    else if (error instanceof RequestTimeout) answer(408, error.message);
+    else if (error instanceof BadRequest || error instanceof OtraceError) answer(400, error.message);
     else if (error instanceof WriteFailed)
       answer(503, `${error.message}: nothing of it was kept; send it again later`);
     else answer(500, (error as Error).message);
+  } finally {
+    // Decoding and accepting are synchronous: the body is let go by now.
+    claim.release();
   }
 }
 
 async function serveGrpc(
   stream: ServerHttp2Stream,
   headers: IncomingHttpHeaders,
-  options: ReceiverOptions,
+  serving: Serving,
 ): Promise<void> {
+  const { options, budget, timeouts } = serving;
   const path = String(headers[':path'] ?? '');
   const from = `${stream.session?.socket?.remoteAddress}:${stream.session?.socket?.remotePort}`;
   stream.on('error', () => {});
@@ -263,12 +467,23 @@ async function serveGrpc(
     );
   };
   const signal = path === TRACE_METHOD ? 'traces' : OTHER_METHODS[path];
-  if (!signal) return fail(12, 'unknown method (OTLP/gRPC takes the trace, metrics and logs Export methods)');
+  if (!signal)
+    return fail(
+      GRPC.UNIMPLEMENTED,
+      'unknown method (OTLP/gRPC takes the trace, metrics and logs Export methods)',
+    );
   if (!String(headers['content-type'] ?? '').startsWith('application/grpc'))
-    return fail(3, 'content type is not application/grpc');
+    return fail(GRPC.INVALID_ARGUMENT, 'content type is not application/grpc');
+  const claim = budget.claim();
   try {
     // The gRPC frame's 5-byte header is not the message's.
-    const body = await readBody(stream, options.maxBodyBytes + 5, options.maxBodyBytes);
+    const body = await readBody(
+      stream,
+      claim,
+      timeouts,
+      options.maxBodyBytes + FRAME_HEADER_BYTES,
+      options.maxBodyBytes,
+    );
     const message = unframe(body, String(headers['grpc-encoding'] ?? 'identity'), options.maxBodyBytes);
     if (signal === 'traces') options.accept(toExportRequest(message, true, `OTLP/gRPC ${from}`), from);
     else options.ignored(signal);
@@ -277,28 +492,44 @@ async function serveGrpc(
     stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
     stream.end(frame(signal === 'traces' ? encodeTraceResponse(0, '') : new Uint8Array(0)));
   } catch (error) {
-    if (error instanceof BodyTooLarge) fail(8, error.message);
-    else if (error instanceof BadRequest || error instanceof OtraceError) fail(3, error.message);
+    if (error instanceof BodyTooLarge) fail(GRPC.RESOURCE_EXHAUSTED, error.message);
+    else if (error instanceof Overloaded) fail(GRPC.UNAVAILABLE, error.message);
+    else if (error instanceof RequestTimeout) fail(GRPC.DEADLINE_EXCEEDED, error.message);
+    else if (error instanceof BadRequest) fail(error.grpcStatus, error.message);
+    else if (error instanceof OtraceError) fail(GRPC.INVALID_ARGUMENT, error.message);
     else if (error instanceof WriteFailed)
-      fail(14, `${error.message}: nothing of it was kept; send it again later`);
-    else fail(13, (error as Error).message);
+      fail(GRPC.UNAVAILABLE, `${error.message}: nothing of it was kept; send it again later`);
+    else fail(GRPC.INTERNAL, (error as Error).message);
+    // Refused while still sending (too much, too slowly): RST_STREAM(NO_ERROR) after the answer
+    // tells the client to stop.
+    if (!stream.destroyed && !stream.readableEnded) stream.close(http2Constants.NGHTTP2_NO_ERROR);
+  } finally {
+    claim.release();
   }
 }
 
-/** One gRPC message: 1 byte compressed flag, 4 bytes big-endian length, the message. */
+/** The one gRPC message of a unary call. */
 function unframe(body: Buffer, encoding: string, limit: number): Buffer {
-  if (body.length < 5) throw new BadRequest('no gRPC message in the request');
+  if (body.length < FRAME_HEADER_BYTES) throw new BadRequest('no gRPC message in the request');
   const compressed = body[0] === 1;
   const length = body.readUInt32BE(1);
-  if (body.length < 5 + length) throw new BadRequest('gRPC message cut short');
-  const message = body.subarray(5, 5 + length);
+  const end = FRAME_HEADER_BYTES + length;
+  if (body.length < end) throw new BadRequest('gRPC message cut short');
+  // Export is unary: anything after the message would be dropped while the call succeeds. grpc-java
+  // closes such a call with INTERNAL "Too many requests"; so does this.
+  if (body.length > end)
+    throw new BadRequest(
+      `more than one gRPC message in the request (${body.length - end} bytes after the first): Export takes one`,
+      GRPC.INTERNAL,
+    );
+  const message = body.subarray(FRAME_HEADER_BYTES, end);
   if (!compressed) return message;
   if (encoding !== 'gzip') throw new BadRequest(`grpc-encoding ${encoding} is not supported (gzip is)`);
   return gunzip(message, limit);
 }
 
 function frame(message: Uint8Array): Buffer {
-  const header = Buffer.alloc(5);
+  const header = Buffer.alloc(FRAME_HEADER_BYTES);
   header.writeUInt32BE(message.length, 1);
   return Buffer.concat([header, message]);
 }

@@ -265,7 +265,9 @@ describe('show --jaeger / --tempo', () => {
       '300ms',
     ]);
     expect(code).toBe(3);
-    expect(stderr).toMatch(/no answer within 300 ms .* raise --request-timeout/);
+    expect(stderr).toBe(
+      `otrace: ${server.url}/api/v3/traces/${TRACE_ID}: no complete answer within 300 ms (--request-timeout) — raise --request-timeout, or check the backend is healthy\n`,
+    );
   });
 
   it('warns when Jaeger truncated the trace at its span limit', async () => {

@@ -113,8 +113,14 @@ describe('readDocuments', () => {
     // Two empty ResourceSpans messages: the tag 0x0a and length 0.
     const docs = await read(Buffer.from([0, 0, 0, 2, 0x0a, 0, 0, 0, 0, 2, 0x0a, 0]));
     expect(docs.map(({ value, line }) => ({ value, line }))).toEqual([
-      { value: new OtlpProtobufMessage(Buffer.from([0x0a, 0]), 'in.json: protobuf message 1 (byte 0)'), line: 1 },
-      { value: new OtlpProtobufMessage(Buffer.from([0x0a, 0]), 'in.json: protobuf message 2 (byte 6)'), line: 2 },
+      {
+        value: new OtlpProtobufMessage(Buffer.from([0x0a, 0]), 'in.json: protobuf message 1 (byte 0)'),
+        line: 1,
+      },
+      {
+        value: new OtlpProtobufMessage(Buffer.from([0x0a, 0]), 'in.json: protobuf message 2 (byte 6)'),
+        line: 2,
+      },
     ]);
     const error = await errorOf(Buffer.from([0, 0, 0, 12, 0x0a, 0x0a, 0x12, 1, 2, 3]));
     expect(error.message).toBe('in.json: protobuf message 1 (byte 0) is cut short: 10 bytes of it');

@@ -1,12 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type RequestListener } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type RequestListener,
+  type ServerResponse,
+} from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/errors.js';
 import { HttpClient, type HttpOptions } from '../../src/sources/http-client.js';
-import { spawnCli } from '../helpers/run-cli.js';
+import { runCli, spawnCli } from '../helpers/run-cli.js';
 
 /** Transport failures that need no backend logic: DNS (with lookup injected: no DNS server is asked) and TLS. */
 const CERT = new URL('../fixtures/tls/loopback.crt', import.meta.url);
@@ -145,5 +150,48 @@ describe('HttpClient answers', () => {
     const failure = await client.get('api/traces').catch((error: unknown) => error);
     await client.close();
     expect((failure as SourceError).message).toBe(`${url}/api/traces: the answer is larger than 1 MiB`);
+  });
+
+  /** An answer of 200 whose body comes a byte every 200 ms, 100 bytes at most (20 s), until the client hangs up. */
+  function drip(_req: IncomingMessage, res: ServerResponse) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (res.destroyed || sent >= 100) {
+        clearInterval(timer);
+        res.end();
+        return;
+      }
+      res.write(' ');
+      sent++;
+    }, 200);
+    res.on('close', () => clearInterval(timer));
+  }
+
+  it('gives up on an answer dripped a byte at a time after --request-timeout in all, not per byte', async () => {
+    // undici's bodyTimeout restarts at each byte: without a deadline for the whole request this
+    // ran until the server stopped dripping (20 s), and a real drip never stops.
+    const url = await startHttp(drip);
+    const client = new HttpClient(url, { ...OPTIONS, timeoutMs: 1000 }, 'hint');
+    const started = Date.now();
+    const failure = await client.get('api/traces/abc').catch((error: unknown) => error);
+    const took = Date.now() - started;
+    await client.close();
+    expect(failure).toBeInstanceOf(SourceError);
+    expect((failure as SourceError).message).toBe(
+      `${url}/api/traces/abc: no complete answer within 1000 ms (--request-timeout)`,
+    );
+    expect((failure as SourceError).hint).toBe('raise --request-timeout, or check the backend is healthy');
+    expect(took).toBeGreaterThanOrEqual(900);
+    expect(took).toBeLessThan(10_000);
+  });
+
+  it('the CLI says so in one line and exits 3', async () => {
+    const url = await startHttp(drip);
+    const result = await runCli(['show', 'abc', '--jaeger', url, '--request-timeout', '1s']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(
+      /^otrace: http:\/\/127\.0\.0\.1:\d+\/\S+: no complete answer within 1000 ms \(--request-timeout\) — raise --request-timeout, or check the backend is healthy\n$/,
+    );
   });
 });

@@ -261,17 +261,36 @@ describe('OTLP/HTTP', () => {
     expect(await broken.json()).toEqual({ code: 3, message: 'disk full' });
   });
 
-  it('refuses a body past the size limit once unzipped with 413', async () => {
+  it('refuses a body past the size limit with 413: announced, or once unzipped', async () => {
     const { http, log } = await start(undefined, 1000);
+    // Its content-length says it is too large: refused before it is read.
+    const announced = await post(http, '/v1/traces', ' '.repeat(5000), {
+      'content-type': 'application/json',
+    });
+    expect(announced.status).toBe(413);
     const response = await post(http, '/v1/traces', gzipSync(' '.repeat(5000)), {
       'content-type': 'application/json',
       'content-encoding': 'gzip',
     });
     expect(response.status).toBe(413);
     expect(log.reported.map((line) => line.replace(/127\.0\.0\.1:\d+/, 'CLIENT'))).toEqual([
+      'OTLP/HTTP CLIENT /v1/traces: 413 body over 1000 bytes',
       'OTLP/HTTP CLIENT /v1/traces: 413 body over 1000 bytes once unzipped',
     ]);
     expect(log.accepted).toEqual([]);
+  });
+
+  it('accepts a 0-byte protobuf body as a request of no spans, as the Collector does', async () => {
+    // Every protobuf field is optional: 0 bytes are an ExportTraceServiceRequest with nothing in it.
+    const { http, log } = await start();
+    const response = await post(http, '/v1/traces', Buffer.alloc(0), {
+      'content-type': 'application/x-protobuf',
+    });
+    expect(response.status).toBe(200);
+    expect(log.accepted.map((a) => a.request)).toEqual([
+      { json: '{"resourceSpans":[]}', doc: { resourceSpans: [] } },
+    ]);
+    expect(log.reported).toEqual([]);
   });
 });
 
@@ -388,6 +407,29 @@ describe('OTLP/gRPC', () => {
       /^OTLP\/gRPC 127\.0\.0\.1:\d+ \/opentelemetry.*\/Nope: grpc-status 12 unknown method/,
     );
     expect(log.accepted).toEqual([]);
+  });
+
+  it('refuses a second message in the unary Export call with INTERNAL, as grpc-java does, and keeps neither', async () => {
+    const { grpc, log } = await start();
+    const answer = await grpcCall(grpc, EXPORT, Buffer.concat([frame(PROTO_REQUEST), frame(PROTO_REQUEST)]));
+    expect(answer).toMatchObject({
+      status: '13',
+      message: `more than one gRPC message in the request (${PROTO_REQUEST.length + 5} bytes after the first): Export takes one`,
+    });
+    // Bytes after the message that are not a whole one are refused the same way.
+    const stray = await grpcCall(grpc, EXPORT, Buffer.concat([frame(PROTO_REQUEST), Buffer.from([0, 0])]));
+    expect(stray).toMatchObject({
+      status: '13',
+      message: expect.stringMatching(/^more than one gRPC message/),
+    });
+    expect(log.accepted).toEqual([]);
+    expect(log.reported).toHaveLength(2);
+  });
+
+  it('accepts an empty message as a request of no spans, as the Collector does', async () => {
+    const { grpc, log } = await start();
+    expect((await grpcCall(grpc, EXPORT, frame(Buffer.alloc(0)))).status).toBe('0');
+    expect(log.accepted.map((a) => a.request.doc)).toEqual([{ resourceSpans: [] }]);
   });
 
   it('answers RESOURCE_EXHAUSTED past the size limit, and INVALID_ARGUMENT when the request is refused', async () => {

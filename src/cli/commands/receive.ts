@@ -4,7 +4,7 @@ import { parseDuration } from '../../model/duration.js';
 import { type CompletedTrace, LiveCheck } from '../../pipeline/live-check.js';
 import { renderLiveTrace, renderLiveTraceJson } from '../../render/receive/live-trace.js';
 import { loadTextWidths } from '../../render/width.js';
-import { startReceiver } from '../../sources/otlp-receiver.js';
+import { MAX_INFLIGHT_BYTES, startReceiver } from '../../sources/otlp-receiver.js';
 import { TraceFileWriter } from '../../sources/trace-file-writer.js';
 import type { CommandContext } from '../context.js';
 import { parseCount } from '../parse-options.js';
@@ -18,6 +18,7 @@ interface ReceiveOptions {
   untilIdle?: string;
   count?: string;
   maxBody: string;
+  maxInflight: string;
   maxPendingSpans: string;
   format: 'text' | 'ndjson';
 }
@@ -48,6 +49,11 @@ export function receiveCommand(ctx: CommandContext): Command {
       '--max-body <bytes>',
       'largest export request accepted, in bytes (413 / RESOURCE_EXHAUSTED past it)',
       String(32 * 1024 * 1024),
+    )
+    .option(
+      '--max-inflight <bytes>',
+      'request bodies held in memory at once, in bytes, across all requests; past it 503 / UNAVAILABLE (exporters retry)',
+      String(MAX_INFLIGHT_BYTES),
     )
     .option(
       '--max-pending-spans <n>',
@@ -82,6 +88,12 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
     ctx.warn,
   );
   const maxBodyBytes = parseCount(options.maxBody, '--max-body', 1);
+  const maxInflightBytes = parseCount(options.maxInflight, '--max-inflight', 1);
+  if (maxInflightBytes < maxBodyBytes)
+    throw new UsageError(
+      `--max-inflight ${maxInflightBytes} is less than --max-body ${maxBodyBytes}: a request of --max-body would never be taken`,
+      'raise --max-inflight, or lower --max-body',
+    );
   if (options.format === 'text') await loadTextWidths();
   const writer = options.out === undefined ? undefined : new TraceFileWriter(options.out);
   const stats: Stats = { requests: 0, spans: 0, refused: 0, ignored: 0, traces: 0, failed: 0 };
@@ -92,11 +104,14 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
     grpcPort,
     httpPort,
     maxBodyBytes,
+    maxInflightBytes,
     accept({ json, doc }, from) {
       // Decode first: a request otrace cannot read is refused (400), not written.
       const spans = check.accept(doc, from, Date.now());
-      // A line that cannot be written whole refuses the request (503, gRPC UNAVAILABLE).
-      writer?.write(json);
+      // A line that cannot be written whole refuses the request (503, gRPC UNAVAILABLE). A request
+      // of no spans (a 0-byte protobuf body is one) is acknowledged and not written: the Collector
+      // passes such a request on to no exporter, so its file exporter never writes one either.
+      if (spans > 0) writer?.write(json);
       stats.spans += spans;
       stats.requests++;
       lastRequest = Date.now();

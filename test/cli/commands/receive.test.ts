@@ -285,6 +285,28 @@ describe('otrace receive', () => {
     expect((await local.done).stderr).not.toContain('warning');
   });
 
+  it('acknowledges a request of no spans (a 0-byte protobuf body) and writes no line for it, as the Collector', async () => {
+    const r = await startReceive();
+    expect(
+      await post(r.http, '/v1/traces', Buffer.alloc(0), { 'content-type': 'application/x-protobuf' }),
+    ).toBe(200);
+    r.child.kill('SIGTERM');
+    const { code, stderr } = await r.done;
+    expect(code).toBe(0);
+    expect(stderr).toMatch(
+      /received 1 trace export request\(s\), 0 spans, 0 trace\(s\), 0 failing; 0 line\(s\)/,
+    );
+    expect(stderr).not.toMatch(/refused|warning/);
+  });
+
+  it('--max-inflight below --max-body is refused: a request of --max-body would never be taken', async () => {
+    const result = await runCli(['receive', '--max-body', '2000', '--max-inflight', '1000']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      '--max-inflight 1000 is less than --max-body 2000: a request of --max-body would never be taken',
+    );
+  });
+
   it('--until-idle stops a receiver that has heard nothing for that long', async () => {
     // Nothing is sent, so however slow the machine, the only way out is --until-idle.
     const r = await startReceive('--until-idle', '200ms');

@@ -59,10 +59,14 @@ export function decodeZipkinDocument(doc: unknown, ctx: DecodeContext, sink: Spa
   const traces: { spans: unknown[]; path: PathPart[] }[] = doc.every(Array.isArray)
     ? (doc as unknown[][]).map((spans, i) => ({ spans, path: [i] }))
     : [{ spans: doc, path: [] }];
-  const state = { missingTimes: 0 };
+  const state: DocumentState = {
+    missingTimes: 0,
+    origin: { file: ctx.file, line: ctx.line },
+    keep: sink.keepAttributes,
+  };
   for (const { spans, path } of traces) {
-    const decoded = spans.map((raw, i) => decodeSpan(raw, ctx, [...path, i], state));
-    for (const span of unshare(decoded)) sink.span(keep(span, sink.keepAttributes));
+    const decoded = spans.map((raw, i) => decodeSpan(raw, ctx, () => [...path, i], state));
+    for (const span of unshare(decoded)) sink.span(span);
   }
   if (state.missingTimes > 0)
     warnAt(ctx, `${state.missingTimes} span(s) have no timestamp or duration; shown as 0 ms`);
@@ -77,19 +81,28 @@ const KINDS: Record<string, SpanKind> = {
 const NANOS_PER_MICRO = 1000n;
 const UNKNOWN_SERVICE = 'unknown_service';
 
-function decodeSpan(
-  raw: unknown,
-  ctx: DecodeContext,
-  path: PathPart[],
-  state: { missingTimes: number },
-): Span {
+interface DocumentState {
+  missingTimes: number;
+  /** One origin object for every span of the document. */
+  readonly origin: Span['origin'];
+  /** The attributes the sink keeps (SpanSink.keepAttributes). */
+  readonly keep: ReadonlySet<string> | undefined;
+}
+
+/** A place in the document, built only for an error message: decoding runs once per span. */
+type Where = () => PathPart[];
+const below =
+  (where: Where, ...parts: PathPart[]): Where =>
+  () => [...where(), ...parts];
+
+function decodeSpan(raw: unknown, ctx: DecodeContext, path: Where, state: DocumentState): Span {
   if (!isRecord(raw))
-    throw decodeError(ctx, path, `expected a Zipkin span object, got ${describeValue(raw)}`);
+    throw decodeError(ctx, path(), `expected a Zipkin span object, got ${describeValue(raw)}`);
   const traceId = decodeTraceId(String(raw.traceId), true);
   if (!traceId.ok || traceId.id === undefined)
     throw decodeError(
       ctx,
-      [...path, 'traceId'],
+      [...path(), 'traceId'],
       traceId.ok ? 'all-zero trace id' : traceId.reason,
       'Zipkin trace ids are 16 or 32 hex chars',
     );
@@ -97,7 +110,7 @@ function decodeSpan(
   if (!spanId?.ok || spanId.id === undefined)
     throw decodeError(
       ctx,
-      [...path, 'id'],
+      [...path(), 'id'],
       spanId && !spanId.ok ? spanId.reason : 'expected a hex span id',
       'Zipkin span ids are 16 hex chars',
     );
@@ -107,20 +120,20 @@ function decodeSpan(
     if (!parent?.ok)
       throw decodeError(
         ctx,
-        [...path, 'parentId'],
+        [...path(), 'parentId'],
         `expected a hex span id, got ${describeValue(raw.parentId)}`,
       );
     parentSpanId = parent.id;
   }
-  const timestamp = micros(raw.timestamp, ctx, [...path, 'timestamp']);
-  const duration = micros(raw.duration, ctx, [...path, 'duration']);
+  const timestamp = micros(raw.timestamp, ctx, below(path, 'timestamp'));
+  const duration = micros(raw.duration, ctx, below(path, 'duration'));
   if (timestamp === undefined || duration === undefined) state.missingTimes++;
   const start = ((timestamp ?? 0n) * NANOS_PER_MICRO) as Nanos;
   const end = (((timestamp ?? 0n) + (duration ?? 0n)) * NANOS_PER_MICRO) as Nanos;
   const kind = (typeof raw.kind === 'string' && KINDS[raw.kind.toUpperCase()]) || 'internal';
-  const local = endpoint(raw.localEndpoint, ctx, [...path, 'localEndpoint']);
-  const remote = endpoint(raw.remoteEndpoint, ctx, [...path, 'remoteEndpoint']);
-  const attributes = tags(raw.tags, ctx, [...path, 'tags']);
+  const local = endpoint(raw.localEndpoint, ctx, below(path, 'localEndpoint'));
+  const remote = endpoint(raw.remoteEndpoint, ctx, below(path, 'remoteEndpoint'));
+  const attributes = tags(raw.tags, ctx, below(path, 'tags'));
   if (kind === 'client' || kind === 'producer') {
     if (remote.service !== undefined && attributes['peer.service'] === undefined)
       attributes['peer.service'] = remote.service;
@@ -134,6 +147,12 @@ function decodeSpan(
     }
   }
   const service = local.service ?? UNKNOWN_SERVICE;
+  const status = statusOf(attributes);
+  const scope = decodeScope(attributes);
+  const events = withExceptionDetail(
+    annotations(raw.annotations, ctx, below(path, 'annotations')),
+    attributes,
+  );
   return {
     traceId: traceId.id,
     spanId: spanId.id,
@@ -143,15 +162,15 @@ function decodeSpan(
     service,
     start,
     end,
-    status: statusOf(attributes),
-    attributes,
+    status,
+    attributes: state.keep === undefined ? attributes : kept(attributes, state.keep),
     resource: resourceOf(service),
-    scope: decodeScope(attributes),
-    events: withExceptionDetail(annotations(raw.annotations, ctx, [...path, 'annotations']), attributes),
-    links: [],
+    scope,
+    events,
+    links: NONE,
     flags: undefined,
-    warnings: [],
-    origin: { file: ctx.file, line: ctx.line },
+    warnings: NONE,
+    origin: state.origin,
   };
 }
 
@@ -166,21 +185,25 @@ function resourceOf(service: string): Attributes {
   return resource;
 }
 
-function micros(raw: unknown, ctx: DecodeContext, path: PathPart[]): bigint | undefined {
+function micros(raw: unknown, ctx: DecodeContext, path: Where): bigint | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw === 'number' && Number.isFinite(raw) && raw >= 0) return BigInt(Math.round(raw));
   if (typeof raw === 'string' && /^\d+$/.test(raw)) return BigInt(raw);
-  throw decodeError(ctx, path, `expected microseconds as a number, got ${describeValue(raw)}`);
+  throw decodeError(ctx, path(), `expected microseconds as a number, got ${describeValue(raw)}`);
 }
 
 function endpoint(
   raw: unknown,
   ctx: DecodeContext,
-  path: PathPart[],
+  path: Where,
 ): { service: string | undefined; address: string | undefined; port: number | undefined } {
   if (raw === undefined || raw === null) return { service: undefined, address: undefined, port: undefined };
   if (!isRecord(raw))
-    throw decodeError(ctx, path, `expected an endpoint {serviceName, ipv4, port}, got ${describeValue(raw)}`);
+    throw decodeError(
+      ctx,
+      path(),
+      `expected an endpoint {serviceName, ipv4, port}, got ${describeValue(raw)}`,
+    );
   const service = typeof raw.serviceName === 'string' && raw.serviceName !== '' ? raw.serviceName : undefined;
   const address = [raw.ipv4, raw.ipv6].find((a): a is string => typeof a === 'string' && a !== '');
   const port = typeof raw.port === 'number' && raw.port > 0 ? raw.port : undefined;
@@ -188,10 +211,10 @@ function endpoint(
 }
 
 /** Tags are strings on the wire; Envoy and others write numbers as text, which the analysis reads leniently. */
-function tags(raw: unknown, ctx: DecodeContext, path: PathPart[]): Record<string, AttributeValue> {
+function tags(raw: unknown, ctx: DecodeContext, path: Where): Record<string, AttributeValue> {
   if (raw === undefined || raw === null) return {};
   if (!isRecord(raw))
-    throw decodeError(ctx, path, `expected tags as an object of strings, got ${describeValue(raw)}`);
+    throw decodeError(ctx, path(), `expected tags as an object of strings, got ${describeValue(raw)}`);
   const out: Record<string, AttributeValue> = {};
   for (const [key, value] of Object.entries(raw)) {
     out[key] =
@@ -220,18 +243,18 @@ function statusOf(attributes: Attributes): Span['status'] {
 }
 
 /** Annotations → events; `{"name":{attributes}}` (OpenTelemetry's exporter) keeps its attributes. */
-function annotations(raw: unknown, ctx: DecodeContext, path: PathPart[]): SpanEvent[] {
+function annotations(raw: unknown, ctx: DecodeContext, path: Where): SpanEvent[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw))
-    throw decodeError(ctx, path, `expected a list of annotations, got ${describeValue(raw)}`);
+    throw decodeError(ctx, path(), `expected a list of annotations, got ${describeValue(raw)}`);
   return raw.map((annotation, i) => {
     if (!isRecord(annotation))
       throw decodeError(
         ctx,
-        [...path, i],
+        [...path(), i],
         `expected an annotation {timestamp, value}, got ${describeValue(annotation)}`,
       );
-    const time = ((micros(annotation.timestamp, ctx, [...path, i, 'timestamp']) ?? 0n) *
+    const time = ((micros(annotation.timestamp, ctx, below(path, i, 'timestamp')) ?? 0n) *
       NANOS_PER_MICRO) as Nanos;
     const value = typeof annotation.value === 'string' ? annotation.value : '';
     return { time, ...eventOf(value) };
@@ -329,10 +352,16 @@ function freshId(span: Span, taken: Set<string>): SpanId {
   return span.spanId;
 }
 
-/** What the sink keeps of the attributes (see SpanSink.keepAttributes). */
-function keep(span: Span, kept: ReadonlySet<string> | undefined): Span {
-  if (!kept) return span;
-  const attributes: Record<string, AttributeValue> = {};
-  for (const key of Object.keys(span.attributes)) if (kept.has(key)) attributes[key] = span.attributes[key]!;
-  return { ...span, attributes };
+/** What the sink keeps of the attributes (see SpanSink.keepAttributes), once status and scope are read from them. */
+function kept(attributes: Attributes, keep: ReadonlySet<string>): Attributes {
+  let out: Record<string, AttributeValue> | undefined;
+  for (const key in attributes)
+    if (keep.has(key)) {
+      out ??= {};
+      out[key] = attributes[key]!;
+    }
+  return out ?? EMPTY;
 }
+
+const EMPTY: Attributes = Object.freeze({});
+const NONE: readonly never[] = Object.freeze([]);

@@ -38,6 +38,7 @@ const COMMANDS = {
   list: async () => (await import('./commands/list.js')).listCommand,
   errors: async () => (await import('./commands/errors.js')).errorsCommand,
   'check-propagation': async () => (await import('./commands/check-propagation.js')).checkPropagationCommand,
+  perf: async () => (await import('./commands/perf.js')).perfCommand,
   assert: async () => (await import('./commands/assert.js')).assertCommand,
   receive: async () => (await import('./commands/receive.js')).receiveCommand,
 } as const satisfies Record<string, () => Promise<CommandDefinition>>;

@@ -10,9 +10,27 @@ export const CONFIG_FILE = '.otrace.json';
  * `.otrace.json`: what otrace cannot see in the traces. Unknown keys are refused, so that a typo
  * does not silently do nothing.
  */
+const count = (min: number) => z.number().int().min(min).optional();
+const ms = z.number().min(0).optional();
+const share = z.number().min(0).max(1).optional();
+
+/** `perf`: the thresholds of `otrace perf`'s detectors (analysis/perf/thresholds.ts), each optional. */
+const PerfThresholdsSchema = z.strictObject({
+  nPlusOne: z.strictObject({ minCalls: count(2), minTotalMs: ms }).optional(),
+  sequential: z.strictObject({ minSavedMs: ms, minSavedShare: share }).optional(),
+  redundant: z.strictObject({ minCalls: count(2), minWastedMs: ms }).optional(),
+  retryStorm: z.strictObject({ minAttempts: count(2) }).optional(),
+  fanOut: z.strictObject({ minCalls: count(2) }).optional(),
+  poolWait: z.strictObject({ minCalls: count(3), minQueuedShare: share, minWaitedMs: ms }).optional(),
+  slowCall: z
+    .strictObject({ minSamples: count(2), factor: z.number().min(1).optional(), minMs: ms })
+    .optional(),
+});
+
 export const ConfigSchema = z.strictObject({
   /** Peers outside the traced world (service names, hosts, host:port): calls to them are never flagged. */
   external: z.array(z.string().min(1)).optional(),
+  perf: PerfThresholdsSchema.optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -35,7 +53,7 @@ export function loadConfig(path: string | undefined): Config {
   if (!result.success) {
     throw new UsageError(
       `${file}: ${firstIssue(result.error)}`,
-      'the config file takes {"external": ["payments.example.com", "redis:6379"]}',
+      'the config file takes {"external": ["payments.example.com", "redis:6379"], "perf": {"nPlusOne": {"minCalls": 5}}}',
     );
   }
   return result.data;

@@ -1,4 +1,6 @@
 import { type ErrorRecord, errorRecordsOf } from '../analysis/error-records.js';
+import { type TracePerf, tracePerf } from '../analysis/perf/detect-perf.js';
+import type { PerfThresholds } from '../analysis/perf/thresholds.js';
 import {
   OrderFreeTotals,
   type OrderFreeTotalsData,
@@ -19,6 +21,7 @@ import type { Nanos, Trace, TraceId } from '../model/types.js';
 export type TraceTask =
   | { readonly kind: 'errors'; readonly limits: readonly Nanos[]; readonly service: string | undefined }
   | { readonly kind: 'summaries' }
+  | { readonly kind: 'perf'; readonly thresholds: PerfThresholds }
   | {
       readonly kind: 'propagation';
       readonly external: readonly string[];
@@ -29,6 +32,7 @@ export type TraceTask =
 export interface TaskResults {
   errors: ErrorRecord[];
   summaries: TraceSummary;
+  perf: TracePerf;
   /** Without what OrderFreeTotals takes out: the worker sends that once, with its results. */
   propagation: TracePart;
 }
@@ -46,6 +50,7 @@ export function propagationTotals(task: TraceTask): OrderFreeTotalsData | undefi
 export const TASKS = {
   errors: (trace, task) => errorRecordsOf(trace, { limits: task.limits }, task.service),
   summaries: (trace) => summarizeTrace(trace),
+  perf: (trace, task) => tracePerf(buildTree(trace), task.thresholds),
   propagation: (trace, task) => {
     let state = stateOf.get(task);
     if (!state) {
@@ -69,6 +74,8 @@ export function runTask(trace: Trace, task: TraceTask): TaskResults[TraceTask['k
       return TASKS.errors(trace, task);
     case 'summaries':
       return TASKS.summaries(trace);
+    case 'perf':
+      return TASKS.perf(trace, task);
     case 'propagation':
       return TASKS.propagation(trace, task);
   }

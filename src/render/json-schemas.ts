@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AssertDocumentSchema } from './contracts/assert.js';
 import { ErrorsDocumentSchema } from './contracts/errors.js';
 import { ListDocumentSchema } from './contracts/list.js';
+import { PerfDocumentSchema } from './contracts/perf.js';
 import { PropagationDocumentSchema } from './contracts/propagation.js';
 import { ShowDocumentSchema } from './contracts/show.js';
 
@@ -15,6 +16,7 @@ export const JSON_CONTRACTS = {
   errors: ErrorsDocumentSchema,
   'check-propagation': PropagationDocumentSchema,
   assert: AssertDocumentSchema,
+  perf: PerfDocumentSchema,
 } as const;
 
 export function jsonSchemaOf(name: keyof typeof JSON_CONTRACTS): string {

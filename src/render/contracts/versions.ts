@@ -26,3 +26,5 @@ export const ERRORS_SCHEMA_VERSION = 1;
 export const PROPAGATION_SCHEMA_VERSION = 1;
 
 export const ASSERT_SCHEMA_VERSION = 1;
+
+export const PERF_SCHEMA_VERSION = 1;

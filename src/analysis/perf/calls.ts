@@ -1,0 +1,187 @@
+import type { Span, SpanNode } from '../../model/types.js';
+import { attributeString, httpStatusCode } from '../attributes.js';
+import { normalizeMessage } from '../normalize-message.js';
+import { isDatabaseCall, peerOf } from '../peers.js';
+import { detectError } from '../span-errors.js';
+
+/**
+ * A call a span made to something else (a database, a cache, an HTTP or RPC service), as the
+ * performance detectors compare calls:
+ * - `shape`: what the call does with its values taken out, which N+1 loops and pools repeat
+ *   (`SELECT * FROM orders WHERE user_id = ?` on postgresql, `GET /users/{id}` on order-service);
+ * - `exact`: what it does with its values, which a redundant call repeats (the statement as
+ *   sent, `GET http://…/users/42`); undefined where the span does not say, or for a write.
+ */
+export interface Call {
+  readonly node: SpanNode;
+  readonly family: CallFamily;
+  readonly shape: string;
+  readonly exact: string | undefined;
+  /** Who was called: the peer service or address, the database system. */
+  readonly peer: string | undefined;
+  /** Since the epoch, to order and overlap calls (a double holds them to about 0.3 µs). */
+  readonly startMs: number;
+  readonly endMs: number;
+  /** Exact, from the nanoseconds. */
+  readonly durationMs: number;
+  readonly failed: boolean;
+}
+
+export type CallFamily = 'db' | 'http' | 'rpc' | 'call';
+
+/** The span attributes `callOf` reads beyond those the analysis keeps anyway (compact-span.ts). */
+export const PERF_ATTRIBUTES: readonly string[] = [
+  'db.query.text',
+  'db.statement',
+  'db.operation.name',
+  'db.operation',
+  'db.collection.name',
+  'db.sql.table',
+  'db.mongodb.collection',
+  'http.request.method',
+  'http.method',
+];
+
+/** The call a span made, or undefined for a span that is not a call (a server span, local work). */
+export function callOf(node: SpanNode): Call | undefined {
+  const { span } = node;
+  const database = isDatabaseCall(span);
+  if (!database && span.kind !== 'client' && span.kind !== 'producer') return undefined;
+  const peer = peerOf(span);
+  const startMs = msOf(span.start);
+  const endMs = Math.max(startMs, msOf(span.end));
+  const failed = detectError(span) !== undefined;
+  const base = { node, peer, startMs, endMs, durationMs: durationMs(span), failed };
+  if (database) {
+    const statement = attributeString(span.attributes, 'db.query.text', 'db.statement');
+    if (statement !== undefined && statement.trim() !== '') {
+      const exact = statement.trim().replace(/\s+/g, ' ');
+      return {
+        ...base,
+        family: 'db',
+        shape: statementShape(exact),
+        exact: isRead(exact) && !BIND_PARAMETER.test(exact) ? exact : undefined,
+      };
+    }
+    const operation = attributeString(span.attributes, 'db.operation.name', 'db.operation');
+    const table = attributeString(
+      span.attributes,
+      'db.collection.name',
+      'db.sql.table',
+      'db.mongodb.collection',
+    );
+    const shape = [operation, table].filter((p) => p !== undefined).join(' ') || span.name;
+    return { ...base, family: 'db', shape, exact: undefined };
+  }
+  if (attributeString(span.attributes, 'rpc.system', 'rpc.system.name') !== undefined) {
+    const service = attributeString(span.attributes, 'rpc.service');
+    const method = attributeString(span.attributes, 'rpc.method');
+    const shape = service !== undefined && method !== undefined ? `${service}/${method}` : span.name;
+    return { ...base, family: 'rpc', shape, exact: undefined };
+  }
+  const method = attributeString(span.attributes, 'http.request.method', 'http.method');
+  const url = attributeString(span.attributes, 'url.full', 'http.url');
+  const path =
+    attributeString(span.attributes, 'http.route') ??
+    pathOf(url ?? attributeString(span.attributes, 'url.path', 'http.target'));
+  if (method !== undefined || path !== undefined) {
+    const verb = (method ?? '').toUpperCase();
+    const shape = `${verb} ${path === undefined ? span.name : templatePath(path)}`.trim();
+    const target = url ?? attributeString(span.attributes, 'url.path', 'http.target');
+    const safe = verb === 'GET' || verb === 'HEAD';
+    return {
+      ...base,
+      family: 'http',
+      shape,
+      exact: safe && target !== undefined ? `${verb} ${target}` : undefined,
+    };
+  }
+  return { ...base, family: 'call', shape: span.name, exact: undefined };
+}
+
+/** The calls among a span's children, in start order (children are kept in start order). */
+export function childCalls(node: SpanNode): Call[] {
+  const calls: Call[] = [];
+  for (const child of node.children) {
+    const call = callOf(child);
+    if (call) calls.push(call);
+  }
+  return calls;
+}
+
+/** The key calls are grouped by: their shape on their peer. */
+export function shapeKey(call: Call): string {
+  return `${call.family}\u0000${call.peer ?? ''}\u0000${call.shape}`;
+}
+
+/**
+ * A statement with its values taken out, as `errors` takes them out of messages, and a list of
+ * values (`IN (?, ?, ?)`, a multi-row VALUES) as one: the same query for 3 ids or for 30.
+ */
+export function statementShape(statement: string): string {
+  return normalizeMessage(statement)
+    .replace(/<(?:str|n|hex|uuid|ip)>/g, '?')
+    .replace(/\(\s*\?(?:\s*,\s*\?)*\s*\)/g, '(?)')
+    .replace(/\(\?\)(?:\s*,\s*\(\?\))+/g, '(?)')
+    .replace(/\b(\w+):[A-Za-z]*\d[\w-]*/g, '$1:?');
+}
+
+const READ =
+  /^\s*(?:\(?\s*SELECT|WITH|SHOW|DESCRIBE|EXPLAIN|GET|MGET|HGET|HGETALL|SMEMBERS|LRANGE|ZRANGE|EXISTS|FIND|find\b)/i;
+
+/**
+ * A bind parameter (`$1`, `?`, `:id`, `@p1`): the statement does not carry its values, so two
+ * calls of it may read different rows.
+ */
+const BIND_PARAMETER = /\$\d+|(?<![\w'"])\?(?![\w'"])|(?<![:\w]):[A-Za-z_]\w*|@[A-Za-z_]\w*/;
+
+/** A statement that only reads: repeating it with the same values gives the same answer. */
+function isRead(statement: string): boolean {
+  return READ.test(statement);
+}
+
+/** A URL's path, or a path as it is. */
+function pathOf(text: string | undefined): string | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (text.startsWith('/')) return text.split('?')[0];
+  try {
+    return new URL(text).pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A path with its ids taken out (`/users/42/orders` → `/users/{id}/orders`): numbers, UUIDs, long
+ * hex and tokens that mix letters with digits, as a route template has them.
+ */
+export function templatePath(path: string): string {
+  return path
+    .split('/')
+    .map((segment) =>
+      /^\d+$/.test(segment) ||
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(segment) ||
+      /^[0-9a-f]{12,}$/i.test(segment) ||
+      (/\d/.test(segment) && /[A-Za-z]/.test(segment) && segment.length >= 6 && !segment.startsWith('{')) ||
+      /^[A-Za-z0-9_-]{20,}$/.test(segment)
+        ? '{id}'
+        : segment,
+    )
+    .join('/');
+}
+
+/** Milliseconds since the epoch, as a double: exact to well under a microsecond for today's times. */
+export function msOf(time: bigint): number {
+  return Number(time) / 1e6;
+}
+
+/** The span's own duration in ms. */
+export function durationMs(span: Span): number {
+  return span.end > span.start ? Number(span.end - span.start) / 1e6 : 0;
+}
+
+/** HTTP 429 and 503 ask the caller to come back later: a retry is what they invite. */
+export function askedToRetry(span: Span): boolean {
+  const status = httpStatusCode(span);
+  return status === 429 || status === 503;
+}

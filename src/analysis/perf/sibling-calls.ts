@@ -1,0 +1,67 @@
+import type { SpanNode, TraceTree } from '../../model/types.js';
+import { type Call, childCalls, shapeKey } from './calls.js';
+
+/**
+ * The calls each span made, as the detectors look at them: per parent, its child calls in start
+ * order, and those of one shape together. `claimed` holds the calls a detector has explained,
+ * so that the next ones do not report them again (a retry storm is not also an N+1 loop).
+ */
+export interface CallsOfParent {
+  readonly parent: SpanNode;
+  readonly calls: readonly Call[];
+  /** Calls of one shape (shapeKey), in start order. */
+  readonly byShape: ReadonlyMap<string, readonly Call[]>;
+}
+
+export function callsByParent(tree: TraceTree): CallsOfParent[] {
+  const out: CallsOfParent[] = [];
+  for (const parent of tree.nodes) {
+    if (parent.children.length < 2) continue;
+    const calls = childCalls(parent);
+    if (calls.length < 2) continue;
+    const byShape = new Map<string, Call[]>();
+    for (const call of calls) {
+      const key = shapeKey(call);
+      const list = byShape.get(key);
+      if (list) list.push(call);
+      else byShape.set(key, [call]);
+    }
+    out.push({ parent, calls, byShape });
+  }
+  return out;
+}
+
+/** Spans of one process, timed by one clock: a call that starts this close after another ends follows it. */
+export const SAME_CLOCK_MS = 0.01;
+
+/** The calls run one after another: each starts as the one before ends, or later. */
+export function oneAfterAnother(calls: readonly Call[]): boolean {
+  for (let i = 1; i < calls.length; i++)
+    if (calls[i]!.startMs < calls[i - 1]!.endMs - SAME_CLOCK_MS) return false;
+  return true;
+}
+
+/** The most calls running at once. */
+export function mostAtOnce(calls: readonly Call[]): number {
+  const edges: [number, number][] = [];
+  for (const call of calls) edges.push([call.startMs, 1], [call.endMs, -1]);
+  // Ends before starts at the same instant: back-to-back calls do not overlap.
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let running = 0;
+  let most = 0;
+  for (const [, step] of edges) {
+    running += step;
+    most = Math.max(most, running);
+  }
+  return most;
+}
+
+export const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
+
+export const durationsOf = (calls: readonly Call[]): number[] => calls.map((c) => c.durationMs);
+
+/** Time the calls took together against the longest of them alone: what doing them at once would save. */
+export function savedByOverlapping(calls: readonly Call[]): number {
+  const durations = durationsOf(calls);
+  return sum(durations) - Math.max(0, ...durations);
+}

@@ -72,6 +72,19 @@ export const SCENARIOS = [
     expect: ['order-events publish', 'order-events process', 'query_orders'],
     traces: 2,
   },
+  // Why a request is slow (fixtures/perf/): the anti-patterns `otrace perf` finds.
+  {
+    name: 'n-plus-one',
+    dir: 'perf',
+    order: { ORDER_ITEMS: 'each' },
+    expect: ['get_user_orders', 'query_orders', 'query_order_items'],
+  },
+  {
+    name: 'sequential-calls',
+    dir: 'perf',
+    user: { SCENARIO: 'sequential' },
+    expect: ['get_user_orders', 'query_orders', 'query_invoices', 'query_shipments'],
+  },
 ];
 
 /** Headers that carry trace context, in the formats the services use. */

@@ -3,12 +3,17 @@
 //   FAIL_FIRST_ORDERS answer the first /orders request with 503 (the retry scenario)
 //   EVENTS            "1": also take order events on a plain TCP port, each processed under a new
 //                     root CONSUMER span linked to the producer (how queue consumers are traced)
+//   ORDER_ITEMS       "each": /orders also loads each order's items, one query per order, the
+//                     values written into the statement (an N+1 loop, as an ORM's lazy loading makes)
+// Also GET /invoices and GET /shipments, each an 80 ms query (what the sequential scenario calls).
 const { flush, inSpan, tracer } = require('./tracing.cjs');
 const http = require('node:http');
 const net = require('node:net');
 const { ROOT_CONTEXT, SpanKind, propagation, trace } = require('@opentelemetry/api');
 
 const delayMs = Number(process.env.ORDER_DELAY_MS ?? 30);
+const itemsEach = process.env.ORDER_ITEMS === 'each';
+const ORDER_IDS = [101, 102, 103, 104, 105, 106, 107, 108];
 let failuresLeft = process.env.FAIL_FIRST_ORDERS === '1' ? 1 : 0;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -36,7 +41,16 @@ const server = http.createServer(async (req, res) => {
         return;
       }
       await query('query_orders', 'SELECT id, total FROM orders WHERE user_id = $1', () => sleep(delayMs));
+      if (itemsEach)
+        for (const id of ORDER_IDS)
+          await query('query_order_items', `SELECT sku, qty FROM order_items WHERE order_id = ${id}`, () =>
+            sleep(8),
+          );
       res.writeHead(200, { 'content-type': 'application/json' }).end('[{"id":1,"total":42}]');
+    } else if (url.pathname === '/invoices' || url.pathname === '/shipments') {
+      const table = url.pathname.slice(1);
+      await query(`query_${table}`, `SELECT * FROM ${table} WHERE user_id = $1`, () => sleep(80));
+      res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
     } else if (url.pathname === '/recommendations') {
       await query(
         'query_recommendations',

@@ -1,7 +1,7 @@
 import type { SpanNode } from '../../model/types.js';
 import type { Call } from './calls.js';
 import type { PerfFinding } from './perf-findings.js';
-import { type CallsOfParent, durationsOf, SAME_CLOCK_MS, sum } from './sibling-calls.js';
+import { type CallsOfParent, durationsOf, follows, sum } from './sibling-calls.js';
 import type { PerfThresholds } from './thresholds.js';
 
 type RetryStorm = Extract<PerfFinding, { kind: 'retry-storm' }>;
@@ -40,7 +40,7 @@ function attemptRuns(calls: readonly Call[]): Call[][] {
     const call = calls[i]!;
     const again =
       previous.failed &&
-      call.startMs >= previous.endMs - SAME_CLOCK_MS &&
+      follows(call, previous) &&
       (previous.exact === undefined || call.exact === undefined || previous.exact === call.exact);
     if (again) run.push(call);
     else {

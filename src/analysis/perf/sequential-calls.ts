@@ -1,7 +1,7 @@
 import type { SpanNode } from '../../model/types.js';
 import type { Call } from './calls.js';
 import type { PerfFinding } from './perf-findings.js';
-import { type CallsOfParent, durationsOf, SAME_CLOCK_MS, savedByOverlapping, sum } from './sibling-calls.js';
+import { type CallsOfParent, durationsOf, follows, savedByOverlapping, sum } from './sibling-calls.js';
 import type { PerfThresholds } from './thresholds.js';
 
 type Sequential = Extract<PerfFinding, { kind: 'sequential-calls' }>;
@@ -38,14 +38,15 @@ export function findSequentialCalls(
 function sequentialRuns(calls: readonly Call[]): Call[][] {
   const runs: Call[][] = [];
   let run: Call[] = [];
-  let end = Number.NEGATIVE_INFINITY;
+  // The call that ends last so far: the next one must follow it.
+  let latest: Call | undefined;
   for (const call of calls) {
-    if (call.startMs < end - SAME_CLOCK_MS) {
+    if (latest !== undefined && !follows(call, latest)) {
       runs.push(run);
       run = [];
     }
     run.push(call);
-    end = Math.max(end, call.endMs);
+    if (latest === undefined || call.endMs > latest.endMs) latest = call;
   }
   runs.push(run);
   return runs;

@@ -31,20 +31,35 @@ export function callsByParent(tree: TraceTree): CallsOfParent[] {
   return out;
 }
 
-/** Spans of one process, timed by one clock: a call that starts this close after another ends follows it. */
-export const SAME_CLOCK_MS = 0.01;
+/**
+ * How much two calls may seem to overlap and still have run one after the other. OpenTelemetry
+ * JS stamps a span's start to the millisecond (Date.now()) and its end to the microsecond: an
+ * awaited call that starts as the one before ends seems to start up to 1 ms before that end.
+ * Calls shorter than that may overlap by half their length at most.
+ */
+const CLOCK_GRAIN_MS = 1;
+
+export function overlapAllowed(a: Call, b: Call): number {
+  return Math.min(CLOCK_GRAIN_MS, a.durationMs / 2, b.durationMs / 2);
+}
+
+/** `next` starts as `previous` ends, or later (within the clock's grain). */
+export function follows(next: Call, previous: Call): boolean {
+  return next.startMs >= previous.endMs - overlapAllowed(next, previous);
+}
 
 /** The calls run one after another: each starts as the one before ends, or later. */
 export function oneAfterAnother(calls: readonly Call[]): boolean {
-  for (let i = 1; i < calls.length; i++)
-    if (calls[i]!.startMs < calls[i - 1]!.endMs - SAME_CLOCK_MS) return false;
+  for (let i = 1; i < calls.length; i++) if (!follows(calls[i]!, calls[i - 1]!)) return false;
   return true;
 }
 
 /** The most calls running at once. */
 export function mostAtOnce(calls: readonly Call[]): number {
   const edges: [number, number][] = [];
-  for (const call of calls) edges.push([call.startMs, 1], [call.endMs, -1]);
+  // Each end moved back by the clock's grain: calls one after another do not count as overlapping.
+  for (const call of calls)
+    edges.push([call.startMs, 1], [call.endMs - Math.min(CLOCK_GRAIN_MS, call.durationMs / 2), -1]);
   // Ends before starts at the same instant: back-to-back calls do not overlap.
   edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let running = 0;

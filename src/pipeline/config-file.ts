@@ -17,7 +17,14 @@ const share = z.number().min(0).max(1).optional();
 /** `perf`: the thresholds of `otrace perf`'s detectors (analysis/perf/thresholds.ts), each optional. */
 const PerfThresholdsSchema = z.strictObject({
   nPlusOne: z.strictObject({ minCalls: count(2), minTotalMs: ms }).optional(),
-  sequential: z.strictObject({ minSavedMs: ms, minSavedShare: share }).optional(),
+  sequential: z
+    .strictObject({
+      queries: z.strictObject({ minSavedMs: ms, minSavedShare: share }).optional(),
+      requests: z
+        .strictObject({ minCalls: count(2), minCallMs: ms, maxGapMs: ms, minSavedMs: ms })
+        .optional(),
+    })
+    .optional(),
   redundant: z.strictObject({ minCalls: count(2), minWastedMs: ms }).optional(),
   retryStorm: z.strictObject({ minAttempts: count(2) }).optional(),
   fanOut: z.strictObject({ minCalls: count(2) }).optional(),

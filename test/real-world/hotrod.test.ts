@@ -3,6 +3,7 @@ import { startHotrod } from '../../scripts/real-world/hotrod.mjs';
 import { get, waitFor } from '../../scripts/real-world/processes.mjs';
 import { driveHotrod, type HotrodRequest } from '../../scripts/real-world/world.mjs';
 import { ErrorsDocumentSchema } from '../../src/render/contracts/errors.js';
+import { PerfDocumentSchema } from '../../src/render/contracts/perf.js';
 import { PropagationDocumentSchema } from '../../src/render/contracts/propagation.js';
 import { ShowDocumentSchema } from '../../src/render/contracts/show.js';
 import { REAL_WORLD, toolPaths, useRealJaeger } from '../helpers/real-world.js';
@@ -253,5 +254,51 @@ describe.skipIf(!REAL_WORLD.ready)('HotROD through the real Jaeger', () => {
       most = Math.max(most, running);
     }
     expect(most).toBe(3);
+  });
+
+  it("perf finds what HotROD's code does: the driver's Redis calls one by one, the route pool of 3, the MySQL lock", async () => {
+    const { code, stdout } = await runCli([
+      'perf',
+      '--jaeger',
+      jaeger().queryUrl,
+      '--service',
+      'frontend',
+      '--limit',
+      '50',
+      '--format',
+      'json',
+    ]);
+    expect(code).toBe(0);
+    const doc = PerfDocumentSchema.parse(JSON.parse(stdout));
+    const group = (kind: string) => doc.groups.find((g) => g.kind === kind);
+    // The driver fetches each of its 10 drivers from Redis one by one (and each failed GetDriver
+    // again at once): a loop under its FindNearest handler.
+    expect(group('n-plus-one')).toMatchObject({
+      service: 'driver',
+      operation: 'driver.DriverService/FindNearest',
+      shape: 'GetDriver',
+      traces: rides().length,
+    });
+    expect(group('n-plus-one')!.callsPerFinding.min).toBeGreaterThanOrEqual(10);
+    // The frontend's 10 route calls go through its pool of 3 workers.
+    expect(group('pool-wait')).toMatchObject({
+      service: 'frontend',
+      operation: '/dispatch',
+      poolSize: 3,
+      callsPerFinding: { min: 10, max: 10 },
+    });
+    // The burst's rides queued on the one MySQL connection: the later ones waited in SQL SELECT.
+    const lock = group('lock-wait')!;
+    expect(lock).toMatchObject({ service: 'mysql', operation: 'SQL SELECT', family: 'db' });
+    expect(lock.count).toBe(BURST - 1);
+    const burstTraces = new Set(requests.filter((r) => r.burst).map((r) => r.traceId));
+    expect(burstTraces.has(lock.example.traceId)).toBe(true);
+    expect(lock.example.savedMs).toBeGreaterThan(150);
+    // Customer, then drivers near its location, then routes: a chain of requests each needing
+    // the one before is not reported as calls that could run at once.
+    expect(doc.groups.map((g) => g.kind).sort()).toEqual(['lock-wait', 'n-plus-one', 'pool-wait']);
+    // Where the time goes: the MySQL wait leads the critical path of /dispatch.
+    const dispatch = doc.breakdown.find((b) => b.operation === '/dispatch')!;
+    expect(dispatch.parts[0]).toMatchObject({ service: 'mysql', operation: 'SQL SELECT' });
   });
 });

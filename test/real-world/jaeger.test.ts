@@ -7,6 +7,7 @@ import { post, startProxy } from '../../scripts/real-world/jaeger.mjs';
 import { type ScenarioRun, sendSeedScenarios } from '../../scripts/real-world/world.mjs';
 import { ErrorsDocumentSchema } from '../../src/render/contracts/errors.js';
 import { ListDocumentSchema } from '../../src/render/contracts/list.js';
+import { PerfDocumentSchema } from '../../src/render/contracts/perf.js';
 import { PropagationDocumentSchema } from '../../src/render/contracts/propagation.js';
 import { ShowDocumentSchema } from '../../src/render/contracts/show.js';
 import { REAL_WORLD, useRealJaeger } from '../helpers/real-world.js';
@@ -26,9 +27,13 @@ const ALL = [
   'lost-in-callback',
   'b3-vs-w3c',
   'linked-consumer',
+  // And why requests are slow (fixtures/perf/).
+  'n-plus-one',
+  'sequential-calls',
 ];
+const PERF_SCENARIOS: readonly string[] = ['n-plus-one', 'sequential-calls'];
 const fileOf = (name: string) =>
-  `fixtures/${(SEED_SCENARIOS as readonly string[]).includes(name) ? 'seed' : 'propagation'}/${name}.otlp.json`;
+  `fixtures/${(SEED_SCENARIOS as readonly string[]).includes(name) ? 'seed' : PERF_SCENARIOS.includes(name) ? 'perf' : 'propagation'}/${name}.otlp.json`;
 
 let runs: ScenarioRun[] = [];
 const jaeger = useRealJaeger(async (j) => {
@@ -234,6 +239,27 @@ describe.skipIf(!REAL_WORLD.ready)('the real Jaeger v2', () => {
       expect(shape(fromJaeger.doc).findings.join('\n')).toMatch(
         /split-trace[\s\S]*context-lost|context-lost[\s\S]*split-trace/,
       );
+    });
+    it('perf over the window finds the loop and the sequential queries the files hold', async () => {
+      const fromJaeger = await json([
+        'perf',
+        '--jaeger',
+        jaeger().queryUrl,
+        ...windowOf(),
+        '--format',
+        'json',
+      ]);
+      const fromFiles = await json(['perf', ...ALL.map(fileOf), '--format', 'json']);
+      const groups = (raw: unknown) =>
+        PerfDocumentSchema.parse(raw)
+          .groups.map((g) => `${g.kind} ${g.service} › ${g.operation} ×${g.count} ${g.shape}`)
+          .sort();
+      expect(fromJaeger.code).toBe(0);
+      expect(groups(fromJaeger.doc)).toEqual(groups(fromFiles.doc));
+      expect(groups(fromFiles.doc)).toEqual([
+        'n-plus-one order-service › GET ×1 SELECT sku, qty FROM order_items WHERE order_id = ?',
+        expect.stringMatching(/^sequential-calls order-service › GET ×1 SELECT id, total FROM orders/),
+      ]);
     });
   });
 

@@ -5,7 +5,8 @@
 //                     root CONSUMER span linked to the producer (how queue consumers are traced)
 //   ORDER_ITEMS       "each": /orders also loads each order's items, one query per order, the
 //                     values written into the statement (an N+1 loop, as an ORM's lazy loading makes)
-// Also GET /invoices and GET /shipments, each an 80 ms query (what the sequential scenario calls).
+// Also GET /summary: the orders, the invoices and the shipments, three independent queries awaited
+// one after another (what the sequential scenario asks for).
 const { flush, inSpan, tracer } = require('./tracing.cjs');
 const http = require('node:http');
 const net = require('node:net');
@@ -47,10 +48,13 @@ const server = http.createServer(async (req, res) => {
             sleep(8),
           );
       res.writeHead(200, { 'content-type': 'application/json' }).end('[{"id":1,"total":42}]');
-    } else if (url.pathname === '/invoices' || url.pathname === '/shipments') {
-      const table = url.pathname.slice(1);
-      await query(`query_${table}`, `SELECT * FROM ${table} WHERE user_id = $1`, () => sleep(80));
-      res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+    } else if (url.pathname === '/summary') {
+      await query('query_orders', 'SELECT id, total FROM orders WHERE user_id = $1', () => sleep(delayMs));
+      await query('query_invoices', 'SELECT id, amount FROM invoices WHERE user_id = $1', () => sleep(80));
+      await query('query_shipments', 'SELECT id, status FROM shipments WHERE user_id = $1', () => sleep(80));
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end('{"orders":[],"invoices":[],"shipments":[]}');
     } else if (url.pathname === '/recommendations') {
       await query(
         'query_recommendations',

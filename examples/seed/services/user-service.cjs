@@ -5,7 +5,8 @@
 //   SCENARIO    "retry" retries a failed orders call once; "fanout" also asks for recommendations in
 //               parallel; "audit" writes an audit record through a queue that loses the trace context;
 //               "publish" publishes an order event to order-service over a plain TCP "queue";
-//               "sequential" also gets the invoices and the shipments, one call after another
+//               "sequential" gets the orders with the invoices and shipments (/summary), whose
+//               three queries order-service awaits one after another
 //   EVENTS_PORT where order-service takes events (publish)
 const { flush, inSpan, meter } = require('./tracing.cjs');
 const http = require('node:http');
@@ -114,13 +115,8 @@ async function getUserProfile(userId) {
     });
     if (scenario === 'audit') writeAuditLog(userId);
     if (scenario === 'sequential') {
-      // Three independent calls awaited one by one: they could have run at once.
-      const got = await step('get_user_orders', async () => ({
-        orders: await getUserOrders(userId),
-        invoices: await getJson(`/invoices?user_id=${userId}`),
-        shipments: await getJson(`/shipments?user_id=${userId}`),
-      }));
-      return { ...user, ...got };
+      const summary = await step('get_user_orders', () => getJson(`/summary?user_id=${userId}`));
+      return { ...user, ...summary };
     }
     const callStarted = Date.now();
     const orders = step('get_user_orders', () => getUserOrders(userId)).finally(() =>

@@ -33,6 +33,7 @@ export type CallFamily = 'db' | 'http' | 'rpc' | 'call';
 export const PERF_ATTRIBUTES: readonly string[] = [
   'db.query.text',
   'db.statement',
+  'sql.query',
   'db.operation.name',
   'db.operation',
   'db.collection.name',
@@ -45,7 +46,8 @@ export const PERF_ATTRIBUTES: readonly string[] = [
 /** The call a span made, or undefined for a span that is not a call (a server span, local work). */
 export function callOf(node: SpanNode): Call | undefined {
   const { span } = node;
-  const database = isDatabaseCall(span);
+  // `sql.query`: what OpenTracing-era instrumentations (HotROD's MySQL among them) record.
+  const database = isDatabaseCall(span) || span.attributes['sql.query'] !== undefined;
   if (!database && span.kind !== 'client' && span.kind !== 'producer') return undefined;
   const peer = peerOf(span);
   const startMs = msOf(span.start);
@@ -53,7 +55,7 @@ export function callOf(node: SpanNode): Call | undefined {
   const failed = detectError(span) !== undefined;
   const base = { node, peer, startMs, endMs, durationMs: durationMs(span), failed };
   if (database) {
-    const statement = attributeString(span.attributes, 'db.query.text', 'db.statement');
+    const statement = attributeString(span.attributes, 'db.query.text', 'db.statement', 'sql.query');
     if (statement !== undefined && statement.trim() !== '') {
       const exact = statement.trim().replace(/\s+/g, ' ');
       return {
@@ -116,10 +118,12 @@ export function shapeKey(call: Call): string {
 
 /**
  * A statement with its values taken out, as `errors` takes them out of messages, and a list of
- * values (`IN (?, ?, ?)`, a multi-row VALUES) as one: the same query for 3 ids or for 30.
+ * values (`IN (?, ?, ?)`, a multi-row VALUES) as one: the same query for 3 ids or for 30. A `?`
+ * bind parameter is a value too: normalizeMessage would read it as a URL's query string and take
+ * the rest of the word with it (`IN (?, ?)` → `IN (?<query> ?<query>`).
  */
 export function statementShape(statement: string): string {
-  return normalizeMessage(statement)
+  return normalizeMessage(statement.replace(/\?/g, '0'))
     .replace(/<(?:str|n|hex|uuid|ip)>/g, '?')
     .replace(/\(\s*\?(?:\s*,\s*\?)*\s*\)/g, '(?)')
     .replace(/\(\?\)(?:\s*,\s*\(\?\))+/g, '(?)')

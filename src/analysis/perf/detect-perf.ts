@@ -36,7 +36,14 @@ export interface CallSample {
   readonly family: CallFamily;
   readonly spanId: string;
   readonly name: string;
+  /** Since the epoch. */
+  readonly startMs: number;
   readonly ms: number;
+  /**
+   * No call is made below it: where a wait is, not a caller waiting on it (the frontend's HTTP
+   * call waits as long as the query below it queued).
+   */
+  readonly last: boolean;
 }
 
 /** What `otrace perf` works out for each trace (pipeline/tasks.ts). */
@@ -47,18 +54,28 @@ export interface TracePerf {
 }
 
 export function tracePerf(tree: TraceTree, thresholds: PerfThresholds): TracePerf {
+  const calls = tree.nodes.map((node) => callOf(node));
+  // Whether a call is made below each span: nodes are depth-first, so children come after their
+  // parent and a backwards pass sees them first.
+  const callBelow = new Uint8Array(tree.nodes.length);
+  for (let i = tree.nodes.length - 1; i >= 0; i--) {
+    const parent = tree.nodes[i]!.parent;
+    if (parent !== undefined && (calls[i] !== undefined || callBelow[i] === 1)) callBelow[parent.index] = 1;
+  }
   const samples: CallSample[] = [];
-  for (const node of tree.nodes) {
-    const call = callOf(node);
+  for (const [i, call] of calls.entries()) {
     if (call === undefined) continue;
+    const { span } = call.node;
     samples.push({
       key: shapeKey(call),
-      service: node.span.service,
+      service: span.service,
       shape: call.shape,
       family: call.family,
-      spanId: node.span.spanId,
-      name: node.span.name,
+      spanId: span.spanId,
+      name: span.name,
+      startMs: call.startMs,
       ms: call.durationMs,
+      last: callBelow[i] === 0,
     });
   }
   return { breakdown: breakDownTime(tree), findings: detectPerf(tree, thresholds), samples };

@@ -43,6 +43,14 @@ export type PerfFinding =
       readonly kind: 'pool-wait';
       readonly poolSize: number;
     })
+  | (PerfFindingBase & {
+      /**
+       * A call that queued behind calls of the same shape in other requests (a lock, a pool of
+       * one): `spanId` is the call itself, `count` how many queued together, `savedMs` its wait.
+       */
+      readonly kind: 'lock-wait';
+      readonly family: CallFamily;
+    })
   | {
       /** A call much slower than its shape's median across the traces read. */
       readonly kind: 'slow-call';
@@ -80,5 +88,6 @@ export const PERF_FINDING_KINDS = [
   'retry-storm',
   'fan-out',
   'pool-wait',
+  'lock-wait',
   'slow-call',
 ] as const satisfies readonly PerfFindingKind[];

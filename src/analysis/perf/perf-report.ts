@@ -2,6 +2,7 @@ import { median, quantile, sortedAscending } from '../../model/stats.js';
 import type { SpanId, TraceId } from '../../model/types.js';
 import type { CallFamily } from './calls.js';
 import type { CallSample, TracePerf } from './detect-perf.js';
+import { findLockWaits, type TimedCall } from './lock-wait.js';
 import type { PerfFinding, PerfFindingKind } from './perf-findings.js';
 import type { PerfThresholds } from './thresholds.js';
 
@@ -84,6 +85,8 @@ export class PerfAccumulator {
 
   report(): PerfReport {
     for (const finding of this.#slowCalls()) this.#addFinding(finding);
+    for (const shape of this.#shapes.values())
+      for (const finding of findLockWaits(shape.timed, this.thresholds)) this.#addFinding(finding);
     const traces = this.#traces;
     const breakdown = [...this.#roots.values()]
       .sort((a, b) => b.durations.length - a.durations.length || b.total - a.total)
@@ -199,10 +202,21 @@ export class PerfAccumulator {
   #addSample(traceId: TraceId, sample: CallSample): void {
     let shape = this.#shapes.get(sample.key);
     if (!shape) {
-      shape = { durations: [], slowest: [] };
+      shape = { durations: [], slowest: [], timed: [] };
       this.#shapes.set(sample.key, shape);
     }
     shape.durations.push(sample.ms);
+    if (sample.last)
+      shape.timed.push({
+        traceId,
+        spanId: sample.spanId as SpanId,
+        service: sample.service,
+        name: sample.name,
+        shape: sample.shape,
+        family: sample.family,
+        startMs: sample.startMs,
+        durationMs: sample.ms,
+      });
     const { slowest } = shape;
     if (slowest.length < SLOWEST_KEPT || sample.ms > slowest[slowest.length - 1]!.sample.ms) {
       slowest.push({ traceId, sample });
@@ -267,4 +281,6 @@ interface ShapeState {
   readonly durations: number[];
   /** The slowest samples, slowest first. */
   readonly slowest: { traceId: TraceId; sample: CallSample }[];
+  /** Every call, to find those that queued behind each other across traces. */
+  readonly timed: TimedCall[];
 }

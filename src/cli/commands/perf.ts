@@ -59,7 +59,8 @@ async function runPerf(ctx: CommandContext, options: PerfOptions): Promise<numbe
   const { results } = await withSelection(
     ctx,
     options,
-    { keepAttributes: PERF_ATTRIBUTES },
+    // Without --service, a backend is searched service by service: the whole system's time.
+    { everyService: options.service === undefined, keepAttributes: PERF_ATTRIBUTES },
     (selection, hooks) => overTraces(selection, task, hooks),
   );
   const accumulator = new PerfAccumulator(thresholds);

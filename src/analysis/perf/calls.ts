@@ -45,6 +45,9 @@ export const PERF_ATTRIBUTES: readonly string[] = [
 
 /** The call a span made, or undefined for a span that is not a call (a server span, local work). */
 export function callOf(node: SpanNode): Call | undefined {
+  // Spans no instrumentation records as a call, the most of most traces: nothing read.
+  const { kind } = node.span;
+  if (kind === 'server' || kind === 'consumer') return undefined;
   const { span } = node;
   // `sql.query`: what OpenTracing-era instrumentations (HotROD's MySQL among them) record.
   const database = isDatabaseCall(span) || span.attributes['sql.query'] !== undefined;
@@ -123,6 +126,10 @@ export function shapeKey(call: Call): string {
  * the rest of the word with it (`IN (?, ?)` → `IN (?<query> ?<query>`).
  */
 export function statementShape(statement: string): string {
+  return remembered(STATEMENT_SHAPES, statement, shapeOfStatement);
+}
+
+function shapeOfStatement(statement: string): string {
   return normalizeMessage(statement.replace(/\?/g, '0'))
     .replace(/<(?:str|n|hex|uuid|ip)>/g, '?')
     .replace(/\(\s*\?(?:\s*,\s*\?)*\s*\)/g, '(?)')
@@ -147,12 +154,17 @@ function isRead(statement: string): boolean {
 /** A URL's path, or a path as it is. */
 function pathOf(text: string | undefined): string | undefined {
   if (text === undefined || text === '') return undefined;
-  if (text.startsWith('/')) return text.split('?')[0];
-  try {
-    return new URL(text).pathname;
-  } catch {
-    return undefined;
-  }
+  if (text.startsWith('/')) return beforeQuery(text);
+  // scheme://authority/path?query: the path without parsing the URL (it is read for every call).
+  const scheme = text.indexOf('://');
+  if (scheme === -1) return undefined;
+  const slash = text.indexOf('/', scheme + 3);
+  return slash === -1 ? '/' : beforeQuery(text.slice(slash));
+}
+
+function beforeQuery(path: string): string {
+  const end = path.search(/[?#]/);
+  return end === -1 ? path : path.slice(0, end);
 }
 
 /**
@@ -160,6 +172,10 @@ function pathOf(text: string | undefined): string | undefined {
  * hex and tokens that mix letters with digits, as a route template has them.
  */
 export function templatePath(path: string): string {
+  return remembered(TEMPLATES, path, templateOf);
+}
+
+function templateOf(path: string): string {
   return path
     .split('/')
     .map((segment) =>
@@ -172,6 +188,25 @@ export function templatePath(path: string): string {
         : segment,
     )
     .join('/');
+}
+
+/**
+ * The shapes of statements and paths seen: a service sends the same few thousand statements again
+ * and again, and taking the values out of each is regular-expression work. Bounded: emptied when
+ * full (ids written into statements make them all different).
+ */
+const STATEMENT_SHAPES = new Map<string, string>();
+const TEMPLATES = new Map<string, string>();
+const REMEMBERED = 10_000;
+
+function remembered(cache: Map<string, string>, text: string, make: (text: string) => string): string {
+  let shape = cache.get(text);
+  if (shape === undefined) {
+    shape = make(text);
+    if (cache.size >= REMEMBERED) cache.clear();
+    cache.set(text, shape);
+  }
+  return shape;
 }
 
 /** Milliseconds since the epoch, as a double: exact to well under a microsecond for today's times. */

@@ -1,5 +1,5 @@
 import type { SpanNode, TraceTree } from '../../model/types.js';
-import { type CallFamily, callOf, shapeKey } from './calls.js';
+import { type Call, type CallFamily, callOf, shapeKey } from './calls.js';
 import { findFanOuts } from './fan-out.js';
 import { findNPlusOne } from './n-plus-one.js';
 import type { PerfFinding } from './perf-findings.js';
@@ -16,11 +16,15 @@ import { breakDownTime, type TimeBreakdown } from './time-breakdown.js';
  * first (its attempts are not also a loop), then the repeated reads, loops (N+1), pools and what
  * is left run one after another; a fan-out is reported whatever its calls also are.
  */
-export function detectPerf(tree: TraceTree, thresholds: PerfThresholds): PerfFinding[] {
-  const groups = callsByParent(tree);
+export function detectPerf(
+  tree: TraceTree,
+  thresholds: PerfThresholds,
+  calls: readonly (Call | undefined)[] = tree.nodes.map(callOf),
+): PerfFinding[] {
+  const groups = callsByParent(tree, calls);
   const claimed = new Set<SpanNode>();
   const storms = findRetryStorms(groups, thresholds, claimed);
-  const redundant = findRedundantCalls(tree, thresholds, claimed);
+  const redundant = findRedundantCalls(tree, calls, thresholds, claimed);
   const loops = findNPlusOne(groups, thresholds, claimed);
   const pools = findPoolWaits(groups, thresholds, claimed);
   const sequential = findSequentialCalls(groups, thresholds, claimed);
@@ -54,7 +58,7 @@ export interface TracePerf {
 }
 
 export function tracePerf(tree: TraceTree, thresholds: PerfThresholds): TracePerf {
-  const calls = tree.nodes.map((node) => callOf(node));
+  const calls = tree.nodes.map(callOf);
   // Whether a call is made below each span: nodes are depth-first, so children come after their
   // parent and a backwards pass sees them first.
   const callBelow = new Uint8Array(tree.nodes.length);
@@ -78,5 +82,5 @@ export function tracePerf(tree: TraceTree, thresholds: PerfThresholds): TracePer
       last: callBelow[i] === 0,
     });
   }
-  return { breakdown: breakDownTime(tree), findings: detectPerf(tree, thresholds), samples };
+  return { breakdown: breakDownTime(tree), findings: detectPerf(tree, thresholds, calls), samples };
 }

@@ -73,6 +73,7 @@ export class PerfAccumulator {
   readonly #roots = new Map<string, RootState>();
   readonly #groups = new Map<string, GroupState>();
   readonly #shapes = new Map<string, ShapeState>();
+  #judged = false;
 
   constructor(private readonly thresholds: PerfThresholds) {}
 
@@ -84,9 +85,13 @@ export class PerfAccumulator {
   }
 
   report(): PerfReport {
-    for (const finding of this.#slowCalls()) this.#addFinding(finding);
-    for (const shape of this.#shapes.values())
-      for (const finding of findLockWaits(shape.timed, this.thresholds)) this.#addFinding(finding);
+    // The findings across traces are judged once, when the first report is asked for.
+    if (!this.#judged) {
+      this.#judged = true;
+      for (const finding of this.#slowCalls()) this.#addFinding(finding);
+      for (const shape of this.#shapes.values())
+        for (const finding of findLockWaits(shape.timed, this.thresholds)) this.#addFinding(finding);
+    }
     const traces = this.#traces;
     const breakdown = [...this.#roots.values()]
       .sort((a, b) => b.durations.length - a.durations.length || b.total - a.total)

@@ -1,15 +1,17 @@
 import type { SpanNode } from '../../model/types.js';
 import type { Call } from './calls.js';
 import type { PerfFinding } from './perf-findings.js';
-import { type CallsOfParent, durationsOf, mostAtOnce } from './sibling-calls.js';
+import { type CallsOfParent, durationsOf, mostAtOnce, overlapAllowed } from './sibling-calls.js';
 import type { PerfThresholds } from './thresholds.js';
 
 type PoolWait = Extract<PerfFinding, { kind: 'pool-wait' }>;
 
 /**
- * A worker pool, or a lock k wide: calls of one shape never more than k at once (1 < k < their
- * number), each call after the first k starting as another ends. What the queue cost: the calls'
- * whole span against the longest call, as if all had run at once.
+ * A worker pool, or a lock k wide: calls of one shape never more than k at once (1 < k), the
+ * first k started before any call ends (the pool fills at once), then each queued call starting
+ * as another ends, with the pool full again, for two queued calls or more (one call waiting for
+ * another may be waiting for its answer). What the queue cost: the calls' whole span against the
+ * longest call, as if all had run at once.
  *
  *   pool of 3   |--a--||--d--||--g--|
  *               |---b---||--e--|
@@ -27,9 +29,11 @@ export function findPoolWaits(
       const calls = all.filter((c) => !claimed.has(c.node));
       if (calls.length < minCalls) continue;
       const width = mostAtOnce(calls);
-      if (width < 2 || width >= calls.length) continue;
+      if (width < 2 || width > calls.length - 2) continue;
       const queued = calls.slice(width);
       const tolerance = toleranceMs(calls);
+      // A pool fills at once: its first calls all start before any call ends.
+      if (calls[width - 1]!.startMs >= Math.min(...calls.map(countedEnd))) continue;
       const freed = queued.filter((call) => tookAFreedWorker(call, calls, width, tolerance));
       if (freed.length < minQueuedShare * queued.length) continue;
       const durations = durationsOf(calls);
@@ -55,33 +59,46 @@ export function findPoolWaits(
 }
 
 /**
- * A queued call that took a worker as it came free: it starts as another call ends, and with the
- * pool full again: `width - 1` others running as it starts (or `width`, one of them the call that
- * freed the worker, its end written a little after this start). Calls started all at once, each
- * launched a little after the one before, also start near ends where there are many of them, but
- * the number running does not stay at one size; nor does a call follow its own end.
+ * A queued call that took a worker as it came free: it starts as another call ends (not its own,
+ * for a call shorter than the tolerance), and the pool is full again by the tolerance after it,
+ * `width` calls running at once, unless no call is left to start after it. Two workers freed
+ * together fill again as the second call starts. Ends count as in mostAtOnce.
  *
- *   pool of 2    |--a--||--c--|          c starts as a ends, with b running: 1 = 2 - 1
- *                |---b---||--d--|
- *   at once      |-----a-----|           c starts near b's end, but a runs on: 1 ≠ 3 - 1
- *                 |-b-|
- *                    |--c--|  |-d-|
+ *   pool of 2    |--a--||--c--|          c starts as a ends, and with b runs 2 at once
+ *                |---b---||--d--|        d starts as b ends, and with c runs 2 at once
+ *
+ * A hundred calls launched at once, each a little after the one before (Promise.all), also start
+ * near ends once there are many ends, but the number running goes up and down: at most of those
+ * starts it is not the most ever at once.
  */
 function tookAFreedWorker(call: Call, calls: readonly Call[], width: number, tolerance: number): boolean {
+  const from = call.startMs;
+  const to = from + tolerance;
   let onAnEnd = false;
-  let endingLate = false;
+  let left = false;
   let running = 0;
+  const steps: [number, number][] = [];
   for (const other of calls) {
-    if (other === call) continue;
-    const sinceEnd = call.startMs - other.endMs;
-    if (Math.abs(sinceEnd) <= tolerance) onAnEnd = true;
-    if (other.startMs <= call.startMs && other.endMs > call.startMs) {
-      running++;
-      if (sinceEnd >= -tolerance) endingLate = true;
-    }
+    if (other !== call && Math.abs(from - other.endMs) <= tolerance) onAnEnd = true;
+    const end = countedEnd(other);
+    if (other.startMs <= from && end > from) running++;
+    else if (other.startMs > from && other.startMs <= to) steps.push([other.startMs, 1]);
+    if (other.startMs > to) left = true;
+    if (end > from && end <= to) steps.push([end, -1]);
   }
-  return onAnEnd && (running === width - 1 || (running === width && endingLate));
+  if (!onAnEnd) return false;
+  // Ends before starts at the same instant, as in mostAtOnce.
+  steps.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let most = running;
+  for (const [, step] of steps) {
+    running += step;
+    most = Math.max(most, running);
+  }
+  return most === width || !left;
 }
+
+/** A call's end as mostAtOnce counts it: less the clock's grain, so that calls back to back do not overlap. */
+const countedEnd = (call: Call): number => call.endMs - overlapAllowed(call, call);
 
 /**
  * How close a start must be to an end to follow it: a worker takes the next job within a

@@ -1,5 +1,5 @@
 import type { SpanNode, TraceTree } from '../../model/types.js';
-import { type Call, callOf } from './calls.js';
+import type { Call } from './calls.js';
 import type { PerfFinding } from './perf-findings.js';
 import { durationsOf, sum } from './sibling-calls.js';
 import type { PerfThresholds } from './thresholds.js';
@@ -13,13 +13,13 @@ type Redundant = Extract<PerfFinding, { kind: 'redundant-call' }>;
  */
 export function findRedundantCalls(
   tree: TraceTree,
+  calls: readonly (Call | undefined)[],
   thresholds: PerfThresholds,
   claimed: ReadonlySet<SpanNode>,
 ): Redundant[] {
   const { minCalls, minWastedMs } = thresholds.redundant;
   const byExact = new Map<string, Call[]>();
-  for (const node of tree.nodes) {
-    const call = callOf(node);
+  for (const call of calls) {
     if (call?.exact === undefined || call.failed) continue;
     const key = `${call.family}\u0000${call.peer ?? ''}\u0000${call.exact}`;
     const list = byExact.get(key);
@@ -27,8 +27,8 @@ export function findRedundantCalls(
     else byExact.set(key, [call]);
   }
   const found: Redundant[] = [];
-  for (const calls of byExact.values()) {
-    const repeats = calls.filter((c) => !claimed.has(c.node));
+  for (const same of byExact.values()) {
+    const repeats = same.filter((c) => !claimed.has(c.node));
     if (repeats.length < minCalls) continue;
     const ordered = [...repeats].sort((a, b) => a.startMs - b.startMs);
     const wastedMs = sum(durationsOf(ordered.slice(1)));

@@ -1,5 +1,5 @@
 import type { SpanNode, TraceTree } from '../../model/types.js';
-import { type Call, childCalls, shapeKey } from './calls.js';
+import { type Call, shapeKey } from './calls.js';
 
 /**
  * The calls each span made, as the detectors look at them: per parent, its child calls in start
@@ -13,20 +13,25 @@ export interface CallsOfParent {
   readonly byShape: ReadonlyMap<string, readonly Call[]>;
 }
 
-export function callsByParent(tree: TraceTree): CallsOfParent[] {
+/** `calls`: each node's call (callOf), by node index: read once per trace. */
+export function callsByParent(tree: TraceTree, calls: readonly (Call | undefined)[]): CallsOfParent[] {
   const out: CallsOfParent[] = [];
   for (const parent of tree.nodes) {
     if (parent.children.length < 2) continue;
-    const calls = childCalls(parent);
-    if (calls.length < 2) continue;
+    const childCalls: Call[] = [];
+    for (const child of parent.children) {
+      const call = calls[child.index];
+      if (call) childCalls.push(call);
+    }
+    if (childCalls.length < 2) continue;
     const byShape = new Map<string, Call[]>();
-    for (const call of calls) {
+    for (const call of childCalls) {
       const key = shapeKey(call);
       const list = byShape.get(key);
       if (list) list.push(call);
       else byShape.set(key, [call]);
     }
-    out.push({ parent, calls, byShape });
+    out.push({ parent, calls: childCalls, byShape });
   }
   return out;
 }

@@ -6,6 +6,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // One temporary folder for the run, removed after it; a line when the real-backend suite skips.
     globalSetup: ['test/global-setup.ts'],
+    // Per test file: no process a test started may outlive it (the file fails, naming each).
+    setupFiles: ['test/each-file-setup.ts'],
     // Per test: the real backends and the demo's services take seconds on a loaded machine.
     testTimeout: 30_000,
     // One test file per core: vitest's default leaves one core free, which on a 2-core machine

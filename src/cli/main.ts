@@ -8,7 +8,8 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0  done; show: the trace has no unrecovered error; errors: none at the --fail-on level
   1  findings: show: the trace has errors or timeouts; errors: more than --max-errors failing spans;
-     check-propagation: a finding at or above --fail-on; assert: a rule failed (for CI)
+     check-propagation: a finding at or above --fail-on; receive --fail-on: a trace it showed had
+     one; assert: a rule failed (for CI)
   2  usage or input error: bad option, unreadable or malformed trace data
   3  source unavailable: missing file, trace not found
 Colour: off when stdout is not a terminal, with NO_COLOR or --no-color; FORCE_COLOR forces it.

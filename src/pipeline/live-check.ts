@@ -1,21 +1,16 @@
 import { analyzeTrace, type TraceAnalysis } from '../analysis/analyze-trace.js';
 import { spanCompactor } from '../analysis/compact-span.js';
-import { PropagationCheck, type TracePart, tracePart } from '../analysis/propagation/check-propagation.js';
+import { tracePart } from '../analysis/propagation/check-propagation.js';
 import type { PropagationFinding } from '../analysis/propagation/findings.js';
+import { PropagationWindow } from '../analysis/propagation/propagation-window.js';
 import { byStartThenId, earliestStart } from '../model/collect-traces.js';
 import { LiveTraces } from '../model/live-traces.js';
-import type { Nanos, Trace, TraceId } from '../model/types.js';
+import type { Trace } from '../model/types.js';
 import { decodeTraces } from './decode-traces.js';
 
 /** Completed traces kept for the propagation check of the next ones: a split's halves arrive apart. */
 const RECENT_TRACES = 200;
 const NO_EXTERNAL = { external: new Set<string>() };
-
-interface RecentPart {
-  readonly start: Nanos;
-  readonly traceId: TraceId;
-  readonly part: TracePart;
-}
 
 /** A trace that has completed, analysed, with the propagation findings that name it. */
 export interface CompletedTrace {
@@ -27,12 +22,12 @@ export interface CompletedTrace {
 /**
  * What `receive` works out as exports arrive: spans gathered into traces (LiveTraces), each trace
  * analysed once it is complete, and checked for propagation together with the last RECENT_TRACES
- * completed, whose parts are worked out once and kept.
+ * completed (PropagationWindow: each trace's part worked out once, added and later taken back).
  */
 export class LiveCheck {
   readonly #live: LiveTraces;
   readonly #compact = spanCompactor();
-  #recent: RecentPart[] = [];
+  readonly #window = new PropagationWindow(RECENT_TRACES);
 
   constructor(
     options: { readonly idleMs: number; readonly maxPendingSpans: number },
@@ -65,14 +60,12 @@ export class LiveCheck {
       .map(({ trace }) => trace);
     if (traces.length === 0) return [];
     const analyses = traces.map((trace) => analyzeTrace(trace, { limits: [] }));
-    const parts = analyses.map((analysis, i) => ({
-      start: earliestStart(traces[i]!),
-      traceId: traces[i]!.traceId,
-      part: tracePart(analysis.tree, NO_EXTERNAL, 'all'),
-    }));
-    const window = [...this.#recent, ...parts].sort(byStartThenId);
-    const findings = findingsByTrace(window);
-    this.#recent = window.slice(-RECENT_TRACES);
+    const findings = this.#window.add(
+      analyses.map((analysis, i) => ({
+        start: earliestStart(traces[i]!),
+        part: tracePart(analysis.tree, NO_EXTERNAL, 'all'),
+      })),
+    );
     return traces.map((trace, i) => ({
       trace,
       analysis: analyses[i]!,
@@ -88,26 +81,4 @@ export class LiveCheck {
   get completedEarly(): number {
     return this.#live.completedEarly;
   }
-}
-
-/** The propagation findings over `window`, by each trace they name (their own or the related one). */
-function findingsByTrace(window: readonly RecentPart[]): Map<TraceId, PropagationFinding[]> {
-  const check = new PropagationCheck(NO_EXTERNAL);
-  for (const { part } of window) check.addPart(part);
-  const byTrace = new Map<TraceId, PropagationFinding[]>();
-  const note = (traceId: TraceId, finding: PropagationFinding) => {
-    const list = byTrace.get(traceId);
-    if (list) list.push(finding);
-    else byTrace.set(traceId, [finding]);
-  };
-  for (const finding of check.report().findings) {
-    note(finding.traceId, finding);
-    if (
-      'relatedTraceId' in finding &&
-      finding.relatedTraceId !== undefined &&
-      finding.relatedTraceId !== finding.traceId
-    )
-      note(finding.relatedTraceId, finding);
-  }
-  return byTrace;
 }

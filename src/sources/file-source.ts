@@ -2,10 +2,10 @@ import { constants as bufferConstants } from 'node:buffer';
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { createGunzip } from 'node:zlib';
 import { formatLocation, InputError, OtraceError, SourceError } from '../errors.js';
 import type { DecodeContext } from '../schema/decode-context.js';
 import { OtlpProtobufMessage } from '../schema/otlp-protobuf-spans.js';
+import { GzipCorrupt, gunzipMembers } from './gzip-members.js';
 import { locateJsonError } from './locate-json-error.js';
 
 /**
@@ -128,7 +128,7 @@ export async function* readDocuments(
   file: string,
   warn?: DecodeContext['warn'],
 ): AsyncGenerator<RawDocument> {
-  const { head, bytes } = await peekBytes(gunzipped(stream, file, true), PROTOBUF_PEEK);
+  const { head, bytes } = await peekBytes(gunzipped(stream, file, true, warn), PROTOBUF_PEEK);
   const layout = protobufLayout(head);
   if (layout !== undefined) {
     yield* readProtobuf(bytes, file, layout);
@@ -591,11 +591,15 @@ async function* withoutBom(texts: AsyncIterable<string>): AsyncGenerator<string>
   }
 }
 
-/** The stream's bytes, gunzipped when it starts with the gzip magic bytes. */
+/**
+ * The stream's bytes, gunzipped when it starts with the gzip magic bytes: every member, and bytes
+ * after the last that are not one left out with one warning, as `gzip -d` does (gzip-members.ts).
+ */
 async function* gunzipped(
   stream: AsyncIterable<Buffer>,
   file: string,
   detectGzip: boolean,
+  warn?: DecodeContext['warn'],
 ): AsyncGenerator<Buffer> {
   const iterator = stream[Symbol.asyncIterator]();
   let first: IteratorResult<Buffer>;
@@ -607,23 +611,16 @@ async function* gunzipped(
   if (first.done) return;
   const head: Buffer = first.value;
   if (detectGzip && head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1) {
-    const gunzip = createGunzip();
-    (async () => {
-      try {
-        gunzip.write(head);
-        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-          if (!gunzip.write(next.value)) await new Promise((resolve) => gunzip.once('drain', resolve));
-        }
-        gunzip.end();
-      } catch (error) {
-        gunzip.destroy(error as Error);
-      }
-    })();
+    const trailingGarbage = (offset: number) => {
+      const detail = `trailing garbage ignored: what follows the gzip data, from byte ${offset} on, is not gzip and is left out, as gzip -d does; was something appended to the file?`;
+      warn?.(`${file}: ${detail}`, { at: { file }, detail });
+    };
     try {
-      for await (const chunk of gunzip) yield chunk as Buffer;
+      yield* gunzipMembers(head, iterator, trailingGarbage);
     } catch (error) {
+      if (!(error instanceof GzipCorrupt)) throw fileError(file, error);
       throw new InputError(
-        `${file}: gzip data is corrupt or cut short (${(error as Error).message})`,
+        `${file}: gzip data is corrupt or cut short (${error.message})`,
         'was the download or copy interrupted? gzip -t checks the file',
       );
     }

@@ -16,6 +16,17 @@ import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { OtraceError, SourceError } from '../errors.js';
 import { decodeTraceRequest, encodeTraceResponse } from '../schema/otlp-protobuf.js';
+import {
+  BodyBudget,
+  BodyTooLarge,
+  ClientGone,
+  DEFAULT_TIMEOUTS,
+  MAX_INFLIGHT_BYTES,
+  Overloaded,
+  type ReceiverTimeouts,
+  RequestTimeout,
+  readBody,
+} from './receiver-limits.js';
 import { WriteFailed } from './trace-file-writer.js';
 
 /**
@@ -33,8 +44,8 @@ import { WriteFailed } from './trace-file-writer.js';
  * Hostile or broken clients are bounded: the bodies held across all requests in flight share one
  * budget (past it: 503 with Retry-After, gRPC UNAVAILABLE, which exporters retry, as the
  * Collector answers when its memory limiter refuses), and a client that stalls or trickles is cut
- * off (`ReceiverTimeouts`). Decoding takes one request at a time (it is synchronous), so memory
- * stays under the budget plus one request's decoding.
+ * off (`ReceiverTimeouts`); receiver-limits.ts holds both. Decoding takes one request at a time (it
+ * is synchronous), so memory stays under the budget plus one request's decoding.
  */
 export interface ReceiverOptions {
   readonly host: string;
@@ -54,31 +65,6 @@ export interface ReceiverOptions {
   /** Requests for signals that are not kept (metrics, logs). */
   readonly ignored: (signal: string) => void;
 }
-
-/**
- * How long a client may take. An exporter sends a request at once, so each is far beyond what it
- * needs; a slowloris, a stalled upload or a trickle is closed, and what its body held let go.
- */
-export interface ReceiverTimeouts {
-  /** An HTTP/1.1 request's headers, from the connection (or the previous request) on: 408. */
-  readonly headersMs: number;
-  /** No byte of a request's body for this long (HTTP/1.1 and gRPC): 408, DEADLINE_EXCEEDED. */
-  readonly idleMs: number;
-  /** A request's whole body, however it trickles in: 408, DEADLINE_EXCEEDED. */
-  readonly bodyMs: number;
-  /** A gRPC connection without a frame for this long is told to go away; an exporter reconnects. */
-  readonly sessionIdleMs: number;
-}
-
-export const DEFAULT_TIMEOUTS: ReceiverTimeouts = {
-  headersMs: 10_000,
-  idleMs: 30_000,
-  bodyMs: 60_000,
-  sessionIdleMs: 60_000,
-};
-
-/** Eight requests of the default --max-body (32 MiB) at once. */
-export const MAX_INFLIGHT_BYTES = 256 * 2 ** 20;
 
 export interface RunningReceiver {
   readonly httpAddress: string | undefined;
@@ -110,11 +96,6 @@ const GRPC = {
 /** A gRPC message's frame header: 1 byte compressed flag, 4 bytes big-endian length. */
 const FRAME_HEADER_BYTES = 5;
 
-class BodyTooLarge extends Error {}
-/** The budget of bytes in flight is spent: the client should send again later. */
-class Overloaded extends Error {}
-/** The client stalled or trickled its body. */
-class RequestTimeout extends Error {}
 class BadRequest extends Error {
   constructor(
     message: string,
@@ -201,52 +182,6 @@ function goAway(session: ServerHttp2Session): void {
   setTimeout(() => session.destroy(), SESSION_GRACE_MS).unref();
 }
 
-/** Bytes of request bodies held in memory, across every request in flight. */
-class BodyBudget {
-  #used = 0;
-  constructor(readonly limit: number) {}
-
-  get used(): number {
-    return this.#used;
-  }
-
-  get free(): number {
-    return this.limit - this.#used;
-  }
-
-  /** One request's share: taken chunk by chunk as its body arrives, given back whole once it is over. */
-  claim(): BodyClaim {
-    let held = 0;
-    return {
-      take: (bytes) => {
-        if (this.#used + bytes > this.limit) return false;
-        this.#used += bytes;
-        held += bytes;
-        return true;
-      },
-      release: () => {
-        this.#used -= held;
-        held = 0;
-      },
-      refusal: () => this.refusal(),
-    };
-  }
-
-  /** Why a request is refused for now, for the client and the log. */
-  refusal(): Overloaded {
-    return new Overloaded(
-      `requests in flight hold ${this.#used} bytes, the limit is ${this.limit} (--max-inflight): send it again later`,
-    );
-  }
-}
-
-interface BodyClaim {
-  /** false when the bytes do not fit: nothing is taken. */
-  take(bytes: number): boolean;
-  release(): void;
-  refusal(): Overloaded;
-}
-
 /** Listens on host:port; a port in use or a host that is not this machine's is one line, exit 3. */
 function listen(server: Server | Http2Server, host: string, port: number, flag: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -276,59 +211,6 @@ function listenError(error: NodeJS.ErrnoException, host: string, port: number, f
       'give an address of this machine: 127.0.0.1 (the default), or 0.0.0.0 for every interface',
     );
   return error;
-}
-
-/**
- * The body, each chunk taken from the claim as it arrives, refused past `limit` bytes (the error
- * names `named`, the limit the user set). Settles once, whatever happens (done, too large, over the
- * budget, stalled, trickled, the client gone); chunks after that are dropped.
- */
-function readBody(
-  source: NodeJS.ReadableStream,
-  claim: BodyClaim,
-  { idleMs, bodyMs }: ReceiverTimeouts,
-  limit: number,
-  named = limit,
-): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    let chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const settle = (error?: Error) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(idle);
-      clearTimeout(whole);
-      if (error) reject(error);
-      else resolve(Buffer.concat(chunks));
-      chunks = [];
-    };
-    const idle = setTimeout(
-      () => settle(new RequestTimeout(`no byte of the body for ${seconds(idleMs)}`)),
-      idleMs,
-    );
-    const whole = setTimeout(
-      () => settle(new RequestTimeout(`the body did not arrive whole within ${seconds(bodyMs)}`)),
-      bodyMs,
-    );
-    source.on('data', (chunk: Buffer) => {
-      if (settled) return;
-      idle.refresh();
-      size += chunk.length;
-      if (size > limit) return settle(new BodyTooLarge(`body over ${named} bytes`));
-      if (!claim.take(chunk.length)) return settle(claim.refusal());
-      chunks.push(chunk);
-    });
-    source.on('end', () => settle());
-    source.on('error', settle);
-    // 'close' without 'end': the client went away (HTTP/1.1 says 'aborted' first, HTTP/2 may not).
-    source.on('aborted', () => settle(new BadRequest('client went away')));
-    source.on('close', () => settle(new BadRequest('client went away')));
-  });
-}
-
-function seconds(ms: number): string {
-  return `${ms / 1000} s`;
 }
 
 function gunzip(body: Buffer, limit: number): Buffer {
@@ -434,7 +316,8 @@ async function serveHttp(req: IncomingMessage, res: ServerResponse, serving: Ser
       req.destroy();
     } else if (error instanceof Overloaded) overloaded(error);
     else if (error instanceof RequestTimeout) answer(408, error.message);
-    else if (error instanceof BadRequest || error instanceof OtraceError) answer(400, error.message);
+    else if (error instanceof BadRequest || error instanceof ClientGone || error instanceof OtraceError)
+      answer(400, error.message);
     else if (error instanceof WriteFailed)
       answer(503, `${error.message}: nothing of it was kept; send it again later`);
     else answer(500, (error as Error).message);
@@ -496,7 +379,8 @@ async function serveGrpc(
     else if (error instanceof Overloaded) fail(GRPC.UNAVAILABLE, error.message);
     else if (error instanceof RequestTimeout) fail(GRPC.DEADLINE_EXCEEDED, error.message);
     else if (error instanceof BadRequest) fail(error.grpcStatus, error.message);
-    else if (error instanceof OtraceError) fail(GRPC.INVALID_ARGUMENT, error.message);
+    else if (error instanceof ClientGone || error instanceof OtraceError)
+      fail(GRPC.INVALID_ARGUMENT, error.message);
     else if (error instanceof WriteFailed)
       fail(GRPC.UNAVAILABLE, `${error.message}: nothing of it was kept; send it again later`);
     else fail(GRPC.INTERNAL, (error as Error).message);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { listProcesses, stillRunning } from '../helpers/processes.js';
 import { REPO_ROOT, runScript } from '../helpers/run-cli.js';
 
 /**
@@ -60,6 +61,9 @@ describe('the CI example', () => {
       GITHUB_STEP_SUMMARY: '',
     });
     expect(code).toBe(1);
+    // Nothing it started outlives it: its receiver (named by the reports folder, in its --out) is gone.
+    const left = await stillRunning(() => listProcesses()?.filter((p) => p.command.includes(reports)), 2_000);
+    expect(left).toEqual([]);
     // One failure: the broken edge (a warning such as clock skew under load would pass, with --fail-on error).
     expect(junit(join(reports, 'propagation.xml'))).toMatchObject({ failures: '1' });
     expect(junit(join(reports, 'errors.xml'))).toMatchObject({ failures: '0' });

@@ -174,6 +174,30 @@ describe('gzip', () => {
     await expectSameAsPlain(JSONL, ['-f', scratch('down-no-extension.jsonl', gz)]);
   });
 
+  it('reads gzip followed by trailing garbage as the plain file, with one warning, as gzip -d does', async () => {
+    // Two members (`cat a.gz b.gz`), then bytes that are not gzip: a log line appended by mistake.
+    const half = jsonlBytes.indexOf('\n', jsonlBytes.length / 2) + 1;
+    const members = Buffer.concat([
+      gzipSync(jsonlBytes.subarray(0, half)),
+      gzipSync(jsonlBytes.subarray(half)),
+    ]);
+    const path = scratch('down-garbage.jsonl.gz', Buffer.concat([members, Buffer.from('tail -f said hi\n')]));
+    const [plain, other] = await Promise.all([runBoth(['-f', JSONL]), runBoth(['-f', path])]);
+    for (const [i, command] of COMMANDS.entries()) {
+      expect(other[i]!.stdout, command).toContain(DOWN_TRACE_ID);
+      expect(other[i]!.stdout, command).toBe(plain[i]!.stdout);
+      expect(other[i]!.code, command).toBe(plain[i]!.code);
+      expect(other[i]!.stderr, command).toBe(
+        `otrace: warning: ${path}: trailing garbage ignored: what follows the gzip data, from byte ${members.length} on, is not gzip and is left out, as gzip -d does; was something appended to the file?\n`,
+      );
+    }
+    // Zeros after the data (tar pads with them) are the end, nothing said: as gzip -d.
+    await expectSameAsPlain(JSONL, [
+      '-f',
+      scratch('down-zeros.jsonl.gz', Buffer.concat([members, Buffer.alloc(512)])),
+    ]);
+  });
+
   it('refuses gzip data cut short with one line, exit 2', async () => {
     const gz = gzipSync(jsonlBytes);
     const path = scratch('cut.jsonl.gz', gz.subarray(0, Math.floor(gz.length / 2)));

@@ -35,11 +35,19 @@ export interface PairTiming {
   readonly wireSpread: bigint;
 }
 
+/** What matching split calls asks of the timings (CallTimings, or a sliding window's). */
+export interface TimingLookup {
+  /** What the pair's answered calls say; undefined where none was answered in its trace. */
+  estimate(caller: string, callee: string): PairTiming | undefined;
+  /** The farthest any pair's clock is off: how far around a call its callee may be looked for. */
+  widest(): bigint;
+}
+
 /** `[caller, callee, offsets, wires]`: the timings of one pair's answered calls, as plain data. */
 export type PairTimingData = readonly [string, string, readonly number[], readonly number[]];
 
 /** Timings learnt from answered calls, per caller → callee pair of services; order-free. */
-export class CallTimings {
+export class CallTimings implements TimingLookup {
   readonly #byPair = new Map<
     string,
     { caller: string; callee: string; offsets: number[]; wires: number[] }
@@ -67,12 +75,7 @@ export class CallTimings {
   /** The farthest any pair's clock is off: how far around a call its callee may be looked for. */
   widest(): bigint {
     this.#estimates ??= this.#estimateAll();
-    let widest = 0n;
-    for (const { offset, offsetSpread } of this.#estimates.values()) {
-      const reach = (offset < 0n ? -offset : offset) + 3n * offsetSpread;
-      if (reach > widest) widest = reach;
-    }
-    return widest;
+    return widestOf(this.#estimates.values());
   }
 
   data(): PairTimingData[] {
@@ -97,13 +100,86 @@ export class CallTimings {
 
   #estimateAll(): Map<string, PairTiming> {
     const out = new Map<string, PairTiming>();
-    for (const [key, { offsets, wires }] of this.#byPair) {
-      const [offset, offsetSpread] = centreAndSpread(offsets);
-      const [wire, wireSpread] = centreAndSpread(wires);
-      out.set(key, { offset, offsetSpread, wire, wireSpread });
-    }
+    for (const [key, { offsets, wires }] of this.#byPair) out.set(key, pairTimingOf(offsets, wires));
     return out;
   }
+}
+
+/**
+ * Timings that come and go with their traces (`receive`'s window), per pair of services: a
+ * trace's are added when it comes and taken back when it leaves. A pair's estimate is worked out
+ * again only when asked for after it changed; it is the one CallTimings gives for the same calls.
+ */
+export class TimingsByTrace<T> implements TimingLookup {
+  readonly #pairs = new Map<string, TimingsOfPair<T>>();
+
+  add(trace: T, caller: string, callee: string, timing: CallTiming): void {
+    const key = `${caller}\u0000${callee}`;
+    let pair = this.#pairs.get(key);
+    if (!pair) {
+      pair = { byTrace: new Map(), estimate: undefined };
+      this.#pairs.set(key, pair);
+    }
+    pair.estimate = undefined;
+    const list = pair.byTrace.get(trace);
+    if (list) list.push(timing);
+    else pair.byTrace.set(trace, [timing]);
+  }
+
+  /** Takes back every timing `trace` brought to the pair. */
+  remove(trace: T, caller: string, callee: string): void {
+    const key = `${caller}\u0000${callee}`;
+    const pair = this.#pairs.get(key);
+    if (!pair?.byTrace.delete(trace)) return;
+    pair.estimate = undefined;
+    if (pair.byTrace.size === 0) this.#pairs.delete(key);
+  }
+
+  estimate(caller: string, callee: string): PairTiming | undefined {
+    const pair = this.#pairs.get(`${caller}\u0000${callee}`);
+    return pair && this.#estimateOf(pair);
+  }
+
+  widest(): bigint {
+    return widestOf([...this.#pairs.values()].map((pair) => this.#estimateOf(pair)));
+  }
+
+  #estimateOf(pair: {
+    readonly byTrace: Map<T, CallTiming[]>;
+    estimate: PairTiming | undefined;
+  }): PairTiming {
+    if (!pair.estimate) {
+      const timings = [...pair.byTrace.values()].flat();
+      pair.estimate = pairTimingOf(
+        timings.map((t) => t.offset),
+        timings.map((t) => t.wire),
+      );
+    }
+    return pair.estimate;
+  }
+}
+
+interface TimingsOfPair<T> {
+  readonly byTrace: Map<T, CallTiming[]>;
+  /** Worked out when asked for, forgotten when the pair's timings change. */
+  estimate: PairTiming | undefined;
+}
+
+/** What a pair's answered calls say: the centre and spread of their offsets and of their wires. */
+export function pairTimingOf(offsets: readonly number[], wires: readonly number[]): PairTiming {
+  const [offset, offsetSpread] = centreAndSpread(offsets);
+  const [wire, wireSpread] = centreAndSpread(wires);
+  return { offset, offsetSpread, wire, wireSpread };
+}
+
+/** The farthest the pairs' clocks are off, three spreads included. */
+export function widestOf(pairs: Iterable<PairTiming>): bigint {
+  let widest = 0n;
+  for (const { offset, offsetSpread } of pairs) {
+    const reach = (offset < 0n ? -offset : offset) + 3n * offsetSpread;
+    if (reach > widest) widest = reach;
+  }
+  return widest;
 }
 
 /** The median and the median absolute deviation scaled to a σ (1.4826), rounded to ns. */

@@ -2,8 +2,8 @@ import type { Span } from '../../model/types.js';
 import { attributeString } from '../attributes.js';
 import { type CalledPeer, sameAddress, servedAt } from '../peers.js';
 import { detectError } from '../span-errors.js';
-import type { CallTimings } from './call-timing.js';
-import type { Located, TraceIndex } from './trace-index.js';
+import type { TimingLookup } from './call-timing.js';
+import type { Located, TraceLookup } from './trace-index.js';
 
 /** A call with no answer in its own trace, and what it says it called. */
 export interface UnansweredCall {
@@ -67,8 +67,8 @@ interface Fit {
  */
 export function matchCallees(
   calls: readonly UnansweredCall[],
-  index: TraceIndex,
-  timings: CallTimings,
+  index: TraceLookup,
+  timings: TimingLookup,
 ): (CalleeMatch | undefined)[] {
   const reach = SLACK + END_SLACK + timings.widest();
   const fitsOf = calls.map((entry, i) => {
@@ -135,7 +135,7 @@ function named({ peer, peerService }: UnansweredCall, root: Located): boolean {
  * way), so that a root starting before the call is not preferred to one a wire's time after it.
  * A call that failed may have given up first: a root that ends after it is judged by its start.
  */
-function fitOf(i: number, call: Span, root: Located, timings: CallTimings): Fit | undefined {
+function fitOf(i: number, call: Span, root: Located, timings: TimingLookup): Fit | undefined {
   const pair = timings.estimate(call.service, root.span.service);
   const { offset, offsetSpread, wire, wireSpread } = pair ?? NO_TIMING;
   const slack = SLACK + 3n * offsetSpread;

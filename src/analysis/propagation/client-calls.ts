@@ -9,10 +9,16 @@ import {
   serviceNamedBy,
 } from '../peers.js';
 import { detectError } from '../span-errors.js';
-import { type CallTiming, CallTimings, callTimingOf, type PairTimingData } from './call-timing.js';
+import {
+  type CallTiming,
+  CallTimings,
+  callTimingOf,
+  type PairTimingData,
+  type TimingLookup,
+} from './call-timing.js';
 import { matchCallees, type UnansweredCall } from './callee-match.js';
 import type { PropagationFinding } from './findings.js';
-import type { TraceIndex } from './trace-index.js';
+import type { TraceLookup } from './trace-index.js';
 
 /** Per caller → callee pair of services: how its calls went. */
 export interface Edge {
@@ -41,6 +47,14 @@ export type CallPart =
     }
   | { readonly kind: 'pending'; readonly span: Span; readonly peer: CalledPeer };
 
+/** A call in the order calls are noted: a finding already (a hidden hop), or one waiting for the other traces. */
+export type NotedCall = PropagationFinding | WaitingCall;
+
+/** A call with no answer in its own trace, and what it says it called (its peer's service is looked up later). */
+export type WaitingCall = Omit<UnansweredCall, 'peerService'>;
+
+type Outcome = 'continued' | 'linked' | 'splitTrace' | 'unanswered';
+
 /**
  * Every CLIENT and PRODUCER span that calls a service: continued (a SERVER/CONSUMER child),
  * linked (a root elsewhere links to it), split (a root of the callee started inside the call in
@@ -51,7 +65,7 @@ export type CallPart =
  * tree; the others wait for `finish`, when every trace is indexed. Findings keep the calls' order.
  */
 export class ClientCallCheck {
-  readonly #found: (PropagationFinding | Omit<UnansweredCall, 'peerService'>)[] = [];
+  readonly #found: NotedCall[] = [];
   readonly #edges = new Map<string, Edge>();
   readonly #timings = new CallTimings();
 
@@ -88,63 +102,11 @@ export class ClientCallCheck {
     }
   }
 
-  /** Judges the calls left waiting against the complete (sealed) index, all at once (matchCallees). */
-  finish(index: TraceIndex): { findings: PropagationFinding[]; edges: Edge[] } {
-    const waiting: UnansweredCall[] = [];
-    for (const entry of this.#found) {
-      if (!('call' in entry)) continue;
-      const { call, peer } = entry;
-      const linker = index.linkedFrom.get(`${call.traceId}/${call.span.spanId}`);
-      if (linker !== undefined) this.#count(call.span.service, linker, 'linked');
-      else waiting.push({ ...entry, peerService: serviceOf(peer, index) });
-    }
-    const matches = matchCallees(waiting, index, this.#timings);
-    const findings: PropagationFinding[] = [];
-    let next = 0;
-    for (const entry of this.#found) {
-      if (!('call' in entry)) {
-        findings.push(entry);
-        continue;
-      }
-      if (waiting[next]?.call !== entry.call) continue;
-      const { call, peer, peerService } = waiting[next]!;
-      const match = matches[next++];
-      const { span, traceId } = call;
-      if (match) {
-        const { root, cause, alternatives } = match;
-        this.#count(span.service, root.span.service, 'splitTrace');
-        findings.push({
-          kind: 'split-trace',
-          traceId,
-          spanId: span.spanId,
-          service: span.service,
-          operation: span.name,
-          peer: peerLabel(peer),
-          peerService: root.span.service,
-          relatedTraceId: root.traceId,
-          relatedSpanId: root.span.spanId,
-          relatedOperation: root.span.name,
-          cause,
-          ...(alternatives.length > 0 && {
-            alternatives: alternatives.map((a) => ({ traceId: a.traceId, spanId: a.span.spanId })),
-          }),
-        });
-      } else if (peerService !== undefined && peerService !== span.service && span.kind === 'client') {
-        // A client span that names its own service is the stand-in of a remote that is not traced
-        // (HotROD reports its simulated MySQL calls as service "mysql" calling "mysql"): nobody
-        // else was to answer it.
-        this.#count(span.service, peerService, 'unanswered');
-        findings.push({
-          kind: 'unanswered-client',
-          traceId,
-          spanId: span.spanId,
-          service: span.service,
-          operation: span.name,
-          peer: peerLabel(peer),
-          peerService,
-        });
-      }
-    }
+  /** Judges the calls left waiting against the complete (sealed) index, all at once (judgeCalls). */
+  finish(index: TraceLookup): { findings: PropagationFinding[]; edges: Edge[] } {
+    const findings = judgeCalls(this.#found, index, this.#timings, (caller, callee, outcome) =>
+      this.#count(caller, callee, outcome),
+    );
     return { findings, edges: [...this.#edges.values()] };
   }
 
@@ -161,12 +123,7 @@ export class ClientCallCheck {
     for (const pair of timings) this.#timings.addData(pair);
   }
 
-  #count(
-    caller: string,
-    callee: string,
-    outcome: 'continued' | 'linked' | 'splitTrace' | 'unanswered',
-    calls = 1,
-  ) {
+  #count(caller: string, callee: string, outcome: Outcome, calls = 1) {
     const key = `${caller}\u0000${callee}`;
     let edge = this.#edges.get(key);
     if (!edge) {
@@ -176,6 +133,76 @@ export class ClientCallCheck {
     edge.calls += calls;
     edge[outcome] += calls;
   }
+}
+
+/**
+ * The findings of calls in the order they were noted: a hidden hop as it is; a waiting call
+ * linked to (by a root elsewhere: not broken, no finding), split (paired with the root of another
+ * trace that answered it: matchCallees, all calls at once) or unanswered. `count` hears what
+ * became of each call judged, for the edge table.
+ */
+export function judgeCalls(
+  noted: readonly NotedCall[],
+  index: TraceLookup,
+  timings: TimingLookup,
+  count: (caller: string, callee: string, outcome: Outcome) => void = () => {},
+): PropagationFinding[] {
+  const waiting: UnansweredCall[] = [];
+  for (const entry of noted) {
+    if (!('call' in entry)) continue;
+    const { call, peer } = entry;
+    const linker = index.linkedFrom.get(`${call.traceId}/${call.span.spanId}`);
+    if (linker !== undefined) count(call.span.service, linker, 'linked');
+    else waiting.push({ ...entry, peerService: serviceOf(peer, index) });
+  }
+  const matches = matchCallees(waiting, index, timings);
+  const findings: PropagationFinding[] = [];
+  let next = 0;
+  for (const entry of noted) {
+    if (!('call' in entry)) {
+      findings.push(entry);
+      continue;
+    }
+    if (waiting[next]?.call !== entry.call) continue;
+    const { call, peer, peerService } = waiting[next]!;
+    const match = matches[next++];
+    const { span, traceId } = call;
+    if (match) {
+      const { root, cause, alternatives } = match;
+      count(span.service, root.span.service, 'splitTrace');
+      findings.push({
+        kind: 'split-trace',
+        traceId,
+        spanId: span.spanId,
+        service: span.service,
+        operation: span.name,
+        peer: peerLabel(peer),
+        peerService: root.span.service,
+        relatedTraceId: root.traceId,
+        relatedSpanId: root.span.spanId,
+        relatedOperation: root.span.name,
+        cause,
+        ...(alternatives.length > 0 && {
+          alternatives: alternatives.map((a) => ({ traceId: a.traceId, spanId: a.span.spanId })),
+        }),
+      });
+    } else if (peerService !== undefined && peerService !== span.service && span.kind === 'client') {
+      // A client span that names its own service is the stand-in of a remote that is not traced
+      // (HotROD reports its simulated MySQL calls as service "mysql" calling "mysql"): nobody
+      // else was to answer it.
+      count(span.service, peerService, 'unanswered');
+      findings.push({
+        kind: 'unanswered-client',
+        traceId,
+        spanId: span.spanId,
+        service: span.service,
+        operation: span.name,
+        peer: peerLabel(peer),
+        peerService,
+      });
+    }
+  }
+  return findings;
 }
 
 function isExternal(peer: CalledPeer, external: ReadonlySet<string>): boolean {
@@ -188,7 +215,7 @@ function isExternal(peer: CalledPeer, external: ReadonlySet<string>): boolean {
  * service whose SERVER spans were reached at that address. The host comes before the address: a
  * proxy that forwards Host makes the services behind it look reached at the proxy's address.
  */
-function serviceOf(peer: CalledPeer, index: TraceIndex): string | undefined {
+function serviceOf(peer: CalledPeer, index: TraceLookup): string | undefined {
   if (peer.service !== undefined && index.services.has(peer.service)) return peer.service;
   const named = peer.host === undefined ? undefined : serviceNamedBy(peer.host, index.services);
   if (named !== undefined) return named;

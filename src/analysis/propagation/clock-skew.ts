@@ -61,19 +61,25 @@ export class ClockSkewCheck {
   }
 
   findings(): PropagationFinding[] {
-    return [...this.#pairs.values()].map(({ traceId, parent, child, offsets }) => {
-      return {
-        kind: 'clock-skew',
-        traceId,
-        spanId: parent.spanId,
-        service: parent.service,
-        operation: parent.name,
-        peerService: child.service,
-        spans: offsets.length,
-        offsetMs: Math.round(median(sortedAscending(offsets))! * 1000) / 1000,
-      };
-    });
+    return [...this.#pairs.values()].map((pair) => skewFinding(pair, pair.offsets));
   }
+}
+
+/** The finding of one pair of services: named by its first skewed pair of spans, with the median offset. */
+export function skewFinding(
+  { traceId, parent, child }: { readonly traceId: TraceId; readonly parent: Span; readonly child: Span },
+  offsets: readonly number[],
+): PropagationFinding {
+  return {
+    kind: 'clock-skew',
+    traceId,
+    spanId: parent.spanId,
+    service: parent.service,
+    operation: parent.name,
+    peerService: child.service,
+    spans: offsets.length,
+    offsetMs: Math.round(median(sortedAscending(offsets))! * 1000) / 1000,
+  };
 }
 
 /** How far off the child's clock looks (ms; negative: behind), or undefined when it fits. */

@@ -1,6 +1,6 @@
 import type { TraceId } from '../../model/types.js';
 import type { PropagationFinding } from './findings.js';
-import type { TraceIndex } from './trace-index.js';
+import type { Located, TraceIndex, TraceLookup } from './trace-index.js';
 
 /**
  * A new root that is not an entry point (INTERNAL, CLIENT, PRODUCER; no link) starting while a
@@ -16,31 +16,40 @@ import type { TraceIndex } from './trace-index.js';
  */
 export function findLostContexts(index: TraceIndex): PropagationFinding[] {
   const out: PropagationFinding[] = [];
-  for (const { traceId, span } of index.otherRoots) {
-    const running = index
-      .spansOfServiceAround(span.service, span.start)
-      .filter((candidate) => candidate.traceId !== traceId);
-    // Only requests the service was serving: a load generator or a cron job starts every trace
-    // with a root of its own, and those overlap without anything being lost.
-    const serving = new Set<TraceId>(
-      running.filter((r) => r.span.kind === 'server' || r.span.kind === 'consumer').map((r) => r.traceId),
-    );
-    if (serving.size !== 1) continue;
-    const [servingTrace] = serving;
-    // The innermost: the latest-starting span that still holds the instant.
-    const holder = running
-      .filter((r) => r.traceId === servingTrace)
-      .reduce((best, r) => (r.span.start >= best.span.start ? r : best));
-    out.push({
-      kind: 'context-lost',
-      traceId,
-      spanId: span.spanId,
-      service: span.service,
-      operation: span.name,
-      relatedTraceId: holder.traceId,
-      relatedSpanId: holder.span.spanId,
-      relatedOperation: holder.span.name,
-    });
+  for (const root of index.otherRoots) {
+    const finding = lostContextOf(root, index);
+    if (finding) out.push(finding);
   }
   return out;
+}
+
+/** The context-lost finding of one root of another kind (`TraceIndex.otherRoots`), if any. */
+export function lostContextOf(
+  { traceId, span }: Located,
+  index: Pick<TraceLookup, 'spansOfServiceAround'>,
+): PropagationFinding | undefined {
+  const running = index
+    .spansOfServiceAround(span.service, span.start)
+    .filter((candidate) => candidate.traceId !== traceId);
+  // Only requests the service was serving: a load generator or a cron job starts every trace
+  // with a root of its own, and those overlap without anything being lost.
+  const serving = new Set<TraceId>(
+    running.filter((r) => r.span.kind === 'server' || r.span.kind === 'consumer').map((r) => r.traceId),
+  );
+  if (serving.size !== 1) return undefined;
+  const [servingTrace] = serving;
+  // The innermost: the latest-starting span that still holds the instant.
+  const holder = running
+    .filter((r) => r.traceId === servingTrace)
+    .reduce((best, r) => (r.span.start >= best.span.start ? r : best));
+  return {
+    kind: 'context-lost',
+    traceId,
+    spanId: span.spanId,
+    service: span.service,
+    operation: span.name,
+    relatedTraceId: holder.traceId,
+    relatedSpanId: holder.span.spanId,
+    relatedOperation: holder.span.name,
+  };
 }

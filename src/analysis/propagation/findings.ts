@@ -1,5 +1,5 @@
 import type { SpanId, TraceId } from '../../model/types.js';
-import type { Severity } from '../findings.js';
+import { atOrAbove, type Severity } from '../findings.js';
 
 /**
  * What `check-propagation` finds, as data; render/ words it. Every finding names the span it is
@@ -108,4 +108,18 @@ export const PROPAGATION_SEVERITY = {
 export function severityOf(finding: PropagationFinding): Severity {
   if (finding.kind === 'orphan-span' && finding.cause === 'root-not-arrived') return 'info';
   return PROPAGATION_SEVERITY[finding.kind];
+}
+
+/** `--fail-on` of check-propagation and receive: a finding of this severity or worse fails the run. */
+export const PROPAGATION_FAIL_ON = ['error', 'warn', 'info'] as const;
+export type PropagationFailOn = (typeof PROPAGATION_FAIL_ON)[number];
+
+export const FAIL_ON_SEVERITY = { error: 'error', warn: 'warning', info: 'info' } as const satisfies Record<
+  PropagationFailOn,
+  Severity
+>;
+
+/** Whether the finding fails a run at `failOn`. */
+export function failsAt(finding: PropagationFinding, failOn: PropagationFailOn): boolean {
+  return atOrAbove(severityOf(finding), FAIL_ON_SEVERITY[failOn]);
 }

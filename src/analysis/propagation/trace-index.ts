@@ -46,12 +46,28 @@ export function mayBeOtherRoot(span: Span): boolean {
 }
 
 /**
+ * What the checks across traces look up: a sealed TraceIndex, or the one a sliding window of
+ * traces keeps up to date (window-index.ts). Answers come in the same order from both.
+ */
+export interface TraceLookup {
+  readonly services: ReadonlySet<string>;
+  /** `host:port` a SERVER span was reached at → its service (undefined: several services). */
+  readonly serviceAt: ReadonlyMap<string, string | undefined>;
+  /** `traceId/spanId` → the service of a span that links to it. */
+  readonly linkedFrom: ReadonlyMap<string, string>;
+  /** Callee roots that started in [from, to], by start. */
+  calleeRootsStartingIn(from: bigint, to: bigint): Located[];
+  /** Spans of `service` whose interval holds the instant `at`, by start. */
+  spansOfServiceAround(service: string, at: Nanos): Located[];
+}
+
+/**
  * What the propagation checks look up across traces: the services in the data, which service
  * answers at which address, the roots that may be the far side of a broken call, which spans are
  * the target of a link, and each service's spans by start time. Trees are added one at a time
  * and not kept: only spans are, so a check over an export holds its spans, never all its trees.
  */
-export class TraceIndex {
+export class TraceIndex implements TraceLookup {
   readonly services = new Set<string>();
   /** `host:port` a SERVER span was reached at → its service (undefined: several services). */
   readonly serviceAt = new Map<string, string | undefined>();
@@ -186,12 +202,12 @@ export function noteServedAt(
   else if (serviceAt.get(at) !== service) serviceAt.set(at, undefined);
 }
 
-function compare(a: bigint, b: bigint): number {
+export function compare(a: bigint, b: bigint): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Index of the first span starting at or after `at` (binary search over a start-sorted list). */
-function firstAtOrAfter(list: readonly Located[], at: bigint): number {
+export function firstAtOrAfter(list: readonly Located[], at: bigint): number {
   let lo = 0;
   let hi = list.length;
   while (lo < hi) {

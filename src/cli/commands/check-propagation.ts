@@ -1,7 +1,11 @@
 import { type Command, Option } from 'commander';
-import { atOrAbove, type Severity } from '../../analysis/findings.js';
 import { focusReport, PropagationCheck } from '../../analysis/propagation/check-propagation.js';
-import { severityOf } from '../../analysis/propagation/findings.js';
+import {
+  FAIL_ON_SEVERITY,
+  failsAt,
+  PROPAGATION_FAIL_ON,
+  type PropagationFailOn,
+} from '../../analysis/propagation/findings.js';
 import { EXIT } from '../../errors.js';
 import { loadConfig } from '../../pipeline/config-file.js';
 import { overTraces } from '../../pipeline/over-traces.js';
@@ -10,13 +14,6 @@ import type { CommandContext } from '../context.js';
 import { emitReport, parseOutputs } from '../emit-report.js';
 import { type SelectOptions, withSelection } from '../select-traces.js';
 import { acrossTracesCommand, type OutputFormat, repeatable } from './shared-options.js';
-
-const PROPAGATION_FAIL_ON = ['error', 'warn', 'info'] as const;
-type PropagationFailOn = (typeof PROPAGATION_FAIL_ON)[number];
-const FAIL_ON_SEVERITY = { error: 'error', warn: 'warning', info: 'info' } as const satisfies Record<
-  PropagationFailOn,
-  Severity
->;
 
 interface CheckOptions extends SelectOptions {
   format: OutputFormat;
@@ -64,8 +61,12 @@ async function runCheck(ctx: CommandContext, options: CheckOptions): Promise<num
   for (const { result } of results) check.addPart(result);
   for (const part of totals()) check.addTotals(part);
   const report = focusReport(check.report(), options.service);
-  const failOn = FAIL_ON_SEVERITY[options.failOn];
-  const failed = report.findings.some((f) => atOrAbove(severityOf(f), failOn));
-  await emitReport(ctx, propagationReportOf(report, { failOn, failed }), options.format, outputs);
+  const failed = report.findings.some((f) => failsAt(f, options.failOn));
+  await emitReport(
+    ctx,
+    propagationReportOf(report, { failOn: FAIL_ON_SEVERITY[options.failOn], failed }),
+    options.format,
+    outputs,
+  );
   return failed ? EXIT.findings : EXIT.ok;
 }

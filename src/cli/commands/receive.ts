@@ -1,10 +1,12 @@
 import { Command, Option } from 'commander';
+import { failsAt, PROPAGATION_FAIL_ON, type PropagationFailOn } from '../../analysis/propagation/findings.js';
 import { EXIT, UsageError } from '../../errors.js';
 import { parseDuration } from '../../model/duration.js';
 import { type CompletedTrace, LiveCheck } from '../../pipeline/live-check.js';
 import { renderLiveTrace, renderLiveTraceJson } from '../../render/receive/live-trace.js';
 import { loadTextWidths } from '../../render/width.js';
-import { MAX_INFLIGHT_BYTES, startReceiver } from '../../sources/otlp-receiver.js';
+import { startReceiver } from '../../sources/otlp-receiver.js';
+import { MAX_INFLIGHT_BYTES } from '../../sources/receiver-limits.js';
 import { TraceFileWriter } from '../../sources/trace-file-writer.js';
 import type { CommandContext } from '../context.js';
 import { parseCount } from '../parse-options.js';
@@ -21,6 +23,7 @@ interface ReceiveOptions {
   maxInflight: string;
   maxPendingSpans: string;
   format: 'text' | 'ndjson';
+  failOn?: PropagationFailOn;
 }
 
 const TICK_MS = 200;
@@ -45,6 +48,12 @@ export function receiveCommand(ctx: CommandContext): Command {
     .option('--idle <dur>', 'a trace is complete when none of its spans has arrived for this long', '2s')
     .option('--until-idle <dur>', 'stop once no export has arrived for this long (for CI)')
     .option('--count <n>', 'stop after this many completed traces')
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        'once stopped, exit 1 if a trace it showed had a propagation finding of this severity or worse (as check-propagation, over the last 200 traces); without it, exit 0',
+      ).choices(PROPAGATION_FAIL_ON),
+    )
     .option(
       '--max-body <bytes>',
       'largest export request accepted, in bytes (413 / RESOURCE_EXHAUSTED past it)',
@@ -96,7 +105,7 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
     );
   if (options.format === 'text') await loadTextWidths();
   const writer = options.out === undefined ? undefined : new TraceFileWriter(options.out);
-  const stats: Stats = { requests: 0, spans: 0, refused: 0, ignored: 0, traces: 0, failed: 0 };
+  const stats: Stats = { requests: 0, spans: 0, refused: 0, ignored: 0, traces: 0, failed: 0, flagged: 0 };
   let lastRequest = Date.now();
 
   const receiver = await startReceiver({
@@ -139,6 +148,8 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
     for (const { trace, analysis, findings } of completed) {
       stats.traces++;
       if (analysis.diagnosis.kind !== 'ok') stats.failed++;
+      const failOn = options.failOn;
+      if (failOn !== undefined && findings.some((f) => failsAt(f, failOn))) stats.flagged++;
       ctx.out(
         options.format === 'ndjson'
           ? renderLiveTraceJson(trace, analysis, findings)
@@ -159,8 +170,8 @@ async function runReceive(ctx: CommandContext, options: ReceiveOptions): Promise
     ctx.warn(
       `${check.completedEarly} trace(s) were shown before they were idle: more than --max-pending-spans spans were waiting`,
     );
-  ctx.io.stderr.write(summaryLine(stats, writer));
-  return EXIT.ok;
+  ctx.io.stderr.write(summaryLine(stats, writer, options.failOn));
+  return stats.flagged > 0 ? EXIT.findings : EXIT.ok;
 }
 
 interface Stats {
@@ -169,7 +180,10 @@ interface Stats {
   refused: number;
   ignored: number;
   traces: number;
+  /** Traces whose diagnosis is a failure (not ok). */
   failed: number;
+  /** Traces shown with a propagation finding at or above --fail-on. */
+  flagged: number;
 }
 
 /** Runs `tick` every TICK_MS until it says to stop, or the run is asked to (Ctrl-C, SIGTERM). */
@@ -190,10 +204,18 @@ function untilStopped(ctx: CommandContext, tick: () => boolean): Promise<void> {
   });
 }
 
-function summaryLine(stats: Stats, writer: TraceFileWriter | undefined): string {
+function summaryLine(
+  stats: Stats,
+  writer: TraceFileWriter | undefined,
+  failOn: PropagationFailOn | undefined,
+): string {
   return `otrace: received ${stats.requests} trace export request(s), ${stats.spans} spans, ${stats.traces} trace(s), ${stats.failed} failing${
-    stats.ignored > 0 ? `; ${stats.ignored} metrics/logs request(s) accepted and not kept` : ''
-  }${stats.refused > 0 ? `; ${stats.refused} request(s) refused` : ''}${writer ? `; ${writer.lines} line(s) in ${writer.path}` : ''}\n`;
+    failOn === undefined
+      ? ''
+      : `; ${stats.flagged} trace(s) with propagation findings at --fail-on ${failOn} or worse`
+  }${stats.ignored > 0 ? `; ${stats.ignored} metrics/logs request(s) accepted and not kept` : ''}${
+    stats.refused > 0 ? `; ${stats.refused} request(s) refused` : ''
+  }${writer ? `; ${writer.lines} line(s) in ${writer.path}` : ''}\n`;
 }
 
 /** 127.0.0.0/8, ::1 and localhost reach only this machine; 0.0.0.0, :: or an interface's address do not. */

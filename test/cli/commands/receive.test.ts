@@ -318,6 +318,45 @@ describe('otrace receive', () => {
     );
   });
 
+  it('--fail-on: exit 1 once stopped if a trace it showed had a propagation finding at that severity or worse', async () => {
+    // fixtures/propagation (README): a proxy strips traceparent, so user-service's call (trace A)
+    // and order-service's request (trace B) are two traces: a split trace, an error. Both in one
+    // request, so that they complete together and the finding is shown with each.
+    const [caller, callee] = readFileSync(
+      join(REPO_ROOT, 'fixtures/propagation/proxy-drops-headers.otlp.jsonl'),
+      'utf8',
+    )
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { resourceSpans: unknown[] });
+    const split = JSON.stringify({ resourceSpans: [...caller!.resourceSpans, ...callee!.resourceSpans] });
+    const json = { 'content-type': 'application/json' };
+    for (const [flags, code, summary] of [
+      [['--fail-on', 'error'], 1, '; 2 trace(s) with propagation findings at --fail-on error or worse'],
+      // Without it, receive exits 0 whatever it saw, as before.
+      [[], 0, ''],
+    ] as const) {
+      const r = await startReceive('--count', '2', ...flags);
+      expect(await post(r.http, '/v1/traces', split, json)).toBe(200);
+      const done = await r.done;
+      expect(done.code, flags.join(' ')).toBe(code);
+      expect(done.stdout.match(/✗ split-trace: /g), flags.join(' ')).toHaveLength(2);
+      expect(done.stderr).toContain(`2 trace(s), 0 failing${summary}; 1 line(s)`);
+    }
+    // A failing trace is not a propagation finding: `otrace errors` on --out gates failures.
+    const r = await startReceive('--count', '1', '--fail-on', 'info');
+    await exportSpans(new JsonExporter({ url: `http://${r.http}/v1/traces` }), 'shop', 'boom');
+    const { code, stderr } = await r.done;
+    expect(code).toBe(0);
+    expect(stderr).toContain(
+      '1 trace(s), 1 failing; 0 trace(s) with propagation findings at --fail-on info or worse',
+    );
+    // The vocabulary is check-propagation's.
+    const wrong = await runCli(['receive', '--fail-on', 'warning']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/--fail-on.*'warning' is invalid.*error, warn, info/);
+  });
+
   it('--count stops after that many traces; --format ndjson gives one JSON object per trace', async () => {
     const r = await startReceive('--count', '1', '--format', 'ndjson');
     await exportSpans(new JsonExporter({ url: `http://${r.http}/v1/traces` }), 'shop', 'one');

@@ -1,5 +1,14 @@
 import { quantile, sortedAscending } from '../model/stats.js';
 import type { Nanos, SpanKind, SpanNode, TraceId, TraceTree } from '../model/types.js';
+import {
+  checkMaxCalls,
+  checkMaxSequential,
+  checkNoNPlusOne,
+  type PerfRuleOutcome,
+} from './assert-perf-rules.js';
+import { detectPerf } from './perf/detect-perf.js';
+import type { PerfFinding } from './perf/perf-findings.js';
+import { DEFAULT_PERF_THRESHOLDS, type PerfThresholds } from './perf/thresholds.js';
 import type { PropagationReport } from './propagation/check-propagation.js';
 import type { SpanFacts } from './span-facts.js';
 
@@ -24,7 +33,20 @@ export type Rule = { readonly name: string; readonly select: SpanSelector } & (
   | { readonly type: 'required-attributes'; readonly attributes: readonly string[] }
   | { readonly type: 'propagation'; readonly from: string; readonly to: string }
   | { readonly type: 'no-orphans' }
+  /** No N+1 loop (perf/n-plus-one.ts) made by a selected span. */
+  | { readonly type: 'no-n-plus-one' }
+  /** At most `max` calls in each trace, or below each selected span. */
+  | { readonly type: 'max-calls'; readonly max: number }
+  /** At most `max` calls one after another under each (selected) span. */
+  | { readonly type: 'max-sequential'; readonly max: number }
 );
+
+/** The rules that read calls as `otrace perf` does (perf/calls.ts). */
+export const PERF_RULE_TYPES: ReadonlySet<Rule['type']> = new Set([
+  'no-n-plus-one',
+  'max-calls',
+  'max-sequential',
+]);
 
 export interface Evidence {
   readonly traceId: TraceId;
@@ -50,16 +72,35 @@ export interface AnalysedTrace {
 
 const MAX_EVIDENCE = 5;
 
-/** Each rule over every trace; pure. */
+/**
+ * Each rule over every trace; pure. `thresholds` are the performance detectors' (`.otrace.json`'s
+ * "perf"), for `no-n-plus-one`: a loop `otrace perf` reports is one `assert` fails on.
+ */
 export function evaluateRules(
   rules: readonly Rule[],
   traces: readonly AnalysedTrace[],
   propagation: PropagationReport,
+  thresholds: PerfThresholds = DEFAULT_PERF_THRESHOLDS,
 ): RuleResult[] {
-  return rules.map((rule) => evaluate(rule, traces, propagation));
+  // Each trace's performance findings, worked out once, and only for a rule that reads them.
+  const perf = new Map<AnalysedTrace, readonly PerfFinding[]>();
+  const perfOf = (t: AnalysedTrace) => {
+    let found = perf.get(t);
+    if (found === undefined) {
+      found = detectPerf(t.tree, thresholds);
+      perf.set(t, found);
+    }
+    return found;
+  };
+  return rules.map((rule) => evaluate(rule, traces, propagation, perfOf));
 }
 
-function evaluate(rule: Rule, traces: readonly AnalysedTrace[], propagation: PropagationReport): RuleResult {
+function evaluate(
+  rule: Rule,
+  traces: readonly AnalysedTrace[],
+  propagation: PropagationReport,
+  perfOf: (t: AnalysedTrace) => readonly PerfFinding[],
+): RuleResult {
   const matches = (node: SpanNode) => selects(rule.select, node);
   const spans = () => traces.flatMap((t) => t.tree.nodes.filter(matches).map((node) => ({ t, node })));
   const result = (
@@ -74,6 +115,7 @@ function evaluate(rule: Rule, traces: readonly AnalysedTrace[], propagation: Pro
     evidence: evidence.slice(0, MAX_EVIDENCE),
     matched,
   });
+  const outcome = (o: PerfRuleOutcome) => result(o.passed, o.evidence, o.matched, o.measured);
   switch (rule.type) {
     case 'no-error-origins': {
       const all = spans();
@@ -190,7 +232,18 @@ function evaluate(rule: Rule, traces: readonly AnalysedTrace[], propagation: Pro
         },
       );
     }
+    case 'no-n-plus-one':
+      return outcome(checkNoNPlusOne(traces, perfOf, matches));
+    case 'max-calls':
+      return outcome(checkMaxCalls(traces, rule.max, isEmpty(rule.select), matches));
+    case 'max-sequential':
+      return outcome(checkMaxSequential(traces, rule.max, matches));
   }
+}
+
+/** A selector that selects every span. */
+function isEmpty(select: SpanSelector): boolean {
+  return Object.values(select).every((value) => value === undefined);
 }
 
 function evidenceOf(t: AnalysedTrace, node: SpanNode, detail: string): Evidence {

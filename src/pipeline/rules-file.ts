@@ -45,6 +45,9 @@ const RuleSchema = z.discriminatedUnion('type', [
     to: z.string().min(1),
   }),
   z.strictObject({ ...base, type: z.literal('no-orphans') }),
+  z.strictObject({ ...base, type: z.literal('no-n-plus-one') }),
+  z.strictObject({ ...base, type: z.literal('max-calls'), max: z.number().int().nonnegative() }),
+  z.strictObject({ ...base, type: z.literal('max-sequential'), max: z.number().int().positive() }),
 ]);
 
 /** `otrace.rules.json` / `.yaml`: a list of assertions over the selected traces. */
@@ -91,6 +94,8 @@ export async function loadRules(path: string | undefined): Promise<{ file: strin
             max: r.max === undefined ? undefined : parseDuration(r.max, `rules[${i}].max`),
           };
         case 'span-count':
+        case 'max-calls':
+        case 'max-sequential':
           return { name, select, type: r.type, max: r.max };
         case 'required-attributes':
           return { name, select, type: r.type, attributes: r.attributes };

@@ -72,6 +72,41 @@ describe('loadRules', () => {
     ]);
   });
 
+  it('reads the performance rules: no-n-plus-one, max-calls (per trace or per selected span), max-sequential', async () => {
+    const path = file(
+      'otrace.rules.yaml',
+      [
+        'rules:',
+        '  - type: no-n-plus-one',
+        '    select: {service: user-service}',
+        '  - type: max-calls',
+        '    max: 50',
+        '  - type: max-calls',
+        '    select: {operation: "GET /users/{id}"}',
+        '    max: 10',
+        '  - type: max-sequential',
+        '    max: 3',
+      ].join('\n'),
+    );
+    expect((await loadRules(path)).rules).toEqual([
+      { name: '1: no-n-plus-one (user-service)', select: { service: 'user-service' }, type: 'no-n-plus-one' },
+      { name: '2: max-calls', select: {}, type: 'max-calls', max: 50 },
+      { name: '3: max-calls', select: { operation: 'GET /users/{id}' }, type: 'max-calls', max: 10 },
+      { name: '4: max-sequential', select: {}, type: 'max-sequential', max: 3 },
+    ]);
+    expect(RULE_TYPES).toEqual(expect.arrayContaining(['no-n-plus-one', 'max-calls', 'max-sequential']));
+    for (const rule of [
+      { type: 'max-calls' },
+      { type: 'max-calls', max: -1 },
+      { type: 'max-sequential', max: 0 },
+      { type: 'max-sequential', max: 2.5 },
+      { type: 'no-n-plus-one', max: 3 },
+    ]) {
+      const bad = file('bad.json', JSON.stringify({ rules: [rule] }));
+      await expect(loadRules(bad), JSON.stringify(rule)).rejects.toThrow(UsageError);
+    }
+  });
+
   it('refuses an unknown rule type, listing the types the schema knows', async () => {
     const path = file('rules.json', JSON.stringify({ rules: [{ type: 'no-errors-at-all' }] }));
     const error = (await loadRules(path).catch((e: unknown) => e)) as UsageError;

@@ -32,29 +32,32 @@ export function detectPerf(
   return [...storms, ...redundant, ...loops, ...pools, ...sequential, ...fanOuts];
 }
 
-/** A call's duration with what it is, for judging it against its shape's distribution across traces. */
-export interface CallSample {
+/**
+ * One trace's calls of one shape, made by one service, as the checks across traces need them:
+ * every duration (a shape's distribution), the slowest call (a slow call names it), and the calls
+ * with no call below them, where a wait is rather than a caller waiting on it (lock-wait). Kept
+ * as arrays of numbers: a trace's samples cross from a worker thread, and are held until every
+ * trace is read.
+ */
+export interface ShapeSamples {
   readonly key: string;
   readonly service: string;
   readonly shape: string;
   readonly family: CallFamily;
-  readonly spanId: string;
+  /** The span name of the first call. */
   readonly name: string;
-  /** Since the epoch. */
-  readonly startMs: number;
-  readonly ms: number;
-  /**
-   * No call is made below it: where a wait is, not a caller waiting on it (the frontend's HTTP
-   * call waits as long as the query below it queued).
-   */
-  readonly last: boolean;
+  readonly durations: number[];
+  readonly slowest: { spanId: string; name: string; ms: number };
+  /** [startMs, durationMs] of each call with none below it, one pair after another. */
+  readonly leaves: number[];
+  readonly leafIds: string[];
 }
 
 /** What `otrace perf` works out for each trace (pipeline/tasks.ts). */
 export interface TracePerf {
   readonly breakdown: TimeBreakdown;
   readonly findings: readonly PerfFinding[];
-  readonly samples: readonly CallSample[];
+  readonly samples: readonly ShapeSamples[];
 }
 
 export function tracePerf(tree: TraceTree, thresholds: PerfThresholds): TracePerf {
@@ -66,21 +69,38 @@ export function tracePerf(tree: TraceTree, thresholds: PerfThresholds): TracePer
     const parent = tree.nodes[i]!.parent;
     if (parent !== undefined && (calls[i] !== undefined || callBelow[i] === 1)) callBelow[parent.index] = 1;
   }
-  const samples: CallSample[] = [];
+  const byShape = new Map<string, ShapeSamples>();
   for (const [i, call] of calls.entries()) {
     if (call === undefined) continue;
     const { span } = call.node;
-    samples.push({
-      key: shapeKey(call),
-      service: span.service,
-      shape: call.shape,
-      family: call.family,
-      spanId: span.spanId,
-      name: span.name,
-      startMs: call.startMs,
-      ms: call.durationMs,
-      last: callBelow[i] === 0,
-    });
+    const key = `${span.service}\u0000${shapeKey(call)}`;
+    let shape = byShape.get(key);
+    if (!shape) {
+      shape = {
+        key,
+        service: span.service,
+        shape: call.shape,
+        family: call.family,
+        name: span.name,
+        durations: [],
+        slowest: { spanId: span.spanId, name: span.name, ms: call.durationMs },
+        leaves: [],
+        leafIds: [],
+      };
+      byShape.set(key, shape);
+    }
+    shape.durations.push(call.durationMs);
+    if (call.durationMs > shape.slowest.ms) {
+      const slowest = shape.slowest as { spanId: string; name: string; ms: number };
+      slowest.spanId = span.spanId;
+      slowest.name = span.name;
+      slowest.ms = call.durationMs;
+    }
+    if (callBelow[i] === 0) {
+      shape.leaves.push(call.startMs, call.durationMs);
+      shape.leafIds.push(span.spanId);
+    }
   }
+  const samples = [...byShape.values()];
   return { breakdown: breakDownTime(tree), findings: detectPerf(tree, thresholds, calls), samples };
 }

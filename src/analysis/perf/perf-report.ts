@@ -1,7 +1,7 @@
 import { median, quantile, sortedAscending } from '../../model/stats.js';
 import type { SpanId, TraceId } from '../../model/types.js';
 import type { CallFamily } from './calls.js';
-import type { CallSample, TracePerf } from './detect-perf.js';
+import type { ShapeSamples, TracePerf } from './detect-perf.js';
 import { findLockWaits, type TimedCall } from './lock-wait.js';
 import type { PerfFinding, PerfFindingKind } from './perf-findings.js';
 import type { PerfThresholds } from './thresholds.js';
@@ -81,7 +81,7 @@ export class PerfAccumulator {
     this.#traces++;
     this.#addBreakdown(perf);
     for (const finding of perf.findings) this.#addFinding(finding);
-    for (const sample of perf.samples) this.#addSample(traceId, sample);
+    for (const samples of perf.samples) this.#addSamples(traceId, samples);
   }
 
   report(): PerfReport {
@@ -90,7 +90,7 @@ export class PerfAccumulator {
       this.#judged = true;
       for (const finding of this.#slowCalls()) this.#addFinding(finding);
       for (const shape of this.#shapes.values())
-        for (const finding of findLockWaits(shape.timed, this.thresholds)) this.#addFinding(finding);
+        for (const finding of findLockWaits(timedCalls(shape), this.thresholds)) this.#addFinding(finding);
     }
     const traces = this.#traces;
     const breakdown = [...this.#roots.values()]
@@ -204,28 +204,34 @@ export class PerfAccumulator {
     }
   }
 
-  #addSample(traceId: TraceId, sample: CallSample): void {
-    let shape = this.#shapes.get(sample.key);
+  #addSamples(traceId: TraceId, samples: ShapeSamples): void {
+    let shape = this.#shapes.get(samples.key);
     if (!shape) {
-      shape = { durations: [], slowest: [], timed: [] };
-      this.#shapes.set(sample.key, shape);
+      shape = {
+        service: samples.service,
+        shape: samples.shape,
+        family: samples.family,
+        name: samples.name,
+        durations: [],
+        slowest: [],
+        leafStarts: [],
+        leafDurations: [],
+        leafTraces: [],
+        leafIds: [],
+      };
+      this.#shapes.set(samples.key, shape);
     }
-    shape.durations.push(sample.ms);
-    if (sample.last)
-      shape.timed.push({
-        traceId,
-        spanId: sample.spanId as SpanId,
-        service: sample.service,
-        name: sample.name,
-        shape: sample.shape,
-        family: sample.family,
-        startMs: sample.startMs,
-        durationMs: sample.ms,
-      });
+    for (const ms of samples.durations) shape.durations.push(ms);
+    for (let i = 0; i < samples.leafIds.length; i++) {
+      shape.leafStarts.push(samples.leaves[2 * i]!);
+      shape.leafDurations.push(samples.leaves[2 * i + 1]!);
+      shape.leafTraces.push(traceId);
+      shape.leafIds.push(samples.leafIds[i]!);
+    }
     const { slowest } = shape;
-    if (slowest.length < SLOWEST_KEPT || sample.ms > slowest[slowest.length - 1]!.sample.ms) {
-      slowest.push({ traceId, sample });
-      slowest.sort((a, b) => b.sample.ms - a.sample.ms);
+    if (slowest.length < SLOWEST_KEPT || samples.slowest.ms > slowest[slowest.length - 1]!.ms) {
+      slowest.push({ traceId, ...samples.slowest });
+      slowest.sort((a, b) => b.ms - a.ms);
       if (slowest.length > SLOWEST_KEPT) slowest.pop();
     }
   }
@@ -240,16 +246,16 @@ export class PerfAccumulator {
       if (shape.durations.length < minSamples) continue;
       const middle = median(sortedAscending(shape.durations)) ?? 0;
       const limit = Math.max(minMs, middle * factor);
-      for (const { traceId, sample } of shape.slowest) {
+      for (const sample of shape.slowest) {
         if (sample.ms <= limit) break;
         yield {
           kind: 'slow-call',
-          traceId,
+          traceId: sample.traceId,
           spanId: sample.spanId as SpanId,
-          service: sample.service,
+          service: shape.service,
           name: sample.name,
-          shape: sample.shape,
-          family: sample.family,
+          shape: shape.shape,
+          family: shape.family,
           durationMs: sample.ms,
           medianMs: middle,
           samples: shape.durations.length,
@@ -283,9 +289,29 @@ interface GroupState {
 }
 
 interface ShapeState {
+  readonly service: string;
+  readonly shape: string;
+  readonly family: CallFamily;
+  readonly name: string;
   readonly durations: number[];
-  /** The slowest samples, slowest first. */
-  readonly slowest: { traceId: TraceId; sample: CallSample }[];
-  /** Every call, to find those that queued behind each other across traces. */
-  readonly timed: TimedCall[];
+  /** The slowest call of each trace, the slowest SLOWEST_KEPT of them, slowest first. */
+  readonly slowest: { traceId: TraceId; spanId: string; name: string; ms: number }[];
+  /** The calls with no call below them, across traces, to find those that queued behind each other. */
+  readonly leafStarts: number[];
+  readonly leafDurations: number[];
+  readonly leafTraces: TraceId[];
+  readonly leafIds: string[];
+}
+
+function timedCalls(shape: ShapeState): TimedCall[] {
+  return shape.leafIds.map((spanId, i) => ({
+    traceId: shape.leafTraces[i]!,
+    spanId: spanId as SpanId,
+    service: shape.service,
+    name: shape.name,
+    shape: shape.shape,
+    family: shape.family,
+    startMs: shape.leafStarts[i]!,
+    durationMs: shape.leafDurations[i]!,
+  }));
 }

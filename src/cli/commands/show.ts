@@ -1,5 +1,12 @@
+import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { analyzeTrace } from '../../analysis/analyze-trace.js';
+import { detectPerf } from '../../analysis/perf/detect-perf.js';
+import {
+  DEFAULT_PERF_THRESHOLDS,
+  type PerfThresholds,
+  withThresholds,
+} from '../../analysis/perf/thresholds.js';
 import { summarizeTrace } from '../../analysis/summarize-trace.js';
 import { EXIT, UsageError } from '../../errors.js';
 import { parseDuration } from '../../model/duration.js';
@@ -41,6 +48,7 @@ interface ShowOptions extends BackendOptions {
   timeline?: boolean;
   timeout?: string[];
   output?: string[];
+  config?: string;
 }
 
 export function showCommand(ctx: CommandContext): Command {
@@ -66,6 +74,10 @@ export function showCommand(ctx: CommandContext): Command {
     .option('--timeline', 'add a proportional time bar per span (a terminal waterfall)')
     .addOption(timeoutOption())
     .option('--wait <dur>', 'poll the backend until the trace exists and stops growing, for up to this long')
+    .option(
+      '--config <path>',
+      'project config file with the performance detectors\' thresholds under "perf" (default: .otrace.json here, if present)',
+    )
     .action(async (traceId: string | undefined, options: ShowOptions) => {
       ctx.exitCode = await runShow(ctx, traceId, options);
     });
@@ -84,6 +96,7 @@ async function runShow(
     options.minDuration === undefined ? undefined : parseDuration(options.minDuration, '--min-duration');
   const maxSpans = parseCount(options.maxSpans, '--max-spans', 1);
   const outputs = parseOutputs(options.output ?? []);
+  const thresholds = await perfThresholds(options.config);
 
   let files = options.file ?? [];
   let traceId = traceIdArg;
@@ -95,18 +108,35 @@ async function runShow(
   const wait = options.wait === undefined ? undefined : parseDuration(options.wait, '--wait');
   const trace = await readTrace(ctx, traceId, files, options, wait);
   const analysis = analyzeTrace(trace, { limits: timeouts as Nanos[] });
-  const report = showReport(analysis, {
-    stack: options.stack === true,
-    maxDepth: depth,
-    errorsOnly: options.errorsOnly === true,
-    minDuration,
-    service: options.service,
-    maxSpans,
-    fold: options.fold,
-    timeline: options.timeline === true,
-  });
+  const perfFindings = detectPerf(analysis.tree, thresholds);
+  const report = showReport(
+    analysis,
+    {
+      stack: options.stack === true,
+      maxDepth: depth,
+      errorsOnly: options.errorsOnly === true,
+      minDuration,
+      service: options.service,
+      maxSpans,
+      fold: options.fold,
+      timeline: options.timeline === true,
+    },
+    perfFindings,
+  );
   await emitReport(ctx, report, options.format, outputs);
   return analysis.diagnosis.kind === 'ok' ? EXIT.ok : EXIT.findings;
+}
+
+/**
+ * The performance detectors' thresholds: `.otrace.json`'s "perf" over the defaults, as `perf` reads
+ * them. The config module (and zod with it) is loaded only where there is a file to read, so that
+ * `show` starts as fast without one. The name is config-file.ts's CONFIG_FILE, which cannot be
+ * imported without loading zod.
+ */
+async function perfThresholds(path: string | undefined): Promise<PerfThresholds> {
+  if (path === undefined && !existsSync('.otrace.json')) return DEFAULT_PERF_THRESHOLDS;
+  const { loadConfig } = await import('../../pipeline/config-file.js');
+  return withThresholds(loadConfig(path).perf ?? {});
 }
 
 /** From a backend when one is chosen, else from files or stdin. */

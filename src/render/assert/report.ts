@@ -48,6 +48,16 @@ export function ruleMessage(r: RuleResult): string {
       return n === 0
         ? `no orphans among ${plural(r.matched, 'span')}`
         : `${plural(n, 'orphan span')} among ${plural(r.matched, 'span')}`;
+    case 'no-n-plus-one':
+      return n === 0
+        ? `no N+1 loops made by ${plural(r.matched, 'span')}`
+        : `${plural(n, 'N+1 loop')} made by ${plural(r.matched, 'span')}`;
+    case 'max-calls':
+      return m.per === 'trace'
+        ? `the busiest of ${plural(r.matched, 'trace')} makes ${plural(Number(m.most), 'call')} (at most ${rule.max} wanted)`
+        : `the busiest of ${plural(r.matched, 'span')} has ${plural(Number(m.most), 'call')} below it (at most ${rule.max} wanted)`;
+    case 'max-sequential':
+      return `the longest run of calls one after another under one of ${plural(r.matched, 'span')}: ${m.longest} (at most ${rule.max} wanted)`;
   }
 }
 

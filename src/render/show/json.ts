@@ -1,9 +1,11 @@
+import type { PerfFinding } from '../../analysis/perf/perf-findings.js';
 import type { SpanNode } from '../../model/types.js';
 import { nanosToMillis, spanDuration } from '../../model/units.js';
-import type { ShowDocument, ShowSpan } from '../contracts/show.js';
+import type { ShowDocument, ShowPerfFinding, ShowSpan } from '../contracts/show.js';
 import { SHOW_SCHEMA_VERSION } from '../contracts/versions.js';
 import { diagnosisText } from '../finding-text.js';
 import { isoTime, roundMillis } from '../format.js';
+import { perfFindingText } from '../perf/words.js';
 import { JSON_QUOTE } from '../quote.js';
 import type { AnalysisView } from './view.js';
 
@@ -11,7 +13,10 @@ import type { AnalysisView } from './view.js';
  * The `otrace show --format json` document (contracts/show.ts). Strings are raw span data (JSON
  * escaping makes them safe); consumers that print them must sanitise.
  */
-export function buildShowDocument(view: AnalysisView): ShowDocument {
+export function buildShowDocument(
+  view: AnalysisView,
+  perfFindings: readonly PerfFinding[] = [],
+): ShowDocument {
   const { tree, facts } = view;
   const offset = (t: bigint): number => roundMillis(nanosToMillis(t - tree.start));
   return {
@@ -31,7 +36,57 @@ export function buildShowDocument(view: AnalysisView): ShowDocument {
       endOffsetMs: offset(s.end),
     })),
     spans: tree.nodes.map((node) => spanEntry(view, node, offset)),
+    perfFindings: perfFindings.map(perfFindingEntry),
   };
+}
+
+/** A performance finding as data: its kind, the fields every kind has, then its kind's own. */
+function perfFindingEntry(finding: PerfFinding): ShowPerfFinding {
+  const common = {
+    traceId: finding.traceId,
+    spanId: finding.spanId,
+    service: finding.service,
+    operation: finding.name,
+    shape: finding.shape,
+    savedMs: roundMillis(Math.max(0, finding.savedMs)),
+    text: perfFindingText(finding, JSON_QUOTE),
+  };
+  if (finding.kind === 'slow-call') {
+    // The slow call is the span itself, not a parent of calls.
+    return {
+      kind: finding.kind,
+      ...common,
+      count: 1,
+      callSpanIds: [finding.spanId],
+      family: finding.family,
+      durationMs: roundMillis(finding.durationMs),
+      medianMs: roundMillis(finding.medianMs),
+      samples: finding.samples,
+    };
+  }
+  const calls = { ...common, count: finding.count, callSpanIds: [...finding.callSpanIds] };
+  switch (finding.kind) {
+    case 'n-plus-one':
+      return {
+        kind: finding.kind,
+        ...calls,
+        family: finding.family,
+        peer: finding.peer ?? null,
+        totalMs: roundMillis(finding.totalMs),
+      };
+    case 'sequential-calls':
+      return { kind: finding.kind, ...calls, totalMs: roundMillis(finding.totalMs) };
+    case 'redundant-call':
+      return { kind: finding.kind, ...calls, family: finding.family, exact: finding.exact };
+    case 'retry-storm':
+      return { kind: finding.kind, ...calls, multiplied: finding.multiplied };
+    case 'fan-out':
+      return { kind: finding.kind, ...calls, shapes: finding.shapes };
+    case 'pool-wait':
+      return { kind: finding.kind, ...calls, poolSize: finding.poolSize };
+    case 'lock-wait':
+      return { kind: finding.kind, ...calls, family: finding.family };
+  }
 }
 
 function spanEntry(view: AnalysisView, node: SpanNode, offset: (t: bigint) => number): ShowSpan {

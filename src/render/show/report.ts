@@ -1,4 +1,6 @@
+import type { PerfFinding } from '../../analysis/perf/perf-findings.js';
 import { diagnosisText, findingText } from '../finding-text.js';
+import { KIND_TEXT, ms, perfFindingText } from '../perf/words.js';
 import { quoteName } from '../quote.js';
 import type { Report, ReportCheck } from '../report.js';
 import { buildShowDocument } from './json.js';
@@ -6,9 +8,17 @@ import { renderShowText } from './text.js';
 import type { TreeOptions } from './tree.js';
 import type { AnalysisView } from './view.js';
 
-/** The `otrace show` result as a Report: the document, its items, its text and its checks. */
-export function showReport(view: AnalysisView, textOptions: Omit<TreeOptions, 'style' | 'width'>): Report {
-  const doc = buildShowDocument(view);
+/**
+ * The `otrace show` result as a Report: the document, its items, its text and its checks. A
+ * performance finding is a passed warning check: worth reading, not a reason to fail the run
+ * (`otrace perf --fail-on` and `assert` gate on them).
+ */
+export function showReport(
+  view: AnalysisView,
+  textOptions: Omit<TreeOptions, 'style' | 'width'>,
+  perfFindings: readonly PerfFinding[] = [],
+): Report {
+  const doc = buildShowDocument(view, perfFindings);
   const root = view.tree.roots[0]?.span;
   const name = `${root ? `${quoteName(root.name)} (${quoteName(root.service)})` : 'trace'} ${view.tree.traceId}`;
   const verdict = diagnosisText(view.diagnosis).join(' ');
@@ -32,6 +42,15 @@ export function showReport(view: AnalysisView, textOptions: Omit<TreeOptions, 's
           traceId: view.tree.traceId,
         }),
       ),
+    ...perfFindings.map(
+      (f, i): ReportCheck => ({
+        name: `${KIND_TEXT[f.kind]} ${i + 1}: ${quoteName(f.service)} › ${quoteName(f.name)}`,
+        status: 'passed',
+        severity: 'warning',
+        message: f.savedMs > 0 ? `${perfFindingText(f)}; ${ms(f.savedMs)} to save` : perfFindingText(f),
+        traceId: view.tree.traceId,
+      }),
+    ),
   ];
   return {
     command: 'otrace show',
@@ -39,7 +58,7 @@ export function showReport(view: AnalysisView, textOptions: Omit<TreeOptions, 's
     summary: verdict,
     json: doc,
     items: doc.spans,
-    text: (style, width) => renderShowText(view, { ...textOptions, style, width }),
+    text: (style, width) => renderShowText(view, { ...textOptions, style, width }, perfFindings),
     checks,
   };
 }

@@ -1,7 +1,9 @@
 import { FINDING_SEVERITY, type Finding } from '../../analysis/findings.js';
+import type { PerfFinding } from '../../analysis/perf/perf-findings.js';
 import { diagnosisText, findingText } from '../finding-text.js';
 import { formatDuration, isoTime, plural } from '../format.js';
 import { quoteName } from '../quote.js';
+import { biggestSaving, biggestSavingText } from './perf-marks.js';
 import { renderTree, type TreeOptions } from './tree.js';
 import type { AnalysisView } from './view.js';
 
@@ -9,10 +11,15 @@ import type { AnalysisView } from './view.js';
  * `otrace show` as text:
  *   header   trace id, duration, spans, services, errors, root
  *   tree     see tree-text.ts
- *   findings what is worth knowing beyond the tree (orphans, truncation, backend warnings)
+ *   findings what is worth knowing beyond the tree (orphans, truncation, backend warnings), and
+ *            the performance finding with the most to save
  *   footer   the diagnosis in one or two sentences
  */
-export function renderShowText(view: AnalysisView, options: TreeOptions): string {
+export function renderShowText(
+  view: AnalysisView,
+  options: TreeOptions,
+  perfFindings: readonly PerfFinding[] = [],
+): string {
   const { tree, facts, diagnosis } = view;
   const { style } = options;
   const services = [...new Set(tree.nodes.map((n) => n.span.service))];
@@ -34,19 +41,21 @@ export function renderShowText(view: AnalysisView, options: TreeOptions): string
     );
   }
   out.push('');
-  const body = renderTree(view, options);
+  const body = renderTree(view, options, perfFindings);
   out.push(...body.lines);
   if (body.shownSpans < tree.nodes.length) {
     out.push(style.dim(`(${body.shownSpans} of ${tree.nodes.length} spans shown)`));
   }
   const notes = view.findings.filter(isFooterFinding);
-  if (notes.length > 0) {
+  const saving = biggestSaving(perfFindings);
+  if (notes.length > 0 || saving) {
     out.push('');
     for (const finding of notes.slice(0, 10)) {
       const mark = FINDING_SEVERITY[finding.kind] === 'warning' ? style.warning('⚠') : style.dim('ℹ');
       out.push(`${mark} ${findingText(finding)}`);
     }
     if (notes.length > 10) out.push(style.dim(`… and ${notes.length - 10} more (see --format json)`));
+    if (saving) out.push(`${style.warning('⚡')} ${biggestSavingText(saving)}`);
   }
   out.push('');
   const verdict = diagnosisText(diagnosis);

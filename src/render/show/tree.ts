@@ -1,4 +1,5 @@
 import { peerOf } from '../../analysis/peers.js';
+import type { PerfFinding } from '../../analysis/perf/perf-findings.js';
 import { parentIsRemote } from '../../model/span-flags.js';
 import type { SpanNode } from '../../model/types.js';
 import { spanDuration } from '../../model/units.js';
@@ -7,6 +8,7 @@ import { formatDuration } from '../format.js';
 import { quoteName, quoteValue } from '../quote.js';
 import type { Style } from '../style.js';
 import { cut, displayWidth } from '../width.js';
+import { type PerfMarks, perfMarkerTexts, perfMarksOf, perfNoteTexts } from './perf-marks.js';
 import { renderBar } from './timeline.js';
 import type { AnalysisView } from './view.js';
 import { selectVisible, type VisibilityOptions } from './visibility.js';
@@ -53,11 +55,17 @@ export interface TreeText {
  *   ├─ get_user_data (user-service) 100ms
  *   └─ get_user_orders (user-service) 5.0s  ✗ TIMEOUT
  *      └─ ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:4001
- * Exceptions hang under the span that recorded them. Iterative: deep chains do not overflow the stack.
+ * Exceptions hang under the span that recorded them, and the shape of a performance finding under
+ * the span that made the calls (perf-marks.ts). Iterative: deep chains do not overflow the stack.
  */
-export function renderTree(view: AnalysisView, options: TreeOptions): TreeText {
+export function renderTree(
+  view: AnalysisView,
+  options: TreeOptions,
+  perfFindings: readonly PerfFinding[] = [],
+): TreeText {
   const visibility = selectVisible(view, options);
-  const trouble = options.fold ? markTroubleBelow(view) : [];
+  const marks = perfMarksOf(view, perfFindings);
+  const trouble = options.fold ? markTroubleBelow(view, marks) : [];
   const { style } = options;
   const lines: Line[] = [];
   const stack: { item: Item; prefix: string; last: boolean; isRoot: boolean }[] = [];
@@ -102,14 +110,14 @@ export function renderTree(view: AnalysisView, options: TreeOptions): TreeText {
     }
     shownSpans++;
     const { node } = item;
-    const label = spanLabel(view, node, style);
+    const label = spanLabel(view, node, style, marks.get(node.index));
     lines.push({
       text: prefix + connector + label,
       width: displayWidth(prefix + connector) + displayWidth(label),
       node,
     });
     const children = childItems(view, node, visibility.visible, trouble, options);
-    const notes = noteItems(view, node, visibility.hiddenBelow[node.index]!, options);
+    const notes = noteItems(view, node, visibility.hiddenBelow[node.index]!, options, marks.get(node.index));
     const all = [...notes, ...children];
     for (let i = all.length - 1; i >= 0; i--) {
       stack.push({ item: all[i]!, prefix: childPrefix, last: i === all.length - 1, isRoot: false });
@@ -126,7 +134,12 @@ export function renderTree(view: AnalysisView, options: TreeOptions): TreeText {
   return { lines: out, shownSpans, visibleSpans: visibility.visibleCount };
 }
 
-function spanLabel(view: AnalysisView, node: SpanNode, style: Style): string {
+function spanLabel(
+  view: AnalysisView,
+  node: SpanNode,
+  style: Style,
+  perf: readonly PerfFinding[] | undefined,
+): string {
   const { span } = node;
   const facts = view.facts[node.index]!;
   const duration = spanDuration(span);
@@ -166,10 +179,17 @@ function spanLabel(view: AnalysisView, node: SpanNode, style: Style): string {
   }
   if (node.duplicateId) markers.push(style.warning('⚠ duplicate span id'));
   if (node.cycleCut) markers.push(style.warning('⚠ parent cycle cut here'));
+  if (perf) markers.push(...perfMarkerTexts(perf, style));
   return markers.length > 0 ? `${text}  ${markers.join(' ')}` : text;
 }
 
-function noteItems(view: AnalysisView, node: SpanNode, hiddenBelow: number, options: TreeOptions): Item[] {
+function noteItems(
+  view: AnalysisView,
+  node: SpanNode,
+  hiddenBelow: number,
+  options: TreeOptions,
+  perf: readonly PerfFinding[] | undefined,
+): Item[] {
   const facts = view.facts[node.index]!;
   const items: Item[] = [];
   for (const exception of facts.exceptions) {
@@ -187,6 +207,7 @@ function noteItems(view: AnalysisView, node: SpanNode, hiddenBelow: number, opti
       extra: [],
     });
   }
+  for (const text of perfNoteTexts(perf ?? [], options.style)) items.push({ type: 'note', text, extra: [] });
   if (hiddenBelow > 0) {
     items.push({
       type: 'note',
@@ -240,14 +261,16 @@ function childItems(
 }
 
 /**
- * A folded run hides its subtrees: only fold when nothing in them failed. One reverse sweep over
- * the pre-order marks every span with trouble at or below it (linear, even on a deep chain).
+ * A folded run hides its subtrees: only fold when nothing in them failed or made calls a
+ * performance finding names (its marker would be folded away; the calls themselves may fold). One
+ * reverse sweep over the pre-order marks every span with trouble at or below it (linear, even on a
+ * deep chain).
  */
-function markTroubleBelow(view: AnalysisView): boolean[] {
+function markTroubleBelow(view: AnalysisView, marks: PerfMarks): boolean[] {
   const { nodes } = view.tree;
   const trouble = nodes.map((node) => {
     const facts = view.facts[node.index]!;
-    return facts.failed || facts.slowBehind !== undefined || node.parentMissing;
+    return facts.failed || facts.slowBehind !== undefined || node.parentMissing || marks.has(node.index);
   });
   for (let i = nodes.length - 1; i >= 0; i--) {
     const parent = nodes[i]!.parent;

@@ -13,6 +13,14 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLoopback } from '../../../src/cli/commands/receive.js';
+import {
+  nestedArrays,
+  span as protoSpan,
+  request,
+  resourceSpans,
+  scopeSpans,
+  spanMessage,
+} from '../../helpers/encode-otlp-protobuf.js';
 import { REPO_ROOT, runCli } from '../../helpers/run-cli.js';
 
 /**
@@ -283,6 +291,37 @@ describe('otrace receive', () => {
       expect(isLoopback(host), host).toBe(true);
     const local = await startReceive('--until-idle', '200ms');
     expect((await local.done).stderr).not.toContain('warning');
+  });
+
+  it('refuses an attribute value nested 100,000 levels deep with 400, JSON or protobuf, and writes nothing', async () => {
+    // Once accepted, then every show of the file overflowed its stack; under error.type the
+    // receiver itself answered 500.
+    const r = await startReceive();
+    const depth = 100_000;
+    const nested = `${'{"arrayValue":{"values":['.repeat(depth)}{"stringValue":"x"}${']}}'.repeat(depth)}`;
+    const jsonBody = `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"a","attributes":[{"key":"error.type","value":${nested}}]}]}]}]}`;
+    expect(await post(r.http, '/v1/traces', jsonBody, { 'content-type': 'application/json' })).toBe(400);
+    const protoBody = request(
+      resourceSpans(
+        scopeSpans(
+          spanMessage(
+            protoSpan.traceId('5b8efff798038103d269b633813fc60c'),
+            protoSpan.spanId('eee19b7ec3c1b174'),
+            protoSpan.attribute('error.type', nestedArrays(depth)),
+          ),
+        ),
+      ),
+    );
+    expect(await post(r.http, '/v1/traces', protoBody, { 'content-type': 'application/x-protobuf' })).toBe(
+      400,
+    );
+    r.child.kill('SIGTERM');
+    const { code, stderr } = await r.done;
+    expect(code).toBe(0);
+    expect(stderr).toMatch(
+      /400 .*an attribute value nests arrays or key-value lists more than 64 levels deep/,
+    );
+    expect(stderr).toMatch(/0 line\(s\)/);
   });
 
   it('acknowledges a request of no spans (a 0-byte protobuf body) and writes no line for it, as the Collector', async () => {

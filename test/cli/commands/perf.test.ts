@@ -71,7 +71,8 @@ describe('otrace perf', () => {
     expect(slowRoot.service).toBe('user-service');
     const query = slowRoot.parts.find((p) => p.operation === 'query_orders')!;
     expect(query.share).toBeGreaterThan(0.5);
-    for (const root of doc.breakdown) expect(root.parts.reduce((n, p) => n + p.share, 0)).toBeLessThanOrEqual(1.0001);
+    for (const root of doc.breakdown)
+      expect(root.parts.reduce((n, p) => n + p.share, 0)).toBeLessThanOrEqual(1.0001);
   });
 
   it('reports a query per item as N+1 with the saving, grouped across traces', async () => {
@@ -93,7 +94,9 @@ describe('otrace perf', () => {
     });
     const text = await runCli(['perf', loops]);
     expect(text.stdout).toContain('N+1');
-    expect(text.stdout).toContain('user-service › GET /users/{id} makes 6 queries one by one: SELECT * FROM orders WHERE id = ?');
+    expect(text.stdout).toContain(
+      'user-service › GET /users/{id} makes 6 queries one by one: SELECT * FROM orders WHERE id = ?',
+    );
   });
 
   it('exits 1 with --fail-on naming the kind found, 0 when it names another', async () => {

@@ -1,7 +1,8 @@
 import { SourceError } from '../errors.js';
 import type { Nanos, Trace, TraceId } from '../model/types.js';
-import type { TraceBackend } from '../sources/backends.js';
-import { decodeTraces } from './decode-traces.js';
+import type { FetchedTrace, TraceBackend } from '../sources/backends.js';
+import { traceReader } from './decode-answer.js';
+import { type DecodeOptions, decodeTraces } from './decode-traces.js';
 import type { PipelineHooks } from './hooks.js';
 
 const POLL_MS = 1000;
@@ -24,9 +25,9 @@ export async function fetchTrace(
   let notFound: { url: string; api: string } | undefined;
   // Bounded by the deadline and by the number of polls that fit in it; at least one attempt.
   for (let polls = 0; polls <= Math.ceil(waitMs / POLL_MS); polls++) {
-    const fetched = await backend.fetchTrace(traceId);
-    if (fetched.status === 'found') {
-      const next = decodeFetched(fetched.document, fetched.url, traceId, hooks);
+    const fetched = await backend.fetchTrace(traceId, traceReader({ warn: hooks.warn }));
+    if (fetched.status !== 'not-found') {
+      const next = traceOf(fetched, traceId, { warn: hooks.warn });
       if (wait === undefined || (trace !== undefined && next.spans.length === trace.spans.length))
         return next;
       trace = next;
@@ -57,8 +58,18 @@ export async function fetchTrace(
 
 /** The trace a backend answered for `traceId` (an answer may hold others, or name it differently). */
 export function decodeFetched(document: unknown, url: string, traceId: TraceId, hooks: PipelineHooks): Trace {
-  const traces = decodeTraces(document, url, { warn: hooks.warn });
+  return traceOf({ status: 'found', document, url }, traceId, { warn: hooks.warn });
+}
+
+/** The trace found for `traceId`, decoded as the answer arrived or from its document. */
+export function traceOf(
+  fetched: Exclude<FetchedTrace, { status: 'not-found' }>,
+  traceId: TraceId,
+  options: DecodeOptions,
+): Trace {
+  const traces =
+    fetched.status === 'decoded' ? fetched.traces : decodeTraces(fetched.document, fetched.url, options);
   const trace = traces.find((t) => t.traceId === traceId) ?? (traces.length === 1 ? traces[0] : undefined);
-  if (!trace) throw new SourceError(`${url}: the answer holds no spans of trace ${traceId}`);
+  if (!trace) throw new SourceError(`${fetched.url}: the answer holds no spans of trace ${traceId}`);
   return trace;
 }

@@ -141,8 +141,10 @@ async function searchSelected(
   backend: TraceBackend,
   hooks: PipelineHooks,
 ): Promise<Trace[]> {
-  if (selection.everyService) return searchEveryService(backend, selection.query, hooks);
-  return searchBackend(backend, selection.query, hooks);
+  // The whole answer is read before any trace is analysed: keep only what is analysed.
+  const compact = spanCompactor(keptAttributes(selection));
+  if (selection.everyService) return searchEveryService(backend, selection.query, hooks, compact);
+  return searchBackend(backend, selection.query, hooks, compact);
 }
 
 async function backendSummaries(backend: TraceBackend, query: TraceQuery) {

@@ -1,11 +1,13 @@
+import type { SpanCompactor } from '../analysis/compact-span.js';
 import { traceMatches } from '../analysis/match-query.js';
 import { SourceError, UsageError } from '../errors.js';
 import { earliestStart, newestFirst } from '../model/collect-traces.js';
 import type { TraceQuery } from '../model/query.js';
 import type { Trace, TraceId } from '../model/types.js';
 import type { TraceBackend } from '../sources/backends.js';
-import { decodeTraces } from './decode-traces.js';
-import { decodeFetched } from './fetch-trace.js';
+import { traceReader } from './decode-answer.js';
+import { type DecodeOptions, decodeTraces } from './decode-traces.js';
+import { traceOf } from './fetch-trace.js';
 import type { PipelineHooks } from './hooks.js';
 
 /** Traces fetched at once when a search answers ids (Tempo). */
@@ -43,7 +45,9 @@ const MAX_DEPTH = 1000;
 /**
  * A backend search: whole traces when the answer holds them (Jaeger), else each hit fetched with
  * at most FETCH_CONCURRENCY requests in flight (Tempo). What comes back is checked against the
- * query again, since a backend may ignore a filter it does not know; newest first.
+ * query again, since a backend may ignore a filter it does not know; newest first. Answers are
+ * decoded as they arrive, each span made compact by `compact` where it is given (a command over
+ * many traces: only what its analysis reads is kept), as files are read.
  *
  * A backend that ignores a filter answers `limit` traces of which only some match, and matching
  * traces older than those are missed: Jaeger 2.13's api_v3 reads no `query.attributes`, so
@@ -55,15 +59,17 @@ export async function searchBackend(
   backend: TraceBackend,
   query: TraceQuery,
   hooks: PipelineHooks,
+  compact?: SpanCompactor,
 ): Promise<Trace[]> {
   await requireService(backend, query);
-  let found = await searchOnce(backend, query, hooks);
+  const decoding: DecodeOptions = { warn: hooks.warn, compact };
+  let found = await searchOnce(backend, query, hooks, decoding);
   const ignoredFilter = (f: SearchFound) => f.matching.length < f.returned;
   if (ignoredFilter(found) && found.returned >= query.limit && query.limit < MAX_DEPTH) {
     const depth = Math.min(query.limit * DEEPER, MAX_DEPTH);
     hooks.progress?.(`${backend.baseUrl} ignored a filter; searching ${depth} traces deep`);
     try {
-      found = await searchOnce(backend, { ...query, limit: depth }, hooks);
+      found = await searchOnce(backend, { ...query, limit: depth }, hooks, decoding);
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
       hooks.warn(`a deeper search was refused (${error.message}); keeping the first answer`);
@@ -98,16 +104,19 @@ async function searchOnce(
   backend: TraceBackend,
   query: TraceQuery,
   hooks: PipelineHooks,
+  decoding: DecodeOptions,
 ): Promise<SearchFound> {
-  const answer = await backend.searchTraces(query);
+  const answer = await backend.searchTraces(query, traceReader(decoding));
   let traces: Trace[];
-  if (answer.kind === 'documents') {
-    traces = answer.documents.flatMap(({ document, url }) => decodeTraces(document, url, hooks));
+  if (answer.kind === 'decoded') {
+    traces = [...answer.traces];
+  } else if (answer.kind === 'documents') {
+    traces = answer.documents.flatMap(({ document, url }) => decodeTraces(document, url, decoding));
   } else {
     const ids = answer.ids.slice(0, query.limit);
     let done = 0;
     const fetched = await mapBounded(ids, FETCH_CONCURRENCY, async (id) => {
-      const trace = await fetchFound(backend, id, hooks);
+      const trace = await fetchFound(backend, id, hooks, decoding);
       hooks.progress?.(`fetched ${++done} of ${ids.length} traces from ${backend.baseUrl}`);
       return trace;
     });
@@ -149,14 +158,15 @@ export async function searchEveryService(
   backend: TraceBackend,
   query: TraceQuery,
   hooks: PipelineHooks,
+  compact?: SpanCompactor,
 ): Promise<Trace[]> {
   const all = { ...query, service: undefined };
-  if (backend.kind !== 'jaeger') return searchBackend(backend, all, hooks);
+  if (backend.kind !== 'jaeger') return searchBackend(backend, all, hooks, compact);
   const services = (await backend.services()) ?? [];
   if (services.length > MAX_SERVICES)
     hooks.warn(`${backend.baseUrl} lists ${services.length} services; searching the first ${MAX_SERVICES}`);
   const lists = await mapBounded(services.slice(0, MAX_SERVICES), FETCH_CONCURRENCY, (service) =>
-    searchBackend(backend, { ...all, service }, hooks),
+    searchBackend(backend, { ...all, service }, hooks, compact),
   );
   const byId = new Map<TraceId, Trace>();
   for (const trace of lists.flat()) if (!byId.has(trace.traceId)) byId.set(trace.traceId, trace);
@@ -167,9 +177,10 @@ async function fetchFound(
   backend: TraceBackend,
   id: TraceId,
   hooks: PipelineHooks,
+  decoding: DecodeOptions,
 ): Promise<Trace | undefined> {
-  const fetched = await backend.fetchTrace(id);
-  if (fetched.status === 'found') return decodeFetched(fetched.document, fetched.url, id, hooks);
+  const fetched = await backend.fetchTrace(id, traceReader(decoding));
+  if (fetched.status !== 'not-found') return traceOf(fetched, id, decoding);
   // Listed by the search, gone by the time we asked (retention, or still being indexed).
   hooks.warn(`trace ${id} was listed by the search but ${fetched.api} did not find it (${fetched.url})`);
   return undefined;

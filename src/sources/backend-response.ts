@@ -1,5 +1,5 @@
 import { SourceError } from '../errors.js';
-import type { HttpResponse } from './http-client.js';
+import type { AnswerHead, HttpResponse } from './http-client.js';
 
 /**
  * A backend answer's body as JSON, or the one-line error for what came instead: an HTML page (the
@@ -7,22 +7,34 @@ import type { HttpResponse } from './http-client.js';
  */
 export function parseJsonBody(response: HttpResponse, hint: string): unknown {
   const start = response.body.trimStart();
-  if (response.contentType.includes('text/html') || start.startsWith('<')) {
-    throw new SourceError(
-      `${response.shownUrl}: answered ${response.status} with an HTML page, not JSON`,
-      `is this the UI's address or a proxy login page? ${hint}`,
-    );
-  }
+  if (isHtml(response.contentType, start)) throw htmlPageError(response, hint);
   try {
     return JSON.parse(response.body);
   } catch {
-    throw new SourceError(
-      `${response.shownUrl}: answered ${response.status} with a body that is not valid JSON (${response.body.length} bytes${
-        response.body.length > 0 ? `, starting ${JSON.stringify(start.slice(0, 30))}` : ''
-      })`,
-      'the answer may have been cut short by a proxy; try again',
-    );
+    throw notJsonError(response, response.body.length, start);
   }
+}
+
+/** An HTML page by its content type, or by the body's first character (`start`: the body, leading whitespace left out). */
+export function isHtml(contentType: string, start: string): boolean {
+  return contentType.includes('text/html') || start.startsWith('<');
+}
+
+export function htmlPageError(head: AnswerHead, hint: string): SourceError {
+  return new SourceError(
+    `${head.shownUrl}: answered ${head.status} with an HTML page, not JSON`,
+    `is this the UI's address or a proxy login page? ${hint}`,
+  );
+}
+
+/** `length`: the body's length as text; `start`: its text, leading whitespace left out (the first 30 characters are shown). */
+export function notJsonError(head: AnswerHead, length: number, start: string): SourceError {
+  return new SourceError(
+    `${head.shownUrl}: answered ${head.status} with a body that is not valid JSON (${length} bytes${
+      length > 0 ? `, starting ${JSON.stringify(start.slice(0, 30))}` : ''
+    })`,
+    'the answer may have been cut short by a proxy; try again',
+  );
 }
 
 /** The message a backend put in its error body, whichever envelope it used. */
@@ -62,5 +74,5 @@ export function statusError(response: HttpResponse, api: string): SourceError {
 
 /** The UI's page or a proxy's, served where JSON was expected. */
 export function looksLikeHtml(response: HttpResponse): boolean {
-  return response.contentType.includes('text/html') || response.body.trimStart().startsWith('<');
+  return isHtml(response.contentType, response.body.trimStart());
 }

@@ -1,7 +1,7 @@
 import type { LookupFunction } from 'node:net';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { SourceError } from '../errors.js';
+import { answerText, Deadline, TransportFailure, whileWaiting } from './answer-body.js';
 
 /**
  * GET with the failures a user meets turned into one-line SourceErrors (exit 3): refused, DNS, TLS,
@@ -14,7 +14,10 @@ export interface HttpOptions {
   readonly headers: Readonly<Record<string, string>>;
   /** Bearer token (OTRACE_TOKEN). */
   readonly token: string | undefined;
-  /** Per request (`--request-timeout`): the whole request, connecting and reading the answer included. */
+  /**
+   * Per request (`--request-timeout`): the whole request, connecting and reading the answer
+   * included; not the time otrace spends on an answer it reads as it arrives (see `stream`).
+   */
   readonly timeoutMs: number;
   /** Extra attempts after the first for retryable failures. */
   readonly retries: number;
@@ -27,21 +30,36 @@ export interface HttpOptions {
 }
 
 /**
- * The largest answer read, once decompressed: V8's longest string is about 512 MiB, and an
- * endless answer must end in one line, not a crash of the process.
+ * The largest answer read, once decompressed: an endless answer must end in one line, not a
+ * crash of the process (an answer read whole is one string, and V8's longest is about 512 MiB).
  */
 export const MAX_RESPONSE_BYTES = 512 * 2 ** 20;
 
-export interface HttpResponse {
+/** What is known of an answer before its body: enough to say what came, in messages. */
+export interface AnswerHead {
   readonly status: number;
   readonly contentType: string;
-  readonly body: string;
   /** The URL as shown to the user (no credentials). */
   readonly shownUrl: string;
+}
+
+export interface HttpResponse extends AnswerHead {
+  readonly body: string;
   readonly attempts: number;
 }
 
-type OneResponse = Omit<HttpResponse, 'attempts'> & { readonly retryAfterMs: number | undefined };
+/** An answer of `stream`: a 200's body read by the caller as it arrived, any other whole. */
+export type StreamedResponse<T> =
+  | (HttpResponse & { readonly streamed: false })
+  | (AnswerHead & { readonly streamed: true; readonly value: T; readonly attempts: number });
+
+/** Reads a 200 answer's body, decompressed and decoded, as it arrives. */
+export type ReadBody<T> = (text: AsyncIterable<string>, head: AnswerHead) => Promise<T>;
+
+type OneResponse<T> = (
+  | Omit<Extract<StreamedResponse<T>, { streamed: false }>, 'attempts'>
+  | Omit<Extract<StreamedResponse<T>, { streamed: true }>, 'attempts'>
+) & { readonly retryAfterMs: number | undefined };
 
 const RETRY_STATUS = new Set([429, 502, 503, 504]);
 const RETRY_CODES = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
@@ -98,6 +116,33 @@ export class HttpClient {
 
   /** `path` is relative to the base URL (which may carry a base path). */
   async get(path: string, query: Readonly<Record<string, string | undefined>> = {}): Promise<HttpResponse> {
+    const response = await this.#request<never>(path, query, undefined);
+    if (response.streamed) throw new Error('unreachable: an answer streamed without a reader');
+    const { streamed: _whole, ...rest } = response;
+    return rest;
+  }
+
+  /**
+   * `get`, but the body of a 200 answer is never held whole: `read` is given its text as it
+   * arrives (decompressed, capped) and its result is the answer's `value`; any other answer is
+   * read whole, as `get` reads it. `read` runs within the attempt, so an answer cut short is asked
+   * again and read afresh by a new call; what an attempt read is the caller's to let go. The
+   * deadline counts only the time spent waiting for the backend, not the time `read` works on
+   * what arrived: reading a search of a million spans is not the backend being slow.
+   */
+  stream<T>(
+    path: string,
+    query: Readonly<Record<string, string | undefined>>,
+    read: ReadBody<T>,
+  ): Promise<StreamedResponse<T>> {
+    return this.#request(path, query, read);
+  }
+
+  async #request<T>(
+    path: string,
+    query: Readonly<Record<string, string | undefined>>,
+    read: ReadBody<T> | undefined,
+  ): Promise<StreamedResponse<T>> {
     const url = new URL(path.replace(/^\//, ''), this.base);
     for (const [key, value] of Object.entries(query))
       if (value !== undefined) url.searchParams.set(key, value);
@@ -105,10 +150,13 @@ export class HttpClient {
     const sleep = this.#options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     for (let attempt = 0; ; attempt++) {
       const last = attempt >= this.#options.retries;
-      let response: OneResponse;
+      let response: OneResponse<T>;
       try {
-        response = await this.#once(url, shownUrl);
-      } catch (error) {
+        response = await this.#once(url, shownUrl, read);
+      } catch (failure) {
+        // What `read` made of the answer (JSON that is not, spans that are not) is its own error.
+        if (!(failure instanceof TransportFailure)) throw failure;
+        const error = failure.cause;
         const code = errorCode(error);
         if (!last && code !== undefined && RETRY_CODES.has(code)) {
           await sleep(backoff(attempt));
@@ -158,105 +206,73 @@ export class HttpClient {
    * One request under one deadline. undici's timeouts are idle timers (`bodyTimeout` restarts at
    * each byte), so a body dripped a byte a second never trips them: the deadline aborts it.
    */
-  async #once(url: URL, shownUrl: string): Promise<OneResponse> {
+  async #once<T>(url: URL, shownUrl: string, read: ReadBody<T> | undefined): Promise<OneResponse<T>> {
     const timeoutMs = this.#options.timeoutMs;
-    const deadline = new AbortController();
-    const timer = setTimeout(
-      () =>
-        deadline.abort(
-          new SourceError(
-            `${shownUrl.split('?')[0]}: no complete answer within ${timeoutMs} ms (--request-timeout)`,
-            'raise --request-timeout, or check the backend is healthy',
-          ),
-        ),
+    const deadline = new Deadline(
       timeoutMs,
+      () =>
+        new SourceError(
+          `${shownUrl.split('?')[0]}: no complete answer within ${timeoutMs} ms (--request-timeout)`,
+          'raise --request-timeout, or check the backend is healthy',
+        ),
     );
     try {
-      return await this.#answer(url, shownUrl, deadline.signal);
+      return await this.#answer(url, shownUrl, deadline, read);
     } finally {
-      clearTimeout(timer);
+      deadline.pause();
     }
   }
 
-  async #answer(url: URL, shownUrl: string, signal: AbortSignal): Promise<OneResponse> {
+  async #answer<T>(
+    url: URL,
+    shownUrl: string,
+    deadline: Deadline,
+    read: ReadBody<T> | undefined,
+  ): Promise<OneResponse<T>> {
     const { agent, request } = await this.#undici();
-    const response = await request(url, { method: 'GET', headers: this.#headers, dispatcher: agent, signal });
+    deadline.run();
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(url, {
+        method: 'GET',
+        headers: this.#headers,
+        dispatcher: agent,
+        signal: deadline.signal,
+      });
+    } catch (error) {
+      throw new TransportFailure(error);
+    } finally {
+      deadline.pause();
+    }
     const header = (name: string): string => {
       const value = response.headers[name];
       return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
     };
     const limit = this.#options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
-    const tooBig = () =>
-      new SourceError(
-        `${shownUrl.split('?')[0]}: the answer is larger than ${formatBytes(limit)}`,
-        'ask for less: a smaller --limit, a shorter --since, or --service',
-      );
-    const raw = await readCapped(response.body, limit, () => {
-      response.body.destroy();
-      return tooBig();
-    });
-    const text = decodeContent(raw, header('content-encoding').toLowerCase(), limit, tooBig, shownUrl);
-    // An error answer is shown in messages: whatever credentials it echoes are blanked first.
-    const body = response.statusCode === 200 ? text : this.#redact(text);
-    return {
-      status: response.statusCode,
-      contentType: header('content-type'),
-      body,
-      shownUrl,
-      retryAfterMs: parseRetryAfter(header('retry-after')),
-    };
-  }
-}
-
-/** The body's bytes, refused (`refuse`) past `limit`. */
-async function readCapped(body: AsyncIterable<Buffer>, limit: number, refuse: () => Error): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > limit) throw refuse();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-/**
- * The body as text, decompressed where the server (or a proxy) compressed it although nothing was
- * asked: gzip, deflate, br. The decompressed size is capped too.
- */
-function decodeContent(
-  raw: Buffer,
-  encoding: string,
-  limit: number,
-  tooBig: () => Error,
-  shownUrl: string,
-): string {
-  if (encoding === '' || encoding === 'identity') return raw.toString('utf8');
-  const inflate = { gzip: gunzipSync, 'x-gzip': gunzipSync, deflate: inflateSync, br: brotliDecompressSync }[
-    encoding
-  ];
-  if (!inflate)
-    throw new SourceError(
-      `${shownUrl.split('?')[0]}: answered in content encoding ${JSON.stringify(encoding)}, which otrace does not read`,
+    const head = { status: response.statusCode, contentType: header('content-type'), shownUrl };
+    const retryAfterMs = parseRetryAfter(header('retry-after'));
+    const text = whileWaiting(
+      answerText(response.body, header('content-encoding').toLowerCase(), limit, shownUrl),
+      deadline,
     );
-  try {
-    return inflate(raw, { maxOutputLength: limit }).toString('utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooBig();
-    throw new SourceError(
-      `${shownUrl.split('?')[0]}: the ${encoding} answer does not decompress (${(error as Error).message})`,
-      'a proxy may have cut it short: try again',
-    );
+    try {
+      if (read && head.status === 200)
+        return { ...head, streamed: true, value: await read(text, head), retryAfterMs };
+      const pieces: string[] = [];
+      for await (const piece of text) pieces.push(piece);
+      // An error answer is shown in messages: whatever credentials it echoes are blanked first.
+      const body = head.status === 200 ? pieces.join('') : this.#redact(pieces.join(''));
+      return { ...head, streamed: false, body, retryAfterMs };
+    } finally {
+      // Read to its end, or given up on (too large, or `read` failed): the connection is let go.
+      if (!response.body.readableEnded) response.body.destroy();
+    }
   }
 }
 
 /** A URL as it may be shown: `user:password@` left out, even from a URL that does not parse. */
 function withoutUserinfo(text: string): string {
   return text.replace(/^((?:[^:/?#]*:\/\/)?)[^/?#@]*@/, '$1');
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 2 ** 20 ? `${Math.round(bytes / 2 ** 20)} MiB` : `${bytes} bytes`;
 }
 
 function backoff(attempt: number): number {
@@ -289,7 +305,7 @@ function transportError(
   attempts: number,
   hint: string,
 ): SourceError {
-  // Already worded (an answer too large, or not decompressing).
+  // Already worded (the deadline).
   if (error instanceof SourceError) return error;
   const code = errorCode(error) ?? '';
   const host = new URL(url).hostname;

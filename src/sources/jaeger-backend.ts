@@ -2,12 +2,24 @@ import { SourceError } from '../errors.js';
 import type { TraceQuery } from '../model/query.js';
 import type { TraceSummary } from '../model/summary.js';
 import type { Nanos, TraceId } from '../model/types.js';
-import { backendMessage, looksLikeHtml, parseJsonBody, statusError } from './backend-response.js';
+import {
+  backendMessage,
+  htmlPageError,
+  looksLikeHtml,
+  parseJsonBody,
+  statusError,
+} from './backend-response.js';
 import type { HttpClient, HttpResponse } from './http-client.js';
-import type { FetchedTrace, SearchAnswer, TraceBackend } from './trace-backend.js';
+import type { FetchedTrace, SearchAnswer, TraceBackend, TraceReader, TracesArray } from './trace-backend.js';
+import { fetchedTrace, getTraces, type JsonAnswer, searchAnswer } from './traces-answer.js';
 
 const V3 = 'Jaeger api/v3';
 const V1 = 'Jaeger api/traces (v1)';
+
+/** api_v3's traces, one or a search's: `{"result": {"resourceSpans": [...]}}`. */
+const V3_TRACES: TracesArray = { path: ['result', 'resourceSpans'], empty: {} };
+/** v1's: `{"data": [trace, ...], "errors": ...}`. */
+const V1_TRACES: TracesArray = { path: ['data'], empty: { spans: [] } };
 
 type Query = Record<string, string | undefined>;
 
@@ -26,31 +38,36 @@ export class JaegerBackend implements TraceBackend {
     return this.client.shownBase;
   }
 
-  async fetchTrace(traceId: TraceId): Promise<FetchedTrace> {
-    const v3 = await this.#askV3(`api/v3/traces/${traceId}`);
-    if (v3?.status === 200) return found(v3, parseJsonBody(v3, this.client.hint));
-    if (v3) return { status: 'not-found', url: v3.shownUrl, api: V3 };
-    const response = await this.client.get(`api/traces/${traceId}`);
-    if (response.status === 404) return { status: 'not-found', url: response.shownUrl, api: V1 };
-    if (response.status !== 200) throw statusError(response, V1);
-    const document = parseJsonBody(response, this.client.hint);
+  async fetchTrace(traceId: TraceId, reader?: TraceReader): Promise<FetchedTrace> {
+    const v3 = await this.#askV3Traces(`api/v3/traces/${traceId}`, {}, reader);
+    if (v3?.answer) return fetchedTrace(v3.url, v3.answer, reader);
+    if (v3) return { status: 'not-found', url: v3.url, api: V3 };
+    const response = await getTraces(this.client, `api/traces/${traceId}`, {}, V1_TRACES, reader);
+    if (!response.streamed) {
+      if (response.status === 404) return { status: 'not-found', url: response.shownUrl, api: V1 };
+      throw statusError(response, V1);
+    }
+    if (response.value.kind === 'html') throw htmlPageError(response, this.client.hint);
     // v1 can answer 200 with {"data": [], "errors": [{"code": 404, …}]} for a missing id.
-    if (isEmptyV1(document)) return { status: 'not-found', url: response.shownUrl, api: V1 };
-    return found(response, document);
+    if (response.value.elements === 0 && isEmptyV1(response.value.rest))
+      return { status: 'not-found', url: response.shownUrl, api: V1 };
+    return fetchedTrace(response.shownUrl, response.value, reader);
   }
 
   /**
    * v3 `GET /api/v3/traces?query.*` (snake_case names, which every v3 version reads; RFC 3339
    * bounds, both required) answers every matching trace whole, in one OTLP document; v1
    * `GET /api/traces?service=…` (µs bounds, tags as a JSON object) answers `{"data": [traces]}`.
+   * Either is read as it arrives, into `reader` where one is given.
    */
-  async searchTraces(query: TraceQuery): Promise<SearchAnswer> {
-    const v3 = await this.#askV3('api/v3/traces', v3Params(query), searchDepthError);
-    if (v3?.status === 200) return documents(v3, parseJsonBody(v3, this.client.hint));
+  async searchTraces(query: TraceQuery, reader?: TraceReader): Promise<SearchAnswer> {
+    const v3 = await this.#askV3Traces('api/v3/traces', v3Params(query), reader, searchDepthError);
+    if (v3?.answer) return searchAnswer(v3.url, v3.answer, reader);
     if (v3) return { kind: 'documents', documents: [] }; // v3's 404 "No traces found"
-    const response = await this.client.get('api/traces', v1Params(query));
-    if (response.status !== 200) throw searchDepthError(response, V1) ?? statusError(response, V1);
-    return documents(response, parseJsonBody(response, this.client.hint));
+    const response = await getTraces(this.client, 'api/traces', v1Params(query), V1_TRACES, reader);
+    if (!response.streamed) throw searchDepthError(response, V1) ?? statusError(response, V1);
+    if (response.value.kind === 'html') throw htmlPageError(response, this.client.hint);
+    return searchAnswer(response.shownUrl, response.value, reader);
   }
 
   /** `GET /api/v3/trace-summaries` (Jaeger 2.19+): counts per trace without shipping the spans. */
@@ -89,26 +106,42 @@ export class JaegerBackend implements TraceBackend {
    * answer (200, or 404 in v3's error envelope), undefined when v3 is not there: a plain 404
    * ("404 page not found") or the UI's HTML page.
    */
-  async #askV3(
-    path: string,
-    params: Query = {},
-    explain: (response: HttpResponse, api: string) => SourceError | undefined = () => undefined,
-  ): Promise<HttpResponse | undefined> {
+  async #askV3(path: string): Promise<HttpResponse | undefined> {
     if (this.#api === 'v1') return undefined;
-    const response = await this.client.get(path, params);
-    if (response.status === 200 && !looksLikeHtml(response)) {
-      this.#api = 'v3';
-      return response;
-    }
-    if (response.status === 404 && hasV3ErrorEnvelope(response)) {
-      this.#api = 'v3';
-      return response;
-    }
-    if (response.status !== 404 && response.status !== 200)
-      throw explain(response, V3) ?? statusError(response, V3);
-    this.#api = 'v1';
-    return undefined;
+    const response = await this.client.get(path);
+    const fromV3 = response.status === 200 ? !looksLikeHtml(response) : v3Status(response);
+    this.#api = fromV3 ? 'v3' : 'v1';
+    return fromV3 ? response : undefined;
   }
+
+  /**
+   * `#askV3` for traces, read as they arrive: the JSON answer (`answer`), v3's 404 envelope (no
+   * `answer`), or undefined where v3 is not there.
+   */
+  async #askV3Traces(
+    path: string,
+    params: Query,
+    reader: TraceReader | undefined,
+    explain: Explain = () => undefined,
+  ): Promise<{ url: string; answer?: JsonAnswer } | undefined> {
+    if (this.#api === 'v1') return undefined;
+    const response = await getTraces(this.client, path, params, V3_TRACES, reader);
+    const answer = response.streamed && response.value.kind === 'json' ? response.value : undefined;
+    const fromV3 = response.streamed ? answer !== undefined : v3Status(response, explain);
+    this.#api = fromV3 ? 'v3' : 'v1';
+    return fromV3 ? { url: response.shownUrl, answer } : undefined;
+  }
+}
+
+type Explain = (response: HttpResponse, api: string) => SourceError | undefined;
+
+/**
+ * Whether an answer other than a 200 comes from api_v3: its 404 envelope does, a plain 404 does
+ * not; any other status is an error.
+ */
+function v3Status(response: HttpResponse, explain: Explain = () => undefined): boolean {
+  if (response.status === 404) return hasV3ErrorEnvelope(response);
+  throw explain(response, V3) ?? statusError(response, V3);
 }
 
 /**
@@ -164,14 +197,6 @@ export function rfc3339(epochNanos: bigint): string {
 /** A Go duration (`time.ParseDuration`), exact: nanoseconds. */
 function goDuration(value: Nanos | undefined): string | undefined {
   return value === undefined ? undefined : `${value}ns`;
-}
-
-function found(response: HttpResponse, document: unknown): FetchedTrace {
-  return { status: 'found', document, url: response.shownUrl };
-}
-
-function documents(response: HttpResponse, document: unknown): SearchAnswer {
-  return { kind: 'documents', documents: [{ document, url: response.shownUrl }] };
 }
 
 function hasV3ErrorEnvelope(response: HttpResponse): boolean {

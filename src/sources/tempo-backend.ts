@@ -1,9 +1,14 @@
 import type { TraceQuery } from '../model/query.js';
 import type { TraceSummary } from '../model/summary.js';
 import type { TraceId } from '../model/types.js';
-import { parseJsonBody, statusError } from './backend-response.js';
+import { htmlPageError, parseJsonBody, statusError } from './backend-response.js';
 import type { HttpClient, HttpResponse } from './http-client.js';
-import type { FetchedTrace, SearchAnswer, TraceBackend } from './trace-backend.js';
+import type { FetchedTrace, SearchAnswer, TraceBackend, TraceReader, TracesArray } from './trace-backend.js';
+import { fetchedTrace, getTraces } from './traces-answer.js';
+
+/** `/api/v2/traces/{id}` answers `{"trace": {"resourceSpans": [...]}}`, `/api/traces/{id}` `{"batches": [...]}`. */
+const V2_TRACE: TracesArray = { path: ['trace', 'resourceSpans'], empty: {} };
+const V1_TRACE: TracesArray = { path: ['batches'], empty: {} };
 
 /** Tempo: `/api/v2/traces/{id}` (`{"trace": …}`), then the older `/api/traces/{id}` (`{"batches": …}`). */
 export class TempoBackend implements TraceBackend {
@@ -14,16 +19,18 @@ export class TempoBackend implements TraceBackend {
     return this.client.shownBase;
   }
 
-  async fetchTrace(traceId: TraceId): Promise<FetchedTrace> {
+  /** Read as it arrives, into `reader` where one is given. */
+  async fetchTrace(traceId: TraceId, reader?: TraceReader): Promise<FetchedTrace> {
     let last: HttpResponse | undefined;
-    for (const path of [`api/v2/traces/${traceId}`, `api/traces/${traceId}`]) {
-      const response = await this.client.get(path);
-      if (response.status === 200)
-        return {
-          status: 'found',
-          document: parseJsonBody(response, this.client.hint),
-          url: response.shownUrl,
-        };
+    for (const [path, at] of [
+      [`api/v2/traces/${traceId}`, V2_TRACE],
+      [`api/traces/${traceId}`, V1_TRACE],
+    ] as const) {
+      const response = await getTraces(this.client, path, {}, at, reader);
+      if (response.streamed) {
+        if (response.value.kind === 'html') throw htmlPageError(response, this.client.hint);
+        return fetchedTrace(response.shownUrl, response.value, reader);
+      }
       if (response.status !== 404) throw statusError(response, 'Tempo');
       last = response;
     }

@@ -1,13 +1,21 @@
 import type { TraceQuery } from '../model/query.js';
 import type { TraceSummary } from '../model/summary.js';
 import type { TraceId } from '../model/types.js';
-import { parseJsonBody, statusError } from './backend-response.js';
+import { htmlPageError, parseJsonBody, statusError } from './backend-response.js';
 import type { HttpClient } from './http-client.js';
-import type { FetchedTrace, SearchAnswer, TraceBackend } from './trace-backend.js';
+import type { FetchedTrace, SearchAnswer, TraceBackend, TracesArray } from './trace-backend.js';
+import { getTraces } from './traces-answer.js';
 
 const API = 'Zipkin api/v2';
 /** Zipkin looks back from `endTs` this far by default (its UI: the last hour); a search without a start looks back a day. */
 const DEFAULT_LOOKBACK_MS = 86_400_000n;
+
+/**
+ * Zipkin's answers are lists (of spans, or of traces): each element is parsed as it arrives, but
+ * the answer is decoded whole, never element by element, since how a list reads depends on all
+ * of it (a list of traces or of spans; a shared span is split against its client's half).
+ */
+const LIST: TracesArray = { path: [], empty: [] };
 
 /**
  * Zipkin's v2 API: `/api/v2/trace/{id}` (a list of spans), `/api/v2/traces` (a list of traces,
@@ -23,16 +31,29 @@ export class ZipkinBackend implements TraceBackend {
   }
 
   async fetchTrace(traceId: TraceId): Promise<FetchedTrace> {
-    const response = await this.client.get(`api/v2/trace/${zipkinTraceId(traceId)}`);
-    if (response.status === 404) return { status: 'not-found', url: response.shownUrl, api: API };
-    if (response.status !== 200) throw statusError(response, API);
-    return { status: 'found', document: parseJsonBody(response, this.client.hint), url: response.shownUrl };
+    const response = await getTraces(
+      this.client,
+      `api/v2/trace/${zipkinTraceId(traceId)}`,
+      {},
+      LIST,
+      undefined,
+    );
+    if (!response.streamed) {
+      if (response.status === 404) return { status: 'not-found', url: response.shownUrl, api: API };
+      throw statusError(response, API);
+    }
+    if (response.value.kind === 'html') throw htmlPageError(response, this.client.hint);
+    const { rest, elements, reading } = response.value;
+    return { status: 'found', document: reading.end(rest, elements), url: response.shownUrl };
   }
 
   async searchTraces(query: TraceQuery): Promise<SearchAnswer> {
-    const response = await this.client.get('api/v2/traces', searchParams(query, BigInt(Date.now())));
-    if (response.status !== 200) throw statusError(response, `${API} traces`);
-    const document = parseJsonBody(response, this.client.hint);
+    const params = searchParams(query, BigInt(Date.now()));
+    const response = await getTraces(this.client, 'api/v2/traces', params, LIST, undefined);
+    if (!response.streamed) throw statusError(response, `${API} traces`);
+    if (response.value.kind === 'html') throw htmlPageError(response, this.client.hint);
+    const { rest, elements, reading } = response.value;
+    const document = reading.end(rest, elements);
     // An empty answer is no trace, not a document to decode.
     if (Array.isArray(document) && document.length === 0) return { kind: 'documents', documents: [] };
     return { kind: 'documents', documents: [{ document, url: response.shownUrl }] };

@@ -12,7 +12,14 @@ import type {
 } from '../model/types.js';
 import { type DecodeContext, decodeError, formatPath, type PathPart, warnAt } from './decode-context.js';
 import { decodeSpanId, decodeTraceId } from './ids.js';
-import { decodeKind, decodeStatus, keptWithJaegerWarnings, serviceOf, takeJaegerWarnings } from './otlp.js';
+import {
+  decodeKind,
+  decodeStatus,
+  keptWithJaegerWarnings,
+  requireId,
+  serviceOf,
+  takeJaegerWarnings,
+} from './otlp.js';
 import {
   FIXED32,
   FIXED64,
@@ -249,23 +256,6 @@ function parentOf(hex: string | undefined, ctx: DecodeContext, path: () => PathP
   const parent = decodeSpanId(hex);
   if (!parent.ok) throw decodeError(ctx, [...path(), 'parentSpanId'], parent.reason, parent.hint);
   return parent.id;
-}
-
-function requireId<T>(
-  result: { ok: true; id: T | undefined } | { ok: false; reason: string; hint?: string },
-  ctx: DecodeContext,
-  path: () => PathPart[],
-  field: string,
-): T {
-  if (!result.ok) throw decodeError(ctx, [...path(), field], result.reason, result.hint);
-  if (result.id === undefined)
-    throw decodeError(
-      ctx,
-      [...path(), field],
-      'missing, empty or all-zero id',
-      'every span needs a trace id and a span id',
-    );
-  return result.id;
 }
 
 /** Status { message = 2; code = 3 }. */

@@ -224,7 +224,8 @@ function asIdString(value: unknown, ctx: DecodeContext, path: () => PathPart[], 
   throw decodeError(ctx, [...path(), field], `expected a hex string, got ${describeValue(value)}`);
 }
 
-function requireId<T>(
+/** A span's trace or span id, refused with its path where it is malformed, missing or all zero. */
+export function requireId<T>(
   result: { ok: true; id: T | undefined } | { ok: false; reason: string; hint?: string },
   ctx: DecodeContext,
   path: () => PathPart[],

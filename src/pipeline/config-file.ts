@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { firstIssue } from '../schema/zod-issue.js';
 
-/** The project config file, looked for in the current directory unless `--config` names one. */
-export const CONFIG_FILE = '.otrace.json';
+import { CONFIG_FILE } from './config-name.js';
+
+export { CONFIG_FILE };
 
 /**
  * `.otrace.json`: what otrace cannot see in the traces. Unknown keys are refused, so that a typo

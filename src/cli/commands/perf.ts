@@ -2,14 +2,13 @@ import { type Command, Option } from 'commander';
 import { PERF_ATTRIBUTES } from '../../analysis/perf/calls.js';
 import { PERF_FINDING_KINDS, type PerfFindingKind } from '../../analysis/perf/perf-findings.js';
 import { PerfAccumulator } from '../../analysis/perf/perf-report.js';
-import { withThresholds } from '../../analysis/perf/thresholds.js';
 import { EXIT, UsageError } from '../../errors.js';
-import { loadConfig } from '../../pipeline/config-file.js';
 import { overTraces } from '../../pipeline/over-traces.js';
 import { perfReport } from '../../render/perf/report.js';
 import type { CommandContext } from '../context.js';
 import { emitReport, parseOutputs } from '../emit-report.js';
 import { parseCount } from '../parse-options.js';
+import { perfThresholds } from '../perf-thresholds.js';
 import { type SelectOptions, withSelection } from '../select-traces.js';
 import { acrossTracesCommand, type OutputFormat } from './shared-options.js';
 
@@ -54,7 +53,7 @@ async function runPerf(ctx: CommandContext, options: PerfOptions): Promise<numbe
       : parseCount(options.top, '--top', 1);
   const failOn = parseFailOn(options.failOn);
   const outputs = parseOutputs(options.output ?? []);
-  const thresholds = withThresholds(loadConfig(options.config).perf ?? {});
+  const thresholds = await perfThresholds(options.config);
   const task = { kind: 'perf', thresholds } as const;
   const { results } = await withSelection(
     ctx,

@@ -1,12 +1,6 @@
-import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { analyzeTrace } from '../../analysis/analyze-trace.js';
 import { detectPerf } from '../../analysis/perf/detect-perf.js';
-import {
-  DEFAULT_PERF_THRESHOLDS,
-  type PerfThresholds,
-  withThresholds,
-} from '../../analysis/perf/thresholds.js';
 import { summarizeTrace } from '../../analysis/summarize-trace.js';
 import { EXIT, UsageError } from '../../errors.js';
 import { parseDuration } from '../../model/duration.js';
@@ -24,6 +18,7 @@ import { type BackendOptions, chooseBackend } from '../backend-options.js';
 import type { CommandContext } from '../context.js';
 import { emitReport, parseOutputs } from '../emit-report.js';
 import { parseCount } from '../parse-options.js';
+import { perfThresholds } from '../perf-thresholds.js';
 import { startProgress } from '../progress.js';
 import {
   backendOptions,
@@ -125,18 +120,6 @@ async function runShow(
   );
   await emitReport(ctx, report, options.format, outputs);
   return analysis.diagnosis.kind === 'ok' ? EXIT.ok : EXIT.findings;
-}
-
-/**
- * The performance detectors' thresholds: `.otrace.json`'s "perf" over the defaults, as `perf` reads
- * them. The config module (and zod with it) is loaded only where there is a file to read, so that
- * `show` starts as fast without one. The name is config-file.ts's CONFIG_FILE, which cannot be
- * imported without loading zod.
- */
-async function perfThresholds(path: string | undefined): Promise<PerfThresholds> {
-  if (path === undefined && !existsSync('.otrace.json')) return DEFAULT_PERF_THRESHOLDS;
-  const { loadConfig } = await import('../../pipeline/config-file.js');
-  return withThresholds(loadConfig(path).perf ?? {});
 }
 
 /** From a backend when one is chosen, else from files or stdin. */

@@ -1,11 +1,4 @@
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
@@ -28,6 +21,7 @@ import {
   spanMessage,
   varint,
 } from '../helpers/encode-otlp-protobuf.js';
+import { spansFromSdk } from '../helpers/sdk-spans.js';
 
 /**
  * Protobuf read straight into spans must give what its OTLP/JSON form gives: the same spans, the
@@ -69,43 +63,12 @@ function viaJson(bytes: Buffer, keep?: ReadonlySet<string>): Decoded | 'refused'
   return decodeWith(doc, keep);
 }
 
-async function sdkSpans() {
-  const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'shop', 'service.instance.id': 7 }),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
-  });
-  const tracer = provider.getTracer('proto-test', '1.2.3');
-  const parent = tracer.startSpan('checkout', { kind: SpanKind.SERVER });
-  const child = tracer.startSpan(
-    'charge',
-    {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        'http.response.status_code': 502,
-        ratio: 0.25,
-        retried: true,
-        tags: ['a', 'b'],
-        negative: -3,
-      },
-      links: [{ context: parent.spanContext(), attributes: { why: 'retry' } }],
-    },
-    trace.setSpan(context.active(), parent),
-  );
-  child.addEvent('exception', { 'exception.type': 'Declined', 'exception.message': 'card 4242 declined' });
-  child.setStatus({ code: SpanStatusCode.ERROR, message: 'declined' });
-  child.end();
-  parent.end();
-  await provider.forceFlush();
-  return exporter.getFinishedSpans();
-}
-
 const TRACE = '5b8efff798038103d269b633813fc60c';
 const ROOT = 'eee19b7ec3c1b174';
 
 describe('decodeOtlpProtobuf', () => {
   it('reads what the SDK protobuf serializer writes into the spans its JSON serializer gives', async () => {
-    const spans = await sdkSpans();
+    const spans = await spansFromSdk();
     const proto = Buffer.from(ProtobufTraceSerializer.serializeRequest(spans)!);
     const json = JSON.parse(new TextDecoder().decode(JsonTraceSerializer.serializeRequest(spans)!));
     const fromProto = direct(proto);

@@ -1,50 +1,12 @@
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { TraceCollector } from '../../src/model/collect-traces.js';
 import { decodeDocument } from '../../src/schema/decode.js';
 import { decodeTraceRequest, encodeTraceResponse } from '../../src/schema/otlp-protobuf.js';
+import { spansFromSdk } from '../helpers/sdk-spans.js';
 
 /** The protobuf reader against the OpenTelemetry JS serializers: the same spans as from their JSON. */
-async function spansFromSdk() {
-  const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'shop', 'service.instance.id': 7 }),
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
-  });
-  const tracer = provider.getTracer('proto-test', '1.2.3');
-  const parent = tracer.startSpan('checkout', { kind: SpanKind.SERVER });
-  const child = tracer.startSpan(
-    'charge',
-    {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        'http.response.status_code': 502,
-        ratio: 0.25,
-        retried: true,
-        'peer.service': 'payment',
-        tags: ['a', 'b'],
-        negative: -3,
-      },
-      links: [{ context: parent.spanContext(), attributes: { why: 'retry' } }],
-    },
-    trace.setSpan(context.active(), parent),
-  );
-  child.addEvent('exception', { 'exception.type': 'Declined', 'exception.message': 'card 4242 declined' });
-  child.setStatus({ code: SpanStatusCode.ERROR, message: 'declined' });
-  child.end();
-  parent.end();
-  await provider.forceFlush();
-  return exporter.getFinishedSpans();
-}
-
 const decodeSpans = (doc: unknown) => {
   const collector = new TraceCollector();
   decodeDocument(doc, { file: 'test', line: 1, warn: () => {} }, collector, 'otlp');

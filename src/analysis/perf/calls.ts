@@ -1,5 +1,5 @@
 import type { Span, SpanNode } from '../../model/types.js';
-import { attributeString, httpStatusCode } from '../attributes.js';
+import { attributeString } from '../attributes.js';
 import { normalizeMessage } from '../normalize-message.js';
 import { isDatabaseCall, peerOf } from '../peers.js';
 import { detectError } from '../span-errors.js';
@@ -217,10 +217,4 @@ export function msOf(time: bigint): number {
 /** The span's own duration in ms. */
 export function durationMs(span: Span): number {
   return span.end > span.start ? Number(span.end - span.start) / 1e6 : 0;
-}
-
-/** HTTP 429 and 503 ask the caller to come back later: a retry is what they invite. */
-export function askedToRetry(span: Span): boolean {
-  const status = httpStatusCode(span);
-  return status === 429 || status === 503;
 }

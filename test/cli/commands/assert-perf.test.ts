@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AssertDocumentSchema } from '../../../src/render/contracts/assert.js';
 import { type DocSpan, otlpDocument, spanHex } from '../../helpers/otlp-doc.js';
+import { queryLoop } from '../../helpers/query-loop.js';
 import { REPO_ROOT, runCli } from '../../helpers/run-cli.js';
 import { SEED_SCENARIOS, seedFile } from '../../helpers/seed.js';
 
@@ -19,33 +20,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const LOOP_ID = '1bf7651916cd43dd8448eb211c80319c';
 const HEALTHY_ID = '2cf7651916cd43dd8448eb211c80319c';
-
-function loopTrace(): DocSpan[] {
-  const spans: DocSpan[] = [
-    {
-      id: 1,
-      name: 'GET /users/{id}',
-      service: 'user-service',
-      kind: 2,
-      startMs: 0,
-      endMs: 150,
-      traceId: LOOP_ID,
-    },
-  ];
-  for (let i = 0; i < 8; i++)
-    spans.push({
-      id: 16 + i,
-      parent: 1,
-      name: 'SELECT orders',
-      service: 'user-service',
-      kind: 3,
-      startMs: 10 + i * 12,
-      endMs: 21 + i * 12,
-      attributes: { 'db.system': 'postgresql', 'db.statement': `SELECT * FROM orders WHERE id = ${100 + i}` },
-      traceId: LOOP_ID,
-    });
-  return spans;
-}
 
 function healthyTrace(): DocSpan[] {
   const get = (id: number, url: string): DocSpan => ({
@@ -69,7 +43,12 @@ function healthyTrace(): DocSpan[] {
 const HEALTHY = join(dir, 'healthy.otlp.jsonl');
 writeFileSync(HEALTHY, JSON.stringify(otlpDocument(healthyTrace())));
 const BOTH = join(dir, 'both.otlp.jsonl');
-writeFileSync(BOTH, [loopTrace(), healthyTrace()].map((t) => JSON.stringify(otlpDocument(t))).join('\n'));
+writeFileSync(
+  BOTH,
+  [queryLoop({ calls: 8, queryMs: 11, stepMs: 12, rootEndMs: 150, traceId: LOOP_ID }), healthyTrace()]
+    .map((t) => JSON.stringify(otlpDocument(t)))
+    .join('\n'),
+);
 
 function write(name: string, content: string): string {
   const path = join(mkdtempSync(join(dir, 'rules-')), name);

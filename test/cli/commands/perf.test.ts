@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PerfDocumentSchema } from '../../../src/render/contracts/perf.js';
-import { type DocSpan, otlpDocument } from '../../helpers/otlp-doc.js';
+import { otlpDocument } from '../../helpers/otlp-doc.js';
+import { queryLoop } from '../../helpers/query-loop.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { SEED_SCENARIOS, seedFile } from '../../helpers/seed.js';
 
@@ -18,39 +19,17 @@ import { SEED_SCENARIOS, seedFile } from '../../helpers/seed.js';
 const dir = mkdtempSync(join(tmpdir(), 'otrace-perf-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function nPlusOneTrace(traceId: string): DocSpan[] {
-  const spans: DocSpan[] = [
-    {
-      id: 1,
-      name: 'GET /users/{id}',
-      service: 'user-service',
-      kind: 2,
-      startMs: 0,
-      endMs: 100,
-      attributes: { 'http.route': '/users/{id}' },
-      traceId,
-    },
-  ];
-  for (let i = 0; i < 6; i++)
-    spans.push({
-      id: 10 + i,
-      parent: 1,
-      name: 'SELECT orders',
-      service: 'user-service',
-      kind: 3,
-      startMs: 10 + i * 13,
-      endMs: 22 + i * 13,
-      attributes: { 'db.system': 'postgresql', 'db.statement': `SELECT * FROM orders WHERE id = ${100 + i}` },
-      traceId,
-    });
-  return spans;
-}
-
 const loops = join(dir, 'n-plus-one.otlp.jsonl');
 writeFileSync(
   loops,
   ['0af7651916cd43dd8448eb211c80319c', '1bf7651916cd43dd8448eb211c80319c']
-    .map((id) => JSON.stringify(otlpDocument(nPlusOneTrace(id))))
+    .map((id) =>
+      JSON.stringify(
+        otlpDocument(
+          queryLoop({ calls: 6, queryMs: 12, stepMs: 13, rootEndMs: 100, traceId: id, route: true }),
+        ),
+      ),
+    )
     .join('\n'),
 );
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ShowDocumentSchema } from '../../../src/render/contracts/show.js';
-import { type DocSpan, otlpDocument, spanHex } from '../../helpers/otlp-doc.js';
+import { otlpDocument, spanHex } from '../../helpers/otlp-doc.js';
+import { queryLoop } from '../../helpers/query-loop.js';
 import { runCli } from '../../helpers/run-cli.js';
 import { SEED_SCENARIOS, seedFile } from '../../helpers/seed.js';
 
@@ -18,28 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), 'otrace-show-perf-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function usersLoop(calls: number): string {
-  const spans: DocSpan[] = [
-    {
-      id: 1,
-      name: 'GET /users/{id}',
-      service: 'user-service',
-      kind: 2,
-      startMs: 0,
-      endMs: 200,
-      attributes: { 'http.route': '/users/{id}' },
-    },
-  ];
-  for (let i = 0; i < calls; i++)
-    spans.push({
-      id: 16 + i,
-      parent: 1,
-      name: 'SELECT orders',
-      service: 'user-service',
-      kind: 3,
-      startMs: 10 + i * 12,
-      endMs: 21 + i * 12,
-      attributes: { 'db.system': 'postgresql', 'db.statement': `SELECT * FROM orders WHERE id = ${100 + i}` },
-    });
+  const spans = queryLoop({ calls, queryMs: 11, stepMs: 12, rootEndMs: 200, route: true });
   const file = join(dir, `users-${calls}.otlp.json`);
   writeFileSync(file, JSON.stringify(otlpDocument(spans)));
   return file;

@@ -32,7 +32,7 @@ export function backendOptions(): Option[] {
     ),
     new Option(
       '--request-timeout <dur>',
-      'give up on a backend request after this long (answers over 512 MiB, decompressed, are refused)',
+      'give up on a backend request after waiting this long for it in all, connecting and every piece of the answer (answers over 512 MiB, decompressed, are refused)',
     ).default('10s'),
   ];
 }

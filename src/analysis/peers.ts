@@ -111,9 +111,25 @@ export function isDatabaseCall(span: Span): boolean {
 
 function addressOf(host: string | undefined, port: string | undefined): string | undefined {
   if (host === undefined || host === '') return undefined;
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  return port ? `${h}:${port}` : h;
+  // Remembered: a service calls the same few addresses for every span, and each is read per call.
+  let byPort = ADDRESSES.get(host);
+  if (byPort === undefined) {
+    if (ADDRESSES.size >= ADDRESSES_REMEMBERED) ADDRESSES.clear();
+    byPort = new Map();
+    ADDRESSES.set(host, byPort);
+  }
+  let address = byPort.get(port ?? '');
+  if (address === undefined) {
+    const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+    address = port ? `${h}:${port}` : h;
+    if (byPort.size >= ADDRESSES_REMEMBERED) byPort.clear();
+    byPort.set(port ?? '', address);
+  }
+  return address;
 }
+
+const ADDRESSES = new Map<string, Map<string, string>>();
+const ADDRESSES_REMEMBERED = 10_000;
 
 function parseUrl(text: string | undefined): URL | undefined {
   if (text === undefined) return undefined;

@@ -1,5 +1,4 @@
 import { spanCompactor } from '../analysis/compact-span.js';
-import type { OrderFreeTotalsData } from '../analysis/propagation/check-propagation.js';
 import { SourceError } from '../errors.js';
 import { earliestStart, newestFirst } from '../model/collect-traces.js';
 import type { TraceQuery } from '../model/query.js';
@@ -11,11 +10,12 @@ import { type FileInputs, readInputs, resolveInputs } from './inputs.js';
 import { refuseTraceQL, requireService, searchBackend, searchEveryService, searchLoaded } from './search.js';
 import {
   otherRootServices,
-  propagationTotals,
   runTask,
   type TaskResults,
+  type TaskTotals,
   type TraceResult,
   type TraceTask,
+  taskTotals,
 } from './tasks.js';
 
 /** Where the traces come from: files (or stdin), or a search of Jaeger or Tempo. */
@@ -38,16 +38,19 @@ export interface Selection {
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** A task's result for each selected trace, and what a propagation check adds up apart. */
-export interface OverTraces<R> {
+/** A task's result for each selected trace, and what the task adds up apart (propagation, perf). */
+export interface OverTraces<R, T = undefined> {
   /**
    * Files: ordered by earliest start, then id; a backend: newest first. Cut to the search's limit.
    * Iterate once: in-process, each result is worked out as it is asked for and its trace let go,
    * so a command that folds the results as they come (errors) never holds them all.
    */
   readonly results: Iterable<TraceResult<R>>;
-  /** Order-free totals of a propagation task (see OrderFreeTotals), once `results` were iterated; none for other tasks. */
-  totals(): OrderFreeTotalsData[];
+  /**
+   * The task's totals (tasks.ts's TaskTotals: a propagation check's OrderFreeTotals, perf's
+   * PerfTotals), one per thread that read traces, once `results` were iterated; none for other tasks.
+   */
+  totals(): T[];
 }
 
 /**
@@ -61,7 +64,7 @@ export async function overTraces<K extends TraceTask['kind']>(
   selection: Selection,
   task: Extract<TraceTask, { kind: K }>,
   hooks: PipelineHooks,
-): Promise<OverTraces<TaskResults[K]>> {
+): Promise<OverTraces<TaskResults[K], TaskTotals[K]>> {
   const { source } = selection;
   if (source.kind === 'files') {
     refuseTraceQL(selection.query, 'files');
@@ -162,12 +165,12 @@ async function backendSummaries(backend: TraceBackend, query: TraceQuery) {
 function runInProcess<K extends TraceTask['kind']>(
   traces: Trace[],
   task: Extract<TraceTask, { kind: K }>,
-): OverTraces<TaskResults[K]> {
-  let run: TraceTask = task;
+): OverTraces<TaskResults[K], TaskTotals[K]> {
+  let run = task;
   if (task.kind === 'propagation') {
     const listed = new Set<string>();
     for (const trace of traces) otherRootServices(trace, listed);
-    run = { ...task, listed: [...listed] };
+    run = { ...task, listed: [...listed] } as Extract<TraceTask, { kind: K }>;
   }
   function* results(): Generator<TraceResult<TaskResults[K]>> {
     for (const trace of eachTrace(traces)) {
@@ -178,7 +181,7 @@ function runInProcess<K extends TraceTask['kind']>(
   return {
     results: results(),
     totals: () => {
-      const totals = propagationTotals(run);
+      const totals = taskTotals(run);
       return totals ? [totals] : [];
     },
   };

@@ -1,5 +1,6 @@
 import { type ErrorRecord, errorRecordsOf } from '../analysis/error-records.js';
-import { type TracePerf, tracePerf } from '../analysis/perf/detect-perf.js';
+import { tracePerf } from '../analysis/perf/detect-perf.js';
+import { addTracePerf, emptyPerfTotals, type PerfTotals } from '../analysis/perf/perf-totals.js';
 import type { PerfThresholds } from '../analysis/perf/thresholds.js';
 import {
   OrderFreeTotals,
@@ -32,9 +33,21 @@ export type TraceTask =
 export interface TaskResults {
   errors: ErrorRecord[];
   summaries: TraceSummary;
-  perf: TracePerf;
+  /** Nothing: each trace's part is added up where it is worked out, and the totals come apart (taskTotals). */
+  perf: undefined;
   /** Without what OrderFreeTotals takes out: the worker sends that once, with its results. */
   propagation: TracePart;
+}
+
+/**
+ * What a task adds up apart from its per-trace results, the same whatever order its traces come
+ * in: each worker thread sends its own, once, and the command merges them.
+ */
+export interface TaskTotals {
+  errors: undefined;
+  summaries: undefined;
+  perf: PerfTotals;
+  propagation: OrderFreeTotalsData;
 }
 
 /** What is kept across the traces of one task: sets made once, totals added up. */
@@ -42,15 +55,28 @@ const stateOf = new WeakMap<
   object,
   { external: ReadonlySet<string>; listed: ReadonlySet<string>; totals: OrderFreeTotals }
 >();
+const perfTotalsOf = new WeakMap<object, PerfTotals>();
 
-export function propagationTotals(task: TraceTask): OrderFreeTotalsData | undefined {
-  return stateOf.get(task)?.totals.data();
+/** The task's totals over the traces it was run on in this thread; undefined for a task that adds nothing up, or before its first trace. */
+export function taskTotals<K extends TraceTask['kind']>(
+  task: Extract<TraceTask, { kind: K }>,
+): TaskTotals[K] | undefined {
+  if (task.kind === 'perf') return perfTotalsOf.get(task) as TaskTotals[K] | undefined;
+  return stateOf.get(task)?.totals.data() as TaskTotals[K] | undefined;
 }
 
 export const TASKS = {
   errors: (trace, task) => errorRecordsOf(trace, { limits: task.limits }, task.service),
   summaries: (trace) => summarizeTrace(trace),
-  perf: (trace, task) => tracePerf(buildTree(trace), task.thresholds),
+  perf: (trace, task) => {
+    let totals = perfTotalsOf.get(task);
+    if (!totals) {
+      totals = emptyPerfTotals();
+      perfTotalsOf.set(task, totals);
+    }
+    addTracePerf(totals, trace.traceId, tracePerf(buildTree(trace), task.thresholds));
+    return undefined;
+  },
   propagation: (trace, task) => {
     let state = stateOf.get(task);
     if (!state) {

@@ -6,6 +6,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeExport } from '../../bench/make-export.mjs';
 import type { ErrorRecord } from '../../src/analysis/error-records.js';
+import { PerfAccumulator } from '../../src/analysis/perf/perf-report.js';
+import type { PerfTotals } from '../../src/analysis/perf/perf-totals.js';
+import { DEFAULT_PERF_THRESHOLDS } from '../../src/analysis/perf/thresholds.js';
 import {
   type OrderFreeTotalsData,
   PropagationCheck,
@@ -24,7 +27,7 @@ import {
   selectTraces,
   type TraceSource,
 } from '../../src/pipeline/over-traces.js';
-import type { TaskResults, TraceResult, TraceTask } from '../../src/pipeline/tasks.js';
+import type { TaskResults, TaskTotals, TraceResult, TraceTask } from '../../src/pipeline/tasks.js';
 import { fakeTraceBackend } from '../helpers/fake-trace-backend.js';
 import { type DocSpan, otlpDocument } from '../helpers/otlp-doc.js';
 import { ANY_QUERY } from '../helpers/query.js';
@@ -84,9 +87,9 @@ const filesSource = (files: string[], stdin = NO_STDIN): TraceSource => ({
   stdin,
 });
 
-interface Run<R> {
+interface Run<R, T> {
   readonly results: TraceResult<R>[];
-  readonly totals: OrderFreeTotalsData[];
+  readonly totals: T[];
   readonly debug: string[];
   readonly warnings: string[];
 }
@@ -96,7 +99,7 @@ async function run<K extends TraceTask['kind']>(
   selection: Omit<Selection, 'env'>,
   task: Extract<TraceTask, { kind: K }>,
   env: NodeJS.ProcessEnv,
-): Promise<Run<TaskResults[K]>> {
+): Promise<Run<TaskResults[K], TaskTotals[K]>> {
   const debug: string[] = [];
   const warnings: string[] = [];
   const hooks: PipelineHooks = { warn: (m) => warnings.push(m), debug: (m) => debug.push(m) };
@@ -172,6 +175,29 @@ describe('overTraces over a file: the same on one thread and on worker threads',
       expect((result as TraceSummary).traceId).toBe(traceId);
   });
 
+  it('perf: totals per thread that merge into the report one thread gives', async () => {
+    const task = { kind: 'perf', thresholds: DEFAULT_PERF_THRESHOLDS } as const;
+    const { serial, parallel } = await bothWays(
+      { source: filesSource([exportFile]), query: EVERYTHING },
+      task,
+    );
+    // Each trace is added up where it is read: one total in-process, one per worker.
+    expect(serial.results).toHaveLength(exportTraces.length);
+    expect(serial.totals).toHaveLength(1);
+    expect(parallel.totals).toHaveLength(2);
+    expect(parallel.totals.map((t) => t.traces).sort()).not.toContain(0);
+    const report = (totals: readonly PerfTotals[]) => {
+      const perf = new PerfAccumulator(DEFAULT_PERF_THRESHOLDS);
+      for (const part of totals) perf.addTotals(part);
+      return perf.report();
+    };
+    const [one, two] = [report(serial.totals), report(parallel.totals)];
+    expect(two).toEqual(one);
+    expect(one.traces).toBe(exportTraces.length);
+    expect(one.breakdown.length).toBeGreaterThan(0);
+    expect(one.breakdown.reduce((n, root) => n + root.traces, 0)).toBe(exportTraces.length);
+  });
+
   it('propagation: the same parts, totals that add up to the same, and the same report', async () => {
     const task = { kind: 'propagation', external: [] } as const;
     const { serial, parallel } = await bothWays(
@@ -191,7 +217,7 @@ describe('overTraces over a file: the same on one thread and on worker threads',
       'payment',
       'user-service',
     ]);
-    const report = (r: Run<TracePart>) => {
+    const report = (r: Run<TracePart, OrderFreeTotalsData>) => {
       const check = new PropagationCheck({ external: new Set() });
       for (const totals of r.totals) check.addTotals(totals);
       for (const { result } of r.results) check.addPart(result);

@@ -9,7 +9,7 @@ import { buildTree } from '../../src/model/build-tree.js';
 import { earliestStart } from '../../src/model/collect-traces.js';
 import type { Nanos, Trace } from '../../src/model/types.js';
 import { loadTraces } from '../../src/pipeline/inputs.js';
-import { otherRootServices, propagationTotals, runTask, type TraceTask } from '../../src/pipeline/tasks.js';
+import { otherRootServices, runTask, type TraceTask, taskTotals } from '../../src/pipeline/tasks.js';
 import { makeTrace, ms, sid, tid } from '../helpers/make-span.js';
 
 async function load(file: string): Promise<Trace[]> {
@@ -36,7 +36,7 @@ function reportFromParts(traces: readonly Trace[], external: string[] = []) {
   const task: TraceTask = { kind: 'propagation', external, listed: [...listed] };
   const parts = traces.map((trace) => runTask(trace, task) as TracePart);
   const check = new PropagationCheck({ external: new Set(external) });
-  check.addTotals(propagationTotals(task)!);
+  check.addTotals(taskTotals(task)!);
   for (const part of parts) check.addPart(part);
   return check.report();
 }
@@ -129,11 +129,11 @@ describe('runTask: propagation', () => {
   it('gives each trace its part without what the totals take, and the totals apart', async () => {
     const traces = await load('fixtures/propagation/proxy-drops-headers.otlp.jsonl');
     const task: TraceTask = { kind: 'propagation', external: [] };
-    expect(propagationTotals(task)).toBeUndefined();
+    expect(taskTotals(task)).toBeUndefined();
     const parts = traces.map((trace) => runTask(trace, task) as TracePart);
     expect(parts.map((p) => [p.traceId, p.spans])).toEqual(traces.map((t) => [t.traceId, t.spans.length]));
     for (const part of parts) expect(part.index).toMatchObject({ services: [], servers: [] });
-    const totals = propagationTotals(task)!;
+    const totals = taskTotals(task)!;
     expect([...totals.services].sort()).toEqual(['order-service', 'user-service']);
     expect(totals.servedAt.map(([, service]) => service).sort()).toEqual(['order-service', 'user-service']);
   });
@@ -144,8 +144,8 @@ describe('runTask: propagation', () => {
     const second: TraceTask = { kind: 'propagation', external: [] };
     runTask(caller!, first);
     runTask(callee!, second);
-    expect(propagationTotals(first)!.services).toEqual(['user-service']);
-    expect(propagationTotals(second)!.services).toEqual(['order-service']);
+    expect(taskTotals(first)!.services).toEqual(['user-service']);
+    expect(taskTotals(second)!.services).toEqual(['order-service']);
   });
 
   it.each([

@@ -16,6 +16,8 @@ export interface Call {
   readonly node: SpanNode;
   readonly family: CallFamily;
   readonly shape: string;
+  /** What calls are grouped by: the family, peer and shape, as one string (the same object for the same key). */
+  readonly key: string;
   readonly exact: string | undefined;
   /** Who was called: the peer service or address, the database system. */
   readonly peer: string | undefined;
@@ -52,22 +54,32 @@ export function callOf(node: SpanNode): Call | undefined {
   // `sql.query`: what OpenTracing-era instrumentations (HotROD's MySQL among them) record.
   const database = isDatabaseCall(span) || span.attributes['sql.query'] !== undefined;
   if (!database && span.kind !== 'client' && span.kind !== 'producer') return undefined;
+  const [family, shape, exact] = whatIsCalled(span, database);
   const peer = peerOf(span);
   const startMs = msOf(span.start);
-  const endMs = Math.max(startMs, msOf(span.end));
-  const failed = detectError(span) !== undefined;
-  const base = { node, peer, startMs, endMs, durationMs: durationMs(span), failed };
+  return {
+    node,
+    family,
+    shape,
+    key: keyOf(family, peer, shape),
+    exact,
+    peer,
+    startMs,
+    endMs: Math.max(startMs, msOf(span.end)),
+    durationMs: durationMs(span),
+    failed: detectError(span) !== undefined,
+  };
+}
+
+/** A call's family, shape and exact form (see Call). */
+function whatIsCalled(
+  span: Span,
+  database: boolean,
+): [family: CallFamily, shape: string, exact: string | undefined] {
   if (database) {
     const statement = attributeString(span.attributes, 'db.query.text', 'db.statement', 'sql.query');
-    if (statement !== undefined && statement.trim() !== '') {
-      const exact = statement.trim().replace(/\s+/g, ' ');
-      return {
-        ...base,
-        family: 'db',
-        shape: statementShape(exact),
-        exact: isRead(exact) && !BIND_PARAMETER.test(exact) ? exact : undefined,
-      };
-    }
+    const read = statement === undefined ? undefined : readStatement(statement);
+    if (read !== undefined) return ['db', read.shape, read.exact];
     const operation = attributeString(span.attributes, 'db.operation.name', 'db.operation');
     const table = attributeString(
       span.attributes,
@@ -76,13 +88,13 @@ export function callOf(node: SpanNode): Call | undefined {
       'db.mongodb.collection',
     );
     const shape = [operation, table].filter((p) => p !== undefined).join(' ') || span.name;
-    return { ...base, family: 'db', shape, exact: undefined };
+    return ['db', shape, undefined];
   }
   if (attributeString(span.attributes, 'rpc.system', 'rpc.system.name') !== undefined) {
     const service = attributeString(span.attributes, 'rpc.service');
     const method = attributeString(span.attributes, 'rpc.method');
     const shape = service !== undefined && method !== undefined ? `${service}/${method}` : span.name;
-    return { ...base, family: 'rpc', shape, exact: undefined };
+    return ['rpc', shape, undefined];
   }
   const method = attributeString(span.attributes, 'http.request.method', 'http.method');
   const url = attributeString(span.attributes, 'url.full', 'http.url');
@@ -94,14 +106,9 @@ export function callOf(node: SpanNode): Call | undefined {
     const shape = `${verb} ${path === undefined ? span.name : templatePath(path)}`.trim();
     const target = url ?? attributeString(span.attributes, 'url.path', 'http.target');
     const safe = verb === 'GET' || verb === 'HEAD';
-    return {
-      ...base,
-      family: 'http',
-      shape,
-      exact: safe && target !== undefined ? `${verb} ${target}` : undefined,
-    };
+    return ['http', shape, safe && target !== undefined ? `${verb} ${target}` : undefined];
   }
-  return { ...base, family: 'call', shape: span.name, exact: undefined };
+  return ['call', span.name, undefined];
 }
 
 /** The calls among a span's children, in start order (children are kept in start order). */
@@ -116,7 +123,57 @@ export function childCalls(node: SpanNode): Call[] {
 
 /** The key calls are grouped by: their shape on their peer. */
 export function shapeKey(call: Call): string {
-  return `${call.family}\u0000${call.peer ?? ''}\u0000${call.shape}`;
+  return call.key;
+}
+
+/**
+ * One string per family, peer and shape, looked up rather than joined again for every call:
+ * joining allocates, and a trace's calls are read for every trace. Bounded as the shapes are.
+ */
+function keyOf(family: CallFamily, peer: string | undefined, shape: string): string {
+  const byPeer = KEYS[family];
+  let byShape = byPeer.get(peer ?? '');
+  if (byShape === undefined) {
+    if (byPeer.size >= REMEMBERED) byPeer.clear();
+    byShape = new Map();
+    byPeer.set(peer ?? '', byShape);
+  }
+  let key = byShape.get(shape);
+  if (key === undefined) {
+    key = `${family}\u0000${peer ?? ''}\u0000${shape}`;
+    if (byShape.size >= REMEMBERED) byShape.clear();
+    byShape.set(shape, key);
+  }
+  return key;
+}
+
+const KEYS: Record<CallFamily, Map<string, Map<string, string>>> = {
+  db: new Map(),
+  http: new Map(),
+  rpc: new Map(),
+  call: new Map(),
+};
+
+/**
+ * A statement as calls of it are compared: its shape, and itself with its spaces made single where
+ * repeating it would read the same rows again (a read without bind parameters). Undefined for a
+ * blank statement. Remembered: the same statements come again and again.
+ */
+function readStatement(statement: string): { shape: string; exact: string | undefined } | undefined {
+  let read = STATEMENTS.get(statement);
+  if (read === undefined && !STATEMENTS.has(statement)) {
+    const exact = statement.trim().replace(/\s+/g, ' ');
+    read =
+      exact === ''
+        ? undefined
+        : {
+            shape: statementShape(exact),
+            exact: isRead(exact) && !BIND_PARAMETER.test(exact) ? exact : undefined,
+          };
+    if (STATEMENTS.size >= REMEMBERED) STATEMENTS.clear();
+    STATEMENTS.set(statement, read);
+  }
+  return read;
 }
 
 /**
@@ -196,6 +253,7 @@ function templateOf(path: string): string {
  * full (ids written into statements make them all different).
  */
 const STATEMENT_SHAPES = new Map<string, string>();
+const STATEMENTS = new Map<string, { shape: string; exact: string | undefined } | undefined>();
 const TEMPLATES = new Map<string, string>();
 const REMEMBERED = 10_000;
 

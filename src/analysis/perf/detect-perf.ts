@@ -1,5 +1,5 @@
 import type { SpanNode, TraceTree } from '../../model/types.js';
-import { type Call, type CallFamily, callOf, shapeKey } from './calls.js';
+import { type Call, type CallFamily, callOf } from './calls.js';
 import { findFanOuts } from './fan-out.js';
 import { findNPlusOne } from './n-plus-one.js';
 import type { PerfFinding } from './perf-findings.js';
@@ -69,15 +69,21 @@ export function tracePerf(tree: TraceTree, thresholds: PerfThresholds): TracePer
     const parent = tree.nodes[i]!.parent;
     if (parent !== undefined && (calls[i] !== undefined || callBelow[i] === 1)) callBelow[parent.index] = 1;
   }
-  const byShape = new Map<string, ShapeSamples>();
-  for (const [i, call] of calls.entries()) {
+  // By service, then shape key: a key joined for every call would be garbage for every call.
+  const byService = new Map<string, Map<string, ShapeSamples>>();
+  for (let i = 0; i < calls.length; i++) {
+    const call = calls[i];
     if (call === undefined) continue;
     const { span } = call.node;
-    const key = `${span.service}\u0000${shapeKey(call)}`;
-    let shape = byShape.get(key);
+    let byShape = byService.get(span.service);
+    if (!byShape) {
+      byShape = new Map();
+      byService.set(span.service, byShape);
+    }
+    let shape = byShape.get(call.key);
     if (!shape) {
       shape = {
-        key,
+        key: `${span.service}\u0000${call.key}`,
         service: span.service,
         shape: call.shape,
         family: call.family,
@@ -87,7 +93,7 @@ export function tracePerf(tree: TraceTree, thresholds: PerfThresholds): TracePer
         leaves: [],
         leafIds: [],
       };
-      byShape.set(key, shape);
+      byShape.set(call.key, shape);
     }
     shape.durations.push(call.durationMs);
     if (call.durationMs > shape.slowest.ms) {
@@ -101,6 +107,7 @@ export function tracePerf(tree: TraceTree, thresholds: PerfThresholds): TracePer
       shape.leafIds.push(span.spanId);
     }
   }
-  const samples = [...byShape.values()];
+  const samples: ShapeSamples[] = [];
+  for (const byShape of byService.values()) for (const shape of byShape.values()) samples.push(shape);
   return { breakdown: breakDownTime(tree), findings: detectPerf(tree, thresholds, calls), samples };
 }

@@ -34,7 +34,7 @@ export function findLockWaits(calls: readonly TimedCall[], thresholds: PerfThres
     if (queue.length < minCalls) continue;
     const work = Math.min(...queue.map((c) => c.durationMs));
     if (work <= 0) continue;
-    const byEnd = [...queue].sort((a, b) => endOf(a) - endOf(b));
+    const byEnd = [...queue].sort((a, b) => endOf(a) - endOf(b) || byIds(a, b));
     // One at a time: each ends most of a call's work after the one before.
     const serialized = byEnd.every((call, i) => i === 0 || endOf(call) - endOf(byEnd[i - 1]!) >= 0.7 * work);
     if (!serialized) continue;
@@ -60,9 +60,15 @@ export function findLockWaits(calls: readonly TimedCall[], thresholds: PerfThres
 
 const endOf = (call: TimedCall) => call.startMs + call.durationMs;
 
+/** Calls at the same time in the order of their ids: the same whichever order they were read in. */
+function byIds(a: TimedCall, b: TimedCall): number {
+  if (a.traceId !== b.traceId) return a.traceId < b.traceId ? -1 : 1;
+  return a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0;
+}
+
 /** Groups of calls each overlapping another of its group, in start order; one call alone is no group. */
 function overlapping(calls: readonly TimedCall[]): TimedCall[][] {
-  const sorted = [...calls].sort((a, b) => a.startMs - b.startMs);
+  const sorted = [...calls].sort((a, b) => a.startMs - b.startMs || byIds(a, b));
   const groups: TimedCall[][] = [];
   let group: TimedCall[] = [];
   let end = Number.NEGATIVE_INFINITY;

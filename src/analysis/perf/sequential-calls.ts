@@ -29,6 +29,8 @@ export function findSequentialCalls(
   const { queries, requests } = thresholds.sequential;
   const found: Sequential[] = [];
   for (const { parent, calls } of groups) {
+    // One call runs after nothing: most parents make one.
+    if (calls.length < 2) continue;
     const free = calls.filter((c) => !claimed.has(c.node));
     for (const run of sequentialRuns(free.filter((c) => c.family === 'db'))) {
       if (run.length < 2) continue;

@@ -15,22 +15,32 @@ export interface TimeBreakdown {
 export function breakDownTime(tree: TraceTree): TimeBreakdown {
   const sections = findCriticalPath(tree);
   if (sections.length === 0) return { root: undefined, parts: [] };
-  const byOperation = new Map<string, { service: string; name: string; ms: number }>();
+  // By service, then name: a key joined for every section would be garbage for every section.
+  const byService = new Map<string, Map<string, { service: string; name: string; ms: number }>>();
+  const parts: { service: string; name: string; ms: number }[] = [];
   let root = sections[0]!.node;
   // Bounded by the depth: each step goes up one level.
   while (root.parent !== undefined) root = root.parent;
   for (const { node, start, end } of sections) {
     const { service, name } = node.span;
-    const key = `${service}\u0000${name}`;
+    let byName = byService.get(service);
+    if (!byName) {
+      byName = new Map();
+      byService.set(service, byName);
+    }
     const ms = nanosToMillis(end - start);
-    const part = byOperation.get(key);
+    const part = byName.get(name);
     if (part) part.ms += ms;
-    else byOperation.set(key, { service, name, ms });
+    else {
+      const added = { service, name, ms };
+      byName.set(name, added);
+      parts.push(added);
+    }
   }
   const start = sections[0]!.start;
   const end = sections[sections.length - 1]!.end;
   return {
     root: { service: root.span.service, name: root.span.name, durationMs: nanosToMillis(end - start) },
-    parts: [...byOperation.values()].sort((a, b) => b.ms - a.ms),
+    parts: parts.sort((a, b) => b.ms - a.ms),
   };
 }

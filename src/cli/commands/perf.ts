@@ -55,19 +55,25 @@ async function runPerf(ctx: CommandContext, options: PerfOptions): Promise<numbe
   const outputs = parseOutputs(options.output ?? []);
   const thresholds = await perfThresholds(options.config);
   const task = { kind: 'perf', thresholds } as const;
-  const { results } = await withSelection(
+  const { results, totals } = await withSelection(
     ctx,
     options,
     // Without --service, a backend is searched service by service: the whole system's time.
     { everyService: options.service === undefined, keepAttributes: PERF_ATTRIBUTES },
     (selection, hooks) => overTraces(selection, task, hooks),
   );
+  // Each trace is added up where it is read (on worker threads for a big export): only the
+  // totals of each thread come here, whose merge does not depend on their order.
+  for (const _ of results);
   const accumulator = new PerfAccumulator(thresholds);
-  for (const { traceId, result } of results) accumulator.addTrace(traceId, result);
+  for (const part of totals()) accumulator.addTotals(part);
   const report = accumulator.report();
   const failing = new Set(failOn);
   const failed = report.groups.some((g) => failing.has(g.kind));
-  await emitReport(ctx, perfReport(report, { failOn, failed }, top), options.format, outputs);
+  await emitReport(ctx, perfReport(report, { failOn, failed }, top), options.format, outputs, {
+    select: options,
+    config: options.config,
+  });
   return failed ? EXIT.findings : EXIT.ok;
 }
 

@@ -1,4 +1,3 @@
-import type { OrderFreeTotalsData } from '../../analysis/propagation/check-propagation.js';
 import type { InputLocation } from '../../errors.js';
 import type { TraceQuery } from '../../model/query.js';
 import type { Trace, TraceId } from '../../model/types.js';
@@ -66,8 +65,8 @@ export type FromWorker =
 /** What a worker sends back. */
 export interface WorkerResults {
   readonly results: readonly TraceResult<unknown>[];
-  /** A propagation check's order-free totals. */
-  readonly totals: OrderFreeTotalsData | undefined;
+  /** What the task added up over the worker's traces (tasks.ts's TaskTotals), with the last batch. */
+  readonly totals: unknown;
 }
 
 export type ToWorker =

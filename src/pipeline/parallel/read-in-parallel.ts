@@ -2,7 +2,6 @@ import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { deserialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import type { OrderFreeTotalsData } from '../../analysis/propagation/check-propagation.js';
 import { formatLocation, InputError, type InputLocation, SourceError } from '../../errors.js';
 import { byStartThenId } from '../../model/collect-traces.js';
 import type { TraceQuery } from '../../model/query.js';
@@ -15,7 +14,7 @@ import {
   splitIntoMessageRanges,
 } from '../../sources/file-ranges.js';
 import { protobufLayout } from '../../sources/file-source.js';
-import type { TaskResults, TraceResult, TraceTask } from '../tasks.js';
+import type { TaskResults, TaskTotals, TraceResult, TraceTask } from '../tasks.js';
 import type { FlatError, FlatWarning, FromWorker, ToWorker, WorkerJob, WorkerResults } from './messages.js';
 
 /**
@@ -49,12 +48,12 @@ export async function readInParallel<K extends TraceTask['kind']>(
   query: TraceQuery,
   task: Extract<TraceTask, { kind: K }>,
   warn: (message: string) => void,
-): Promise<ParallelRead<TaskResults[K]> | undefined> {
+): Promise<ParallelRead<TaskResults[K], TaskTotals[K]> | undefined> {
   const { env, inputs } = input;
   const threads = threadsWanted(env);
   if (threads < 2 || inputs.length !== 1 || inputs[0] === '-') return undefined;
-  // A propagation check's totals cover every trace a worker holds: with a limit, one thread.
-  if (task.kind === 'propagation' && Number.isFinite(query.limit)) return undefined;
+  // Totals cover every trace a worker holds, not the limit's: with a limit, one thread.
+  if ((task.kind === 'propagation' || task.kind === 'perf') && Number.isFinite(query.limit)) return undefined;
   const path = inputs[0]!;
   const size = await fileSize(path);
   if (size === undefined || size < minBytes(env)) return undefined;
@@ -89,15 +88,15 @@ export async function readInParallel<K extends TraceTask['kind']>(
   const ordered = results.sort(byStartThenId);
   return {
     results: Number.isFinite(query.limit) ? ordered.slice(0, query.limit) : ordered,
-    totals: read.flatMap((r) => (r.totals ? [r.totals] : [])),
+    totals: read.flatMap((r) => (r.totals ? [r.totals as TaskTotals[K]] : [])),
   };
 }
 
-export interface ParallelRead<R> {
+export interface ParallelRead<R, T> {
   /** Each selected trace's result, ordered by earliest start, then id; cut to the limit. */
   readonly results: TraceResult<R>[];
-  /** Each worker's order-free totals, for a propagation check (see OrderFreeTotals). */
-  readonly totals: OrderFreeTotalsData[];
+  /** Each worker's totals, for a task that adds up (tasks.ts's TaskTotals). */
+  readonly totals: T[];
 }
 
 /**

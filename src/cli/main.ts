@@ -9,7 +9,7 @@ Exit codes:
   0  done; show: the trace has no unrecovered error; errors: none at the --fail-on level
   1  findings: show: the trace has errors or timeouts; errors: more than --max-errors failing spans;
      check-propagation: a finding at or above --fail-on; receive --fail-on: a trace it showed had
-     one; assert: a rule failed (for CI)
+     one; assert: a rule failed (for CI); diff: what its --fail-on names (slower, error, any)
   2  usage or input error: bad option, unreadable or malformed trace data
   3  source unavailable: missing file, trace not found
 Colour: off when stdout is not a terminal, with NO_COLOR or --no-color; FORCE_COLOR forces it.
@@ -36,6 +36,7 @@ type CommandDefinition = (ctx: CommandContext) => Command;
  */
 const COMMANDS = {
   show: async () => (await import('./commands/show.js')).showCommand,
+  diff: async () => (await import('./commands/diff.js')).diffCommand,
   list: async () => (await import('./commands/list.js')).listCommand,
   errors: async () => (await import('./commands/errors.js')).errorsCommand,
   'check-propagation': async () => (await import('./commands/check-propagation.js')).checkPropagationCommand,

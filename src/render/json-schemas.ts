@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AssertDocumentSchema } from './contracts/assert.js';
+import { DiffDocumentSchema } from './contracts/diff.js';
 import { ErrorsDocumentSchema } from './contracts/errors.js';
 import { ListDocumentSchema } from './contracts/list.js';
 import { PerfDocumentSchema } from './contracts/perf.js';
@@ -17,6 +18,7 @@ export const JSON_CONTRACTS = {
   'check-propagation': PropagationDocumentSchema,
   assert: AssertDocumentSchema,
   perf: PerfDocumentSchema,
+  diff: DiffDocumentSchema,
 } as const;
 
 export function jsonSchemaOf(name: keyof typeof JSON_CONTRACTS): string {

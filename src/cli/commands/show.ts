@@ -1,25 +1,17 @@
 import { Command } from 'commander';
 import { analyzeTrace } from '../../analysis/analyze-trace.js';
 import { detectPerf } from '../../analysis/perf/detect-perf.js';
-import { summarizeTrace } from '../../analysis/summarize-trace.js';
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT } from '../../errors.js';
 import { parseDuration } from '../../model/duration.js';
-import type { Nanos, Trace } from '../../model/types.js';
-import { fetchTrace } from '../../pipeline/fetch-trace.js';
-import { loadTraces } from '../../pipeline/inputs.js';
-import { namedBy, pickTrace } from '../../pipeline/pick-trace.js';
-import { renderListText } from '../../render/list/text.js';
+import type { Nanos } from '../../model/types.js';
 import { showReport } from '../../render/show/report.js';
-import { PLAIN_STYLE } from '../../render/style.js';
-import { loadTextWidths } from '../../render/width.js';
 import type { InputFormat } from '../../schema/decode.js';
-import { parseHexTraceId } from '../../schema/ids.js';
-import { type BackendOptions, chooseBackend } from '../backend-options.js';
+import type { BackendOptions } from '../backend-options.js';
 import type { CommandContext } from '../context.js';
 import { emitReport, parseOutputs } from '../emit-report.js';
+import { loadNamedTraces } from '../load-named-traces.js';
 import { parseCount } from '../parse-options.js';
 import { perfThresholds } from '../perf-thresholds.js';
-import { startProgress } from '../progress.js';
 import {
   backendOptions,
   formatOption,
@@ -101,10 +93,10 @@ async function runShow(
     traceId = undefined;
   }
   const wait = options.wait === undefined ? undefined : parseDuration(options.wait, '--wait');
-  const trace = await readTrace(ctx, traceId, files, options, wait);
-  const analysis = analyzeTrace(trace, { limits: timeouts as Nanos[] });
+  const [trace] = await loadNamedTraces(ctx, [traceId], files, options, wait, 'otrace show <trace-id>');
+  const analysis = analyzeTrace(trace!, { limits: timeouts as Nanos[] });
   const perfFindings = detectPerf(analysis.tree, thresholds);
-  const report = showReport(
+  const shown = showReport(
     analysis,
     {
       stack: options.stack === true,
@@ -118,65 +110,6 @@ async function runShow(
     },
     perfFindings,
   );
-  await emitReport(ctx, report, options.format, outputs);
+  await emitReport(ctx, shown, options.format, outputs);
   return analysis.diagnosis.kind === 'ok' ? EXIT.ok : EXIT.findings;
-}
-
-/** From a backend when one is chosen, else from files or stdin. */
-async function readTrace(
-  ctx: CommandContext,
-  traceId: string | undefined,
-  files: string[],
-  options: ShowOptions,
-  wait: Nanos | undefined,
-): Promise<Trace> {
-  const backend = chooseBackend(options, files, ctx.terminal.env);
-  if (!backend) {
-    // With an id, only the traces it can name are held: one trace out of a big export.
-    const wanted = traceId?.toLowerCase();
-    const loaded = await loadTraces(
-      {
-        files,
-        inputFormat: options.inputFormat,
-        stdinIsTTY: ctx.terminal.stdinIsTTY,
-        stdin: ctx.io.stdin,
-      },
-      {
-        warn: ctx.warn,
-        onlyTraces: wanted === undefined ? undefined : (id) => namedBy(wanted, id),
-      },
-      (skipped) => ctx.skipInput(skipped),
-    );
-    const picked = pickTrace(loaded, wanted);
-    if (picked.kind === 'trace') return picked.trace;
-    // Several traces and no id: the error lists them.
-    await loadTextWidths();
-    const { traces, where } = picked;
-    const list = renderListText(traces.slice(0, 20).map(summarizeTrace), PLAIN_STYLE, ctx.width).trimEnd();
-    throw new UsageError(
-      `${where} holds ${traces.length} traces; say which one: otrace show <trace-id>\n${list}${
-        traces.length > 20 ? `\n… ${traces.length - 20} more: otrace list` : ''
-      }`,
-    );
-  }
-  const id = traceId === undefined ? undefined : parseHexTraceId(traceId);
-  if (id === undefined) {
-    throw new UsageError(
-      traceId === undefined
-        ? `a trace id is needed to fetch from ${backend.baseUrl}`
-        : `${JSON.stringify(traceId)} is not a trace id`,
-      'trace ids are 16 or 32 hex characters; to read a file instead pass -f FILE (or -f - for stdin)',
-    );
-  }
-  const progress = await startProgress(
-    ctx.terminal,
-    options.format,
-    `fetching trace ${id} from ${backend.baseUrl}`,
-  );
-  try {
-    return await fetchTrace(backend, id, wait, { warn: ctx.warn, progress: progress.update });
-  } finally {
-    progress.stop();
-    await backend.close();
-  }
 }

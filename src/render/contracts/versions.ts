@@ -28,3 +28,5 @@ export const PROPAGATION_SCHEMA_VERSION = 1;
 export const ASSERT_SCHEMA_VERSION = 1;
 
 export const PERF_SCHEMA_VERSION = 1;
+
+export const DIFF_SCHEMA_VERSION = 1;

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { browserState } from './helpers/browser.js';
 import { realWorld } from './helpers/real-world.js';
 
 /**
@@ -9,7 +10,8 @@ import { realWorld } from './helpers/real-world.js';
  *   folder of this run (TMPDIR, which os.tmpdir() reads, is inherited by the test workers and
  *   every process they start), removed when the run ends, whatever the outcome;
  * - says in one line when the real-backend suite (test/real-world/) skips, and fails the run when
- *   CI requires it (OTRACE_REAL_WORLD=required) and the tools are not built.
+ *   CI requires it (OTRACE_REAL_WORLD=required) and the tools are not built;
+ * - the same for the html report's browser tests (test/render/html/, OTRACE_BROWSER=required).
  */
 export default function setup(): () => void {
   const state = realWorld();
@@ -17,6 +19,12 @@ export default function setup(): () => void {
     if (process.env.OTRACE_REAL_WORLD === 'required')
       throw new Error(`the real-backend suite is required here, but ${state.reason}`);
     process.stdout.write(`real-backend suite (test/real-world/) skipped: ${state.reason}\n`);
+  }
+  const browser = browserState();
+  if (!browser.ready) {
+    if (process.env.OTRACE_BROWSER === 'required')
+      throw new Error(`the browser tests are required here, but ${browser.reason}`);
+    process.stdout.write(`browser tests (test/render/html/) skipped: ${browser.reason}\n`);
   }
   const outer = process.env.TMPDIR;
   const folder = mkdtempSync(join(tmpdir(), 'otrace-tests-'));

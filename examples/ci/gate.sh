@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The CI steps: receive the spans while the app's tests run, then gate on what they show.
-# Reports (JUnit, for the CI's test view) go to $REPORTS; the exit code is the verdict.
+# Reports (JUnit, for the CI's test view; HTML, one page each with the failing traces drawn, to
+# open from a failed job) go to $REPORTS; the exit code is the verdict.
 #   OTLP_PORT   where otrace receive takes OTLP/gRPC (default 4317, as a Collector)
 #   REPORTS     the report folder (default otrace-reports)
 set -u
@@ -31,11 +32,12 @@ OTLP_GRPC="http://127.0.0.1:$OTLP_PORT" node examples/ci/app-tests.mjs
 kill -TERM "$receiver"
 wait "$receiver"
 
-# 3. The gates. Each writes JUnit; GitHub annotations go to stdout when run by GitHub Actions.
+# 3. The gates. Each writes JUnit and an HTML report; GitHub annotations go to stdout when run by
+#    GitHub Actions.
 format=text
 if [ -n "${GITHUB_ACTIONS:-}" ]; then format=github; fi
 verdict=0
-otrace check-propagation "$REPORTS/traces.jsonl" --format "$format" --output "junit=$REPORTS/propagation.xml" || verdict=1
-otrace errors "$REPORTS/traces.jsonl" --service user-service --fail-on origin --format "$format" --output "junit=$REPORTS/errors.xml" || verdict=1
-otrace assert "$REPORTS/traces.jsonl" --rules examples/ci/otrace.rules.yaml --format "$format" --output "junit=$REPORTS/assert.xml" || verdict=1
+otrace check-propagation "$REPORTS/traces.jsonl" --format "$format" --output "junit=$REPORTS/propagation.xml" --output "$REPORTS/propagation.html" || verdict=1
+otrace errors "$REPORTS/traces.jsonl" --service user-service --fail-on origin --format "$format" --output "junit=$REPORTS/errors.xml" --output "$REPORTS/errors.html" || verdict=1
+otrace assert "$REPORTS/traces.jsonl" --rules examples/ci/otrace.rules.yaml --format "$format" --output "junit=$REPORTS/assert.xml" --output "$REPORTS/assert.html" || verdict=1
 exit "$verdict"

@@ -1,3 +1,6 @@
+import type { PerfFinding } from '../analysis/perf/perf-findings.js';
+import type { TraceId } from '../model/types.js';
+import type { AnalysisView } from './show/view.js';
 import type { Style } from './style.js';
 
 /**
@@ -15,7 +18,40 @@ export interface Report {
   readonly items: readonly unknown[];
   readonly text: (style: Style, width: number) => string;
   readonly checks: readonly ReportCheck[];
+  /** What the html format draws beyond the checks; absent: the document as tables, no trace. */
+  readonly drawing?: ReportDrawing | undefined;
 }
+
+/**
+ * The traces a report is about, drawn as waterfalls by the html format: `show`'s one trace (its
+ * waterfall is its document, so no tables), or the example traces a report over many traces links
+ * to from its tables.
+ */
+export interface ReportDrawing {
+  readonly traces: readonly DrawnTrace[];
+  readonly documentTables: boolean;
+  /** Why traces the document names are not drawn, as data (html/words.ts says it). */
+  readonly notes: readonly DrawingNote[];
+}
+
+/** A trace as `show` analyses it: the verdicts and the performance findings are not worked out again. */
+export interface DrawnTrace {
+  readonly view: AnalysisView;
+  readonly perfFindings: readonly PerfFinding[];
+}
+
+export type DrawingNote =
+  /** The report names more traces than one page embeds. */
+  | {
+      readonly kind: 'traces-left-out';
+      readonly count: number;
+      readonly traceLimit: number;
+      readonly spanLimit: number;
+    }
+  /** Standard input cannot be read again for the traces' spans. */
+  | { readonly kind: 'stdin-not-read-again' }
+  /** Named by the report but not found when read again (a backend that has dropped it). */
+  | { readonly kind: 'traces-not-found'; readonly traceIds: readonly TraceId[] };
 
 export interface ReportCheck {
   /** Unique within the report: the JUnit test case name. */
@@ -30,5 +66,5 @@ export interface ReportCheck {
   readonly details?: string | undefined;
 }
 
-export const REPORT_FORMATS = ['text', 'json', 'ndjson', 'markdown', 'junit', 'github'] as const;
+export const REPORT_FORMATS = ['text', 'json', 'ndjson', 'markdown', 'junit', 'github', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

@@ -54,6 +54,9 @@ async function runAssert(ctx: CommandContext, options: AssertOptions): Promise<n
     { external: new Set() },
   );
   const results = evaluateRules(rules, analysed, propagation, thresholds);
-  await emitReport(ctx, assertReport(results, file, traces.length), options.format, outputs);
+  await emitReport(ctx, assertReport(results, file, traces.length), options.format, outputs, {
+    select: options,
+    config: options.config,
+  });
   return results.some(ruleFailed) ? EXIT.findings : EXIT.ok;
 }

@@ -67,6 +67,7 @@ async function runCheck(ctx: CommandContext, options: CheckOptions): Promise<num
     propagationReportOf(report, { failOn: FAIL_ON_SEVERITY[options.failOn], failed }),
     options.format,
     outputs,
+    { select: options, config: options.config },
   );
   return failed ? EXIT.findings : EXIT.ok;
 }

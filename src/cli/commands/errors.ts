@@ -75,6 +75,9 @@ async function runErrors(ctx: CommandContext, options: ErrorsOptions): Promise<n
   const verdict = { failOn: options.failOn, maxErrors, failingSpans, failed: failingSpans > maxErrors };
   // A group fails its check when its spans count against the run.
   const counts = (group: (typeof report.groups)[number]) => countsAgainstRun(group, options.failOn);
-  await emitReport(ctx, errorsReport(report, verdict, top, counts), options.format, outputs);
+  await emitReport(ctx, errorsReport(report, verdict, top, counts), options.format, outputs, {
+    select: options,
+    limits,
+  });
   return verdict.failed ? EXIT.findings : EXIT.ok;
 }

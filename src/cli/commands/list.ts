@@ -23,7 +23,7 @@ export function listCommand(ctx: CommandContext): Command {
       );
       const summaries = Array.from(results, (r) => r.result);
       if (summaries.length === 0 && options.format === 'text') ctx.warn('no traces match the search');
-      await emitReport(ctx, listReport(summaries), options.format, outputs);
+      await emitReport(ctx, listReport(summaries), options.format, outputs, { select: options });
       ctx.exitCode = EXIT.ok;
     },
   );

@@ -70,7 +70,10 @@ async function runPerf(ctx: CommandContext, options: PerfOptions): Promise<numbe
   const report = accumulator.report();
   const failing = new Set(failOn);
   const failed = report.groups.some((g) => failing.has(g.kind));
-  await emitReport(ctx, perfReport(report, { failOn, failed }, top), options.format, outputs);
+  await emitReport(ctx, perfReport(report, { failOn, failed }, top), options.format, outputs, {
+    select: options,
+    config: options.config,
+  });
   return failed ? EXIT.findings : EXIT.ok;
 }
 

@@ -110,6 +110,8 @@ async function runShow(
     },
     perfFindings,
   );
-  await emitReport(ctx, shown, options.format, outputs);
+  // The html format draws the trace as a waterfall from the same analysis: its document.
+  const drawing = { traces: [{ view: analysis, perfFindings }], documentTables: false, notes: [] };
+  await emitReport(ctx, { ...shown, drawing }, options.format, outputs);
   return analysis.diagnosis.kind === 'ok' ? EXIT.ok : EXIT.findings;
 }

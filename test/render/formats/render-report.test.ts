@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderGithub } from '../../../src/render/formats/github.js';
 import { renderJunit } from '../../../src/render/formats/junit.js';
 import { renderMarkdown } from '../../../src/render/formats/markdown.js';
-import { renderReport } from '../../../src/render/formats/render-report.js';
+import { loadRenderer, renderReport } from '../../../src/render/formats/render-report.js';
 import { REPORT_FORMATS } from '../../../src/render/report.js';
 import { createStyle, PLAIN_STYLE, type Style } from '../../../src/render/style.js';
 import { FAILED_ERROR, PASSED, reportOf } from '../../helpers/report.js';
@@ -36,8 +36,9 @@ describe('renderReport', () => {
     expect(renderReport(report, 'github', PLAIN_STYLE, 80)).toBe(renderGithub(report));
   });
 
-  it('every format --format offers renders, and ends with a newline', () => {
-    expect(REPORT_FORMATS).toEqual(['text', 'json', 'ndjson', 'markdown', 'junit', 'github']);
-    for (const format of REPORT_FORMATS) expect(renderReport(report, format, PLAIN_STYLE, 80)).toMatch(/\n$/);
+  it('every format --format offers renders, and ends with a newline', async () => {
+    expect(REPORT_FORMATS).toEqual(['text', 'json', 'ndjson', 'markdown', 'junit', 'github', 'html']);
+    for (const format of REPORT_FORMATS)
+      expect((await loadRenderer(format))(report, PLAIN_STYLE, 80)).toMatch(/\n$/);
   });
 });

@@ -1,5 +1,5 @@
 // npm run bench: otrace against baselines run side by side, on inputs written here from a seed.
-//   node bench/run.mjs [--sizes 10,400] [--shapes collector,…] [--runs 3] [--skip exports,formats,traces,startup]
+//   node bench/run.mjs [--sizes 10,400] [--shapes collector,…] [--cases errors,perf,…] [--runs 3] [--skip exports,formats,traces,startup]
 // Exports: a synthetic Collector file export (OTLP JSON Lines) of each size in MB, in each shape
 // of make-export.mjs's SHAPES (error rates, one trace to hundreds a line, batch processors,
 // traces open across the file, heavy attributes, wide fan-out). Each otrace command is timed
@@ -33,6 +33,8 @@ for (const name of SHAPE_NAMES)
   if (!SHAPES[name]) throw new Error(`no export shape ${name}: ${Object.keys(SHAPES).join(', ')}`);
 const RUNS = Number(option('--runs', '3'));
 const SKIP = new Set(option('--skip', '').split(',').filter(Boolean));
+// Only these cases of the exports (the floor is always run: every ratio is against it).
+const CASES = option('--cases', '').split(',').filter(Boolean);
 
 // jq is measured through GNU time where it exists; node children report their own peak.
 const GNU_TIME = '/usr/bin/time';
@@ -140,12 +142,17 @@ if (!SKIP.has('exports')) {
       }
       const input = `${shape}: ${spans.toLocaleString('en')} spans, ${(statSync(file).size / 1e6).toFixed(0)} MB`;
       process.stderr.write(`${input}\n`);
-      const cases = await benchAll(exportCases(file, await firstTraceId(file)));
+      const cases = await benchAll(onlyAsked(exportCases(file, await firstTraceId(file))));
       const { floor } = cases;
       for (const c of Object.values(cases)) if (c) row(input, c, floor, spans);
       results[mb][shape] = cases;
     }
   }
+}
+
+function onlyAsked(cases) {
+  if (CASES.length === 0) return cases;
+  return Object.fromEntries(Object.entries(cases).filter(([key]) => key === 'floor' || CASES.includes(key)));
 }
 
 function exportCases(file, traceId) {
@@ -274,10 +281,11 @@ if (largest && Object.keys(largest).length > 0) {
     ['check-propagation', 'checkPropagation'],
     ['perf', 'perf'],
   ]) {
+    if (!shapes.every(([, c]) => c[key])) continue;
     const time = worst((c) => c[key].ms / c.floor.ms);
     check(`${name} within 1.25× of the floor, worst shape`, say(time, '×'), time.value <= 1.25);
     // jq's filter finds failed spans: a baseline for the commands that look for them.
-    if (hasJq && key !== 'perf') {
+    if (hasJq && key !== 'perf' && shapes.every(([, c]) => c.jq)) {
       // Slowest against jq: the smallest jq/otrace ratio.
       const speed = shapes
         .map(([shape, c]) => ({ shape, value: c.jq.ms / c[key].ms }))
@@ -292,6 +300,7 @@ if (largest && Object.keys(largest).length > 0) {
     ['perf', 'perf'],
     ['show', 'show'],
   ]) {
+    if (!shapes.every(([, c]) => c[key])) continue;
     const peak = worst((c) => c[key].rss);
     check(
       `${name}: peak memory under 350 MB (${Math.max(...SIZES_MB)} MB export), worst shape`,

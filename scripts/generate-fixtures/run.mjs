@@ -3,41 +3,18 @@
 // services are child processes, every wait is bounded, and nothing is left running.
 //   npm run fixtures                      every scenario
 //   npm run fixtures -- lost-in-callback   only the scenarios named
+//   npm run fixtures -- compare            the test runs of fixtures/compare/ (compare.mjs)
 import { mkdirSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import { runScenario } from '../../examples/seed/services/orchestrate.mjs';
+import { repoRoot, scrub, startCaptureServer } from './capture.mjs';
+import { generateCompareFixtures } from './compare.mjs';
 import { SCENARIOS, startProxy } from './scenarios.mjs';
 import { toJaeger } from './to-jaeger.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, '..', '..');
 const fixturesDir = join(repoRoot, 'fixtures');
-
-function startCaptureServer() {
-  const bodies = [];
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      if (req.method === 'POST' && req.url === '/v1/traces') {
-        bodies.push(Buffer.concat(chunks).toString('utf8'));
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      } else {
-        res.writeHead(404).end();
-      }
-    });
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve({ server, bodies, port: server.address().port }));
-  });
-}
-
-/** Machine facts out: absolute paths in stack traces become repository-relative. */
-function scrub(text) {
-  return text.split(`${repoRoot}/`).join('').split(`file://${repoRoot}/`).join('');
-}
+/** Not one request but a test run of a hundred, three times over: a scenario of its own kind. */
+const COMPARE = 'compare';
 
 function check(scenario, requests) {
   const spans = requests.flatMap((r) =>
@@ -59,7 +36,7 @@ function mergeRequests(requests) {
 
 async function main() {
   const wanted = process.argv.slice(2);
-  const unknown = wanted.filter((name) => !SCENARIOS.some((s) => s.name === name));
+  const unknown = wanted.filter((name) => name !== COMPARE && !SCENARIOS.some((s) => s.name === name));
   if (unknown.length > 0) throw new Error(`no such scenario: ${unknown.join(', ')}`);
   const capture = await startCaptureServer();
   try {
@@ -84,6 +61,7 @@ async function main() {
   } finally {
     capture.server.close();
   }
+  if (wanted.length === 0 || wanted.includes(COMPARE)) await generateCompareFixtures();
 }
 
 main().catch((error) => {

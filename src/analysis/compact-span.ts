@@ -58,7 +58,7 @@ const NONE: readonly never[] = Object.freeze([]);
  * ones it is given are not changed.
  */
 export function spanCompactor(extraKeys: readonly string[] = []): SpanCompactor {
-  const keep = new Set([...ATTRIBUTES_READ, ...extraKeys]);
+  const keep = extraKeys.includes(ALL_ATTRIBUTES) ? undefined : new Set([...ATTRIBUTES_READ, ...extraKeys]);
   const strings = new Map<string, string>();
   const intern = <T extends string>(text: T): T => {
     if (text.length > MAX_INTERNED) return text;
@@ -100,13 +100,16 @@ export function spanCompactor(extraKeys: readonly string[] = []): SpanCompactor 
       origin,
     } satisfies Record<keyof Span, unknown>;
   };
-  return Object.assign(compact, { keep: keep as ReadonlySet<string> });
+  return Object.assign(compact, { keep: keep as ReadonlySet<string> | undefined });
 }
 
-/** Makes a span compact; `keep` names the attributes it keeps, so a decoder can skip the rest. */
+/** Among the extra keys, keeps every attribute (`compare --where` looks at all of them). */
+export const ALL_ATTRIBUTES = '*';
+
+/** Makes a span compact; `keep` names the attributes it keeps (all where undefined), so a decoder can skip the rest. */
 export interface SpanCompactor {
   (span: Span): Span;
-  readonly keep: ReadonlySet<string>;
+  readonly keep: ReadonlySet<string> | undefined;
 }
 
 /** Strings longer than this are rarely repeated (URLs with ids, messages): not worth a lookup. */
@@ -117,12 +120,12 @@ const UNSET: Span['status'] = Object.freeze({ code: 'unset', message: '' });
 
 function pick(
   attributes: Attributes,
-  keep: ReadonlySet<string>,
+  keep: ReadonlySet<string> | undefined,
   intern: (text: string) => string,
 ): Attributes {
   let out: Record<string, AttributeValue> | undefined;
   for (const key in attributes) {
-    if (!keep.has(key)) continue;
+    if (keep !== undefined && !keep.has(key)) continue;
     out ??= {};
     const value = attributes[key]!;
     out[intern(key)] = typeof value === 'string' ? intern(value) : value;

@@ -9,6 +9,7 @@ import type { PipelineHooks } from './hooks.js';
 import { type FileInputs, readInputs, resolveInputs } from './inputs.js';
 import { refuseTraceQL, requireService, searchBackend, searchEveryService, searchLoaded } from './search.js';
 import {
+  checksPropagation,
   otherRootServices,
   runTask,
   type TaskResults,
@@ -167,7 +168,7 @@ function runInProcess<K extends TraceTask['kind']>(
   task: Extract<TraceTask, { kind: K }>,
 ): OverTraces<TaskResults[K], TaskTotals[K]> {
   let run = task;
-  if (task.kind === 'propagation') {
+  if (checksPropagation(task)) {
     const listed = new Set<string>();
     for (const trace of traces) otherRootServices(trace, listed);
     run = { ...task, listed: [...listed] } as Extract<TraceTask, { kind: K }>;

@@ -1,3 +1,8 @@
+import { BubbleUpAccumulator, type BubbleUpData } from '../analysis/compare/bubble-up.js';
+import { bubbleUpFactsOf } from '../analysis/compare/bubble-up-facts.js';
+import { RunAggregate, type RunAggregateData } from '../analysis/compare/run-aggregate.js';
+import { compareFactsOf } from '../analysis/compare/trace-facts.js';
+import type { WherePredicate } from '../analysis/compare/where-predicate.js';
 import { type ErrorRecord, errorRecordsOf } from '../analysis/error-records.js';
 import { tracePerf } from '../analysis/perf/detect-perf.js';
 import { addTracePerf, emptyPerfTotals, type PerfTotals } from '../analysis/perf/perf-totals.js';
@@ -28,6 +33,20 @@ export type TraceTask =
       readonly external: readonly string[];
       /** The services of every trace's possible other roots, learnt in a first round (otherRootServices). */
       readonly listed?: readonly string[];
+    }
+  | {
+      /** One run of `compare --baseline`: what every other check would say of it, in one reading. */
+      readonly kind: 'compare';
+      readonly limits: readonly Nanos[];
+      readonly thresholds: PerfThresholds;
+      readonly external: readonly string[];
+      readonly listed?: readonly string[];
+    }
+  | {
+      /** `compare --where`: each trace's attribute values, counted in its group. */
+      readonly kind: 'bubble-up';
+      readonly limits: readonly Nanos[];
+      readonly predicate: WherePredicate;
     };
 
 export interface TaskResults {
@@ -37,6 +56,9 @@ export interface TaskResults {
   perf: undefined;
   /** Without what OrderFreeTotals takes out: the worker sends that once, with its results. */
   propagation: TracePart;
+  /** Each trace's failing spans and its part of the propagation checks; the rest is added up. */
+  compare: { readonly errors: ErrorRecord[]; readonly part: TracePart };
+  'bubble-up': undefined;
 }
 
 /**
@@ -48,6 +70,15 @@ export interface TaskTotals {
   summaries: undefined;
   perf: PerfTotals;
   propagation: OrderFreeTotalsData;
+  compare: CompareTotals;
+  'bubble-up': BubbleUpData;
+}
+
+/** What one thread adds up of a compare run: operations and edges, performance, what propagation adds up apart. */
+export interface CompareTotals {
+  readonly facts: RunAggregateData;
+  readonly perf: PerfTotals;
+  readonly propagation: OrderFreeTotalsData;
 }
 
 /** What is kept across the traces of one task: sets made once, totals added up. */
@@ -56,38 +87,73 @@ const stateOf = new WeakMap<
   { external: ReadonlySet<string>; listed: ReadonlySet<string>; totals: OrderFreeTotals }
 >();
 const perfTotalsOf = new WeakMap<object, PerfTotals>();
+const aggregateOf = new WeakMap<object, RunAggregate>();
+const bubbleUpOf = new WeakMap<object, BubbleUpAccumulator>();
+
+/** The value kept for `task` in `map`, made by `make` the first time. */
+function kept<V>(map: WeakMap<object, V>, task: object, make: () => V): V {
+  let value = map.get(task);
+  if (value === undefined) {
+    value = make();
+    map.set(task, value);
+  }
+  return value;
+}
+
+function propagationState(task: Extract<TraceTask, { kind: 'propagation' | 'compare' }>) {
+  return kept(stateOf, task, () => ({
+    external: new Set(task.external),
+    listed: new Set(task.listed),
+    totals: new OrderFreeTotals(),
+  }));
+}
 
 /** The task's totals over the traces it was run on in this thread; undefined for a task that adds nothing up, or before its first trace. */
 export function taskTotals<K extends TraceTask['kind']>(
   task: Extract<TraceTask, { kind: K }>,
 ): TaskTotals[K] | undefined {
-  if (task.kind === 'perf') return perfTotalsOf.get(task) as TaskTotals[K] | undefined;
-  return stateOf.get(task)?.totals.data() as TaskTotals[K] | undefined;
+  switch (task.kind) {
+    case 'perf':
+      return perfTotalsOf.get(task) as TaskTotals[K] | undefined;
+    case 'bubble-up':
+      return bubbleUpOf.get(task)?.toData() as TaskTotals[K] | undefined;
+    case 'compare': {
+      const facts = aggregateOf.get(task);
+      const perf = perfTotalsOf.get(task);
+      const propagation = stateOf.get(task)?.totals.data();
+      if (!facts || !perf || !propagation) return undefined;
+      return { facts: facts.toData(), perf, propagation } satisfies CompareTotals as TaskTotals[K];
+    }
+    default:
+      return stateOf.get(task)?.totals.data() as TaskTotals[K] | undefined;
+  }
 }
 
 export const TASKS = {
   errors: (trace, task) => errorRecordsOf(trace, { limits: task.limits }, task.service),
   summaries: (trace) => summarizeTrace(trace),
   perf: (trace, task) => {
-    let totals = perfTotalsOf.get(task);
-    if (!totals) {
-      totals = emptyPerfTotals();
-      perfTotalsOf.set(task, totals);
-    }
+    const totals = kept(perfTotalsOf, task, emptyPerfTotals);
     addTracePerf(totals, trace.traceId, tracePerf(buildTree(trace), task.thresholds));
     return undefined;
   },
   propagation: (trace, task) => {
-    let state = stateOf.get(task);
-    if (!state) {
-      state = {
-        external: new Set(task.external),
-        listed: new Set(task.listed),
-        totals: new OrderFreeTotals(),
-      };
-      stateOf.set(task, state);
-    }
+    const state = propagationState(task);
     return state.totals.take(tracePart(buildTree(trace), { external: state.external }, state.listed));
+  },
+  compare: (trace, task) => {
+    const tree = buildTree(trace);
+    kept(aggregateOf, task, () => new RunAggregate()).addTrace(compareFactsOf(tree));
+    addTracePerf(kept(perfTotalsOf, task, emptyPerfTotals), trace.traceId, tracePerf(tree, task.thresholds));
+    const state = propagationState(task);
+    const part = state.totals.take(tracePart(tree, { external: state.external }, state.listed));
+    return { errors: errorRecordsOf(trace, { limits: task.limits }, undefined), part };
+  },
+  'bubble-up': (trace, task) => {
+    kept(bubbleUpOf, task, () => new BubbleUpAccumulator()).add(
+      bubbleUpFactsOf(trace, task.predicate, { limits: task.limits }),
+    );
+    return undefined;
   },
 } satisfies {
   [K in TraceTask['kind']]: (trace: Trace, task: Extract<TraceTask, { kind: K }>) => TaskResults[K];
@@ -104,6 +170,10 @@ export function runTask(trace: Trace, task: TraceTask): TaskResults[TraceTask['k
       return TASKS.perf(trace, task);
     case 'propagation':
       return TASKS.propagation(trace, task);
+    case 'compare':
+      return TASKS.compare(trace, task);
+    case 'bubble-up':
+      return TASKS['bubble-up'](trace, task);
   }
 }
 
@@ -121,4 +191,16 @@ export interface TraceResult<R> {
  */
 export function otherRootServices(trace: Trace, into: Set<string>): void {
   for (const span of trace.spans) if (mayBeOtherRoot(span)) into.add(span.service);
+}
+
+/** A task that runs the propagation checks, and so needs the first round (otherRootServices). */
+export function checksPropagation(
+  task: TraceTask,
+): task is Extract<TraceTask, { kind: 'propagation' | 'compare' }> {
+  return task.kind === 'propagation' || task.kind === 'compare';
+}
+
+/** A task whose totals cover every trace a thread holds: with a search limit, one thread reads. */
+export function addsUp(task: TraceTask): boolean {
+  return task.kind !== 'errors' && task.kind !== 'summaries';
 }

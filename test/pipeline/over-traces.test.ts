@@ -5,6 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeExport } from '../../bench/make-export.mjs';
+import { ALL_ATTRIBUTES } from '../../src/analysis/compact-span.js';
+import { BubbleUpAccumulator, type BubbleUpData } from '../../src/analysis/compare/bubble-up.js';
+import { rankBubbleUp } from '../../src/analysis/compare/bubble-up-rank.js';
+import { RunAggregate } from '../../src/analysis/compare/run-aggregate.js';
+import { parseWhere } from '../../src/analysis/compare/where-predicate.js';
 import type { ErrorRecord } from '../../src/analysis/error-records.js';
 import { PerfAccumulator } from '../../src/analysis/perf/perf-report.js';
 import type { PerfTotals } from '../../src/analysis/perf/perf-totals.js';
@@ -27,7 +32,13 @@ import {
   selectTraces,
   type TraceSource,
 } from '../../src/pipeline/over-traces.js';
-import type { TaskResults, TaskTotals, TraceResult, TraceTask } from '../../src/pipeline/tasks.js';
+import type {
+  CompareTotals,
+  TaskResults,
+  TaskTotals,
+  TraceResult,
+  TraceTask,
+} from '../../src/pipeline/tasks.js';
 import { fakeTraceBackend } from '../helpers/fake-trace-backend.js';
 import { type DocSpan, otlpDocument } from '../helpers/otlp-doc.js';
 import { ANY_QUERY } from '../helpers/query.js';
@@ -196,6 +207,56 @@ describe('overTraces over a file: the same on one thread and on worker threads',
     expect(one.traces).toBe(exportTraces.length);
     expect(one.breakdown.length).toBeGreaterThan(0);
     expect(one.breakdown.reduce((n, root) => n + root.traces, 0)).toBe(exportTraces.length);
+  });
+
+  it('compare: the same error records and parts per trace, totals that merge into the same run', async () => {
+    const task = {
+      kind: 'compare',
+      limits: [],
+      thresholds: DEFAULT_PERF_THRESHOLDS,
+      external: [],
+    } as const;
+    const { serial, parallel } = await bothWays(
+      { source: filesSource([exportFile]), query: EVERYTHING },
+      task,
+    );
+    expect(parallel.results).toEqual(serial.results);
+    expect(serial.results.some((r) => r.result.errors.length > 0)).toBe(true);
+    expect(parallel.totals).toHaveLength(2);
+    const run = (totals: readonly CompareTotals[]) => {
+      const [first, ...rest] = totals.map((t) => RunAggregate.fromData(t.facts));
+      for (const other of rest) first!.merge(other);
+      const perf = new PerfAccumulator(DEFAULT_PERF_THRESHOLDS);
+      for (const t of totals) perf.addTotals(t.perf);
+      return {
+        facts: first!.toData(),
+        perf: perf.report(),
+        propagation: addUp(totals.map((t) => t.propagation)),
+      };
+    };
+    const [one, two] = [run(serial.totals), run(parallel.totals)];
+    expect(two).toEqual(one);
+    expect(one.facts.traces).toBe(exportTraces.length);
+    expect(one.facts.subjects.length).toBeGreaterThan(0);
+  });
+
+  it('bubble-up: counts per thread that merge into what one thread counts', async () => {
+    const task = { kind: 'bubble-up', limits: [], predicate: parseWhere('error') } as const;
+    const { serial, parallel } = await bothWays(
+      { source: filesSource([exportFile]), query: EVERYTHING, keepAttributes: [ALL_ATTRIBUTES] },
+      task,
+    );
+    expect(parallel.totals).toHaveLength(2);
+    const merged = (totals: readonly BubbleUpData[]) => {
+      const all = new BubbleUpAccumulator();
+      for (const t of totals) all.merge(t);
+      return all.toData();
+    };
+    const one = merged(serial.totals);
+    expect(merged(parallel.totals)).toEqual(one);
+    const ranked = rankBubbleUp(one);
+    expect(ranked.selection.traces + ranked.rest.traces).toBe(exportTraces.length);
+    expect(ranked.selection.traces).toBeGreaterThan(0);
   });
 
   it('propagation: the same parts, totals that add up to the same, and the same report', async () => {

@@ -4,7 +4,10 @@
 //   EVENTS            "1": also take order events on a plain TCP port, each processed under a new
 //                     root CONSUMER span linked to the producer (how queue consumers are traced)
 //   ORDER_ITEMS       "each": /orders also loads each order's items, one query per order, the
-//                     values written into the statement (an N+1 loop, as an ORM's lazy loading makes)
+//                     values written into the statement (an N+1 loop, as an ORM's lazy loading makes);
+//                     "batch": the same items in one query for all the orders (the loop's fix)
+//   POOL_EXHAUSTED_EVERY  N: every Nth orders query finds the connection pool exhausted, waits
+//                     for a connection and fails with a PoolExhaustedError (a pod with a bad pool setting)
 // Also GET /summary: the orders, the invoices and the shipments, three independent queries awaited
 // one after another (what the sequential scenario asks for).
 const { flush, inSpan, tracer } = require('./tracing.cjs');
@@ -14,8 +17,11 @@ const { ROOT_CONTEXT, SpanKind, propagation, trace } = require('@opentelemetry/a
 
 const delayMs = Number(process.env.ORDER_DELAY_MS ?? 30);
 const itemsEach = process.env.ORDER_ITEMS === 'each';
+const itemsBatch = process.env.ORDER_ITEMS === 'batch';
 const ORDER_IDS = [101, 102, 103, 104, 105, 106, 107, 108];
 let failuresLeft = process.env.FAIL_FIRST_ORDERS === '1' ? 1 : 0;
+const poolExhaustedEvery = Number(process.env.POOL_EXHAUSTED_EVERY ?? 0);
+let ordersQueries = 0;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -32,6 +38,20 @@ function query(name, text, work) {
   return inSpan(name, { kind: SpanKind.CLIENT, attributes }, work);
 }
 
+/** The orders query, which /orders and /summary both make. */
+function queryOrders() {
+  return query('query_orders', 'SELECT id, total FROM orders WHERE user_id = $1', async () => {
+    ordersQueries++;
+    if (poolExhaustedEvery > 0 && ordersQueries % poolExhaustedEvery === 0) {
+      await sleep(25);
+      const error = new Error('connection pool exhausted: 10 of 10 connections in use after 25 ms');
+      error.name = 'PoolExhaustedError';
+      throw error;
+    }
+    await sleep(delayMs);
+  });
+}
+
 const server = http.createServer(async (req, res) => {
   const url = new URL(req.url, 'http://127.0.0.1');
   try {
@@ -41,15 +61,21 @@ const server = http.createServer(async (req, res) => {
         res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"warming up"}');
         return;
       }
-      await query('query_orders', 'SELECT id, total FROM orders WHERE user_id = $1', () => sleep(delayMs));
+      await queryOrders();
       if (itemsEach)
         for (const id of ORDER_IDS)
           await query('query_order_items', `SELECT sku, qty FROM order_items WHERE order_id = ${id}`, () =>
             sleep(8),
           );
+      if (itemsBatch)
+        await query(
+          'query_order_items',
+          'SELECT order_id, sku, qty FROM order_items WHERE order_id = ANY($1)',
+          () => sleep(10),
+        );
       res.writeHead(200, { 'content-type': 'application/json' }).end('[{"id":1,"total":42}]');
     } else if (url.pathname === '/summary') {
-      await query('query_orders', 'SELECT id, total FROM orders WHERE user_id = $1', () => sleep(delayMs));
+      await queryOrders();
       await query('query_invoices', 'SELECT id, amount FROM invoices WHERE user_id = $1', () => sleep(80));
       await query('query_shipments', 'SELECT id, status FROM shipments WHERE user_id = $1', () => sleep(80));
       res

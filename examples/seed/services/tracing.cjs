@@ -5,6 +5,9 @@
 //                 be); metrics are then exported there too
 //   PROPAGATION   "w3c" (default), "b3" (B3 single header only) or "none": a service that ignores
 //                 incoming trace context
+//   OTEL_RESOURCE_ATTRIBUTES  the standard "key=value,…" list, added to the resource (overriding
+//                 service.version): the compare fixtures' pods, versions and hosts
+//   OTEL_BSP_SCHEDULE_DELAY   ms between exports (default 100): longer batches more spans a request
 // Loaded with require() before node:http so that the HTTP instrumentation can patch it.
 const { SpanStatusCode, metrics, trace } = require('@opentelemetry/api');
 const { CompositePropagator, W3CTraceContextPropagator } = require('@opentelemetry/core');
@@ -15,7 +18,7 @@ const { MeterProvider, PeriodicExportingMetricReader } = require('@opentelemetry
 const { B3Propagator } = require('@opentelemetry/propagator-b3');
 const { registerInstrumentations } = require('@opentelemetry/instrumentation');
 const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http');
-const { resourceFromAttributes } = require('@opentelemetry/resources');
+const { envDetector, resourceFromAttributes } = require('@opentelemetry/resources');
 const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
 const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
 
@@ -24,11 +27,20 @@ const url = process.env.OTLP_URL;
 const grpc = process.env.OTLP_GRPC;
 if (!serviceName || !(url || grpc)) throw new Error('SERVICE_NAME and OTLP_URL or OTLP_GRPC must be set');
 
-const resource = resourceFromAttributes({ 'service.name': serviceName, 'service.version': '1.0.0' });
+// Spread over the defaults, so that service.name and service.version keep their places.
+const resource = resourceFromAttributes({
+  'service.name': serviceName,
+  'service.version': '1.0.0',
+  ...envDetector.detect().attributes,
+});
 const exporter = grpc ? new GrpcTraceExporter({ url: grpc }) : new OTLPTraceExporter({ url });
 const provider = new NodeTracerProvider({
   resource,
-  spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 100 })],
+  spanProcessors: [
+    new BatchSpanProcessor(exporter, {
+      scheduledDelayMillis: Number(process.env.OTEL_BSP_SCHEDULE_DELAY ?? 100),
+    }),
+  ],
 });
 // The seed's counter and histogram go where the spans go, when that is a Collector-like endpoint.
 const meterProvider = grpc

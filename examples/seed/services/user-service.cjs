@@ -2,18 +2,23 @@
 //   get_user_profile ─┬─ get_user_data      (≈100 ms of local work)
 //                     └─ get_user_orders    (calls order-service with a 5 s timeout)
 //   ORDER_URL   order-service's base URL
+//   ORDER_URLS  instead: several order-service instances' base URLs, comma-separated, called in
+//               turn (round-robin, as a Kubernetes Service spreads calls over its pods)
 //   SCENARIO    "retry" retries a failed orders call once; "fanout" also asks for recommendations in
 //               parallel; "audit" writes an audit record through a queue that loses the trace context;
 //               "publish" publishes an order event to order-service over a plain TCP "queue";
 //               "sequential" gets the orders with the invoices and shipments (/summary), whose
 //               three queries order-service awaits one after another
 //   EVENTS_PORT where order-service takes events (publish)
+// Also GET /users/:id/summary: the profile with the orders, invoices and shipments (/summary), as
+// "sequential" gets them.
 const { flush, inSpan, meter } = require('./tracing.cjs');
 const http = require('node:http');
 const net = require('node:net');
 const { SpanKind, context, propagation } = require('@opentelemetry/api');
 
-const orderUrl = process.env.ORDER_URL;
+const orderUrls = (process.env.ORDER_URLS || process.env.ORDER_URL || '').split(',');
+let nextOrderUrl = 0;
 const scenario = process.env.SCENARIO ?? '';
 const TIMEOUT_MS = 5000;
 
@@ -30,6 +35,7 @@ const orderCallDuration = meter.createHistogram('order_service_call_duration', {
 
 /** GET on order-service; the HTTP instrumentation records the CLIENT span and injects traceparent. */
 function getJson(path) {
+  const orderUrl = orderUrls[nextOrderUrl++ % orderUrls.length];
   return new Promise((resolve, reject) => {
     const req = http.get(`${orderUrl}${path}`, (res) => {
       let body = '';
@@ -106,7 +112,7 @@ async function getUserOrders(userId) {
   }
 }
 
-async function getUserProfile(userId) {
+async function getUserProfile(userId, view) {
   return step('get_user_profile', async (span) => {
     span.setAttribute('user.id', userId);
     const user = await step('get_user_data', async () => {
@@ -114,7 +120,7 @@ async function getUserProfile(userId) {
       return { id: userId, name: 'Ada' };
     });
     if (scenario === 'audit') writeAuditLog(userId);
-    if (scenario === 'sequential') {
+    if (scenario === 'sequential' || view === 'summary') {
       const summary = await step('get_user_orders', () => getJson(`/summary?user_id=${userId}`));
       return { ...user, ...summary };
     }
@@ -136,14 +142,14 @@ async function getUserProfile(userId) {
 }
 
 const server = http.createServer(async (req, res) => {
-  const match = /^\/users\/(\d+)\/profile$/.exec(new URL(req.url, 'http://127.0.0.1').pathname);
+  const match = /^\/users\/(\d+)\/(profile|summary)$/.exec(new URL(req.url, 'http://127.0.0.1').pathname);
   if (!match) {
     res.writeHead(404).end();
     return;
   }
   try {
     profileRequests.add(1);
-    const profile = await getUserProfile(match[1]);
+    const profile = await getUserProfile(match[1], match[2]);
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(profile));
   } catch (error) {
     const status = error.name === 'TimeoutError' ? 504 : 502;

@@ -14,7 +14,14 @@ import {
   splitIntoMessageRanges,
 } from '../../sources/file-ranges.js';
 import { protobufLayout } from '../../sources/file-source.js';
-import type { TaskResults, TaskTotals, TraceResult, TraceTask } from '../tasks.js';
+import {
+  addsUp,
+  checksPropagation,
+  type TaskResults,
+  type TaskTotals,
+  type TraceResult,
+  type TraceTask,
+} from '../tasks.js';
 import type { FlatError, FlatWarning, FromWorker, ToWorker, WorkerJob, WorkerResults } from './messages.js';
 
 /**
@@ -53,7 +60,7 @@ export async function readInParallel<K extends TraceTask['kind']>(
   const threads = threadsWanted(env);
   if (threads < 2 || inputs.length !== 1 || inputs[0] === '-') return undefined;
   // Totals cover every trace a worker holds, not the limit's: with a limit, one thread.
-  if ((task.kind === 'propagation' || task.kind === 'perf') && Number.isFinite(query.limit)) return undefined;
+  if (addsUp(task) && Number.isFinite(query.limit)) return undefined;
   const path = inputs[0]!;
   const size = await fileSize(path);
   if (size === undefined || size < minBytes(env)) return undefined;
@@ -237,7 +244,7 @@ async function converse(
     for (const state of states)
       for (const trace of state.given!) take[owner.get(trace.traceId)!]!.push(trace);
     for (const [i, state] of states.entries()) send(state, { type: 'take', traces: take[i]! });
-    if (jobs[0]!.task.kind === 'propagation') {
+    if (checksPropagation(jobs[0]!.task)) {
       await Promise.all(
         states.map((state) => listen(state, (s) => s.rootServices !== undefined || s.failed !== undefined)),
       );

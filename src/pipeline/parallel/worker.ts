@@ -9,7 +9,7 @@ import type { LocatedWarning } from '../../schema/decode-context.js';
 import { readLineRange, readMessageRange } from '../../sources/file-source.js';
 import { TraceDecoder } from '../decode-traces.js';
 import { eachTrace, fullCollection } from '../each-trace.js';
-import { otherRootServices, runTask, type TraceResult, taskTotals } from '../tasks.js';
+import { checksPropagation, otherRootServices, runTask, type TraceResult, taskTotals } from '../tasks.js';
 import type { FlatError, FromWorker, ToWorker, WorkerJob, WorkerResults } from './messages.js';
 
 /**
@@ -43,7 +43,7 @@ async function run(): Promise<void> {
   const selected = traces.filter((trace) => traceMatches(trace, job.query));
   traces = [];
   let task = job.task;
-  if (task.kind === 'propagation') {
+  if (checksPropagation(task)) {
     // context-lost looks into the spans of the services of other roots, in any trace: all
     // workers' such services are gathered first, so that each part carries just those spans.
     const services = new Set<string>();

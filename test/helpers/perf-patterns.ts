@@ -1,6 +1,7 @@
 import type { PerfFindingKind } from '../../src/analysis/perf/perf-findings.js';
 import type { Attributes, Nanos, Span, SpanId, SpanKind, Trace, TraceId } from '../../src/model/types.js';
 import { makeSpan } from './make-span.js';
+import { Random as SeededRandom } from './random.js';
 
 /**
  * Requests through a small shop, seeded, with the truth of every performance anti-pattern planted
@@ -86,39 +87,8 @@ export function generatePerfCorpus({
 
 // ─── randomness and spans ─────────────────────────────────────────────────────────────────────
 
-/** mulberry32: small, seeded, good enough for test data. */
-class Random {
-  #state: number;
-  constructor(seed: number) {
-    this.#state = seed >>> 0;
-  }
-  next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  }
-  between(lo: number, hi: number): number {
-    return lo + (hi - lo) * this.next();
-  }
-  int(lo: number, hi: number): number {
-    return Math.floor(this.between(lo, hi + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
-  }
-  hex(length: number): string {
-    let out = '';
-    while (out.length < length)
-      out += Math.floor(this.next() * 0x10000)
-        .toString(16)
-        .padStart(4, '0');
-    return out.slice(0, length);
-  }
+/** The seeded randomness of the generator, with the time a call spends on the wire. */
+class Random extends SeededRandom {
   /** The wire, one way. */
   wire(): number {
     return this.between(0.15, 1.2);

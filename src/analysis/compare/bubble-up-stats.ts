@@ -1,3 +1,5 @@
+import { logChoose } from './log-factorial.js';
+
 /**
  * Fisher's exact test on a 2×2 table, two-sided: how likely a split at least as uneven as the one
  * seen is, were the value as common in the selection as in the rest.
@@ -73,28 +75,4 @@ function sumOutwards(start: number, end: number, step: 1 | -1, logChance: (x: nu
     if (term === 0 || term < sum * 1e-17) break;
   }
   return sum;
-}
-
-function logChoose(n: number, k: number): number {
-  return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
-}
-
-const EXACT_UP_TO = 256;
-const LOG_FACTORIALS = (() => {
-  const table = [0];
-  for (let n = 1; n <= EXACT_UP_TO; n++) table.push(table[n - 1]! + Math.log(n));
-  return table;
-})();
-
-/** ln(n!): summed exactly up to 256, Stirling's series past it (error below 1e-14). */
-export function logFactorial(n: number): number {
-  if (n <= EXACT_UP_TO) return LOG_FACTORIALS[n]!;
-  const inverse = 1 / n;
-  const inverse2 = inverse * inverse;
-  return (
-    n * Math.log(n) -
-    n +
-    0.5 * Math.log(2 * Math.PI * n) +
-    inverse * (1 / 12 - inverse2 * (1 / 360 - inverse2 / 1260))
-  );
 }

@@ -1,3 +1,5 @@
+import { logChoose } from './log-factorial.js';
+
 /**
  * Fisher's exact test, one-sided: does the candidate fail more often than the baseline?
  *
@@ -65,28 +67,4 @@ function sumOutwards(start: number, end: number, ratio: (k: number) => number, s
     if (term < sum * 1e-17) break;
   }
   return sum;
-}
-
-function logChoose(n: number, k: number): number {
-  return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
-}
-
-const TABLE_UP_TO = 256;
-const LOG_FACTORIALS = (() => {
-  const table = [0];
-  for (let n = 1; n <= TABLE_UP_TO; n++) table.push(table[n - 1]! + Math.log(n));
-  return table;
-})();
-
-/** ln(n!): summed up to 256, Stirling's series past it (its next term is below 1e-17 there). */
-function logFactorial(n: number): number {
-  if (n <= TABLE_UP_TO) return LOG_FACTORIALS[n]!;
-  const inverse = 1 / n;
-  const inverse2 = inverse * inverse;
-  return (
-    n * Math.log(n) -
-    n +
-    0.5 * Math.log(2 * Math.PI * n) +
-    inverse * (1 / 12 - inverse2 * (1 / 360 - inverse2 / 1260))
-  );
 }

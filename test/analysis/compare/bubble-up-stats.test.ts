@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { boundsOf, rangeOf } from '../../../src/analysis/compare/bubble-up-ranges.js';
-import { fisherExactTest, logFactorial } from '../../../src/analysis/compare/bubble-up-stats.js';
+import { fisherExactTest } from '../../../src/analysis/compare/bubble-up-stats.js';
+import { logFactorial } from '../../../src/analysis/compare/log-factorial.js';
 
 function choose(n: number, k: number): bigint {
   let out = 1n;

@@ -9,7 +9,7 @@ import { judgeChanges } from '../../../src/analysis/compare/judge-changes.js';
 import { RunAggregate } from '../../../src/analysis/compare/run-aggregate.js';
 import { hashSpan, startHash } from '../../../src/analysis/compare/sample-hash.js';
 import type { TraceFacts } from '../../../src/analysis/compare/trace-facts.js';
-import { Random } from './simulate-runs.js';
+import { Random } from '../../helpers/random.js';
 
 const CHECKOUT = operationKey('shop', 'POST /checkout');
 const QUERY = operationKey('shop', 'SELECT items');

@@ -4,7 +4,7 @@ import { BottomK } from '../../../src/analysis/compare/bottom-k.js';
 import { operationKey } from '../../../src/analysis/compare/compare-subject.js';
 import { RunAggregate } from '../../../src/analysis/compare/run-aggregate.js';
 import type { TraceFacts } from '../../../src/analysis/compare/trace-facts.js';
-import { Random } from './simulate-runs.js';
+import { Random } from '../../helpers/random.js';
 
 const KEYS = [
   operationKey('a', 'x'),

@@ -1,6 +1,7 @@
 import { edgeKey, operationKey, peerEdgeKey } from '../../../src/analysis/compare/compare-subject.js';
 import type { Attributes, Nanos, Span, SpanId, SpanKind, Trace, TraceId } from '../../../src/model/types.js';
 import { nanos } from '../../../src/model/units.js';
+import { Random } from '../../helpers/random.js';
 
 /**
  * Test runs of a made-up shop, seeded: a gateway with 8 endpoints of unequal traffic, each
@@ -236,36 +237,4 @@ export function plantedSubjects(shop: Shop, planted: string): Set<string> {
 
 function hex(value: number, width: number): string {
   return value.toString(16).padStart(width, '0');
-}
-
-/** mulberry32: small, seeded, good enough for test data. */
-export class Random {
-  #state: number;
-  constructor(seed: number) {
-    this.#state = seed >>> 0;
-  }
-  next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  }
-  between(lo: number, hi: number): number {
-    return lo + (hi - lo) * this.next();
-  }
-  int(lo: number, hi: number): number {
-    return Math.floor(this.between(lo, hi + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(0, items.length - 1)]!;
-  }
-  /** Standard normal, Box–Muller (one of the pair). */
-  normal(): number {
-    const u = 1 - this.next();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
-  }
 }

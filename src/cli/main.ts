@@ -9,7 +9,8 @@ Exit codes:
   0  done; show: the trace has no unrecovered error; errors: none at the --fail-on level
   1  findings: show: the trace has errors or timeouts; errors: more than --max-errors failing spans;
      check-propagation: a finding at or above --fail-on; receive --fail-on: a trace it showed had
-     one; assert: a rule failed (for CI); diff: what its --fail-on names (slower, error, any)
+     one; assert: a rule failed (for CI); diff: what its --fail-on names (slower, error, any);
+     compare: what its --fail-on names (regression, new-errors)
   2  usage or input error: bad option, unreadable or malformed trace data
   3  source unavailable: missing file, trace not found
 Colour: off when stdout is not a terminal, with NO_COLOR or --no-color; FORCE_COLOR forces it.
@@ -41,6 +42,7 @@ const COMMANDS = {
   errors: async () => (await import('./commands/errors.js')).errorsCommand,
   'check-propagation': async () => (await import('./commands/check-propagation.js')).checkPropagationCommand,
   perf: async () => (await import('./commands/perf.js')).perfCommand,
+  compare: async () => (await import('./commands/compare.js')).compareCommand,
   assert: async () => (await import('./commands/assert.js')).assertCommand,
   receive: async () => (await import('./commands/receive.js')).receiveCommand,
 } as const satisfies Record<string, () => Promise<CommandDefinition>>;

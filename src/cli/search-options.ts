@@ -67,7 +67,7 @@ function parseTag(text: string): readonly [string, string] {
 }
 
 /** RFC 3339 / ISO 8601 (local time unless it says Z or an offset), or epoch seconds. */
-function parseTime(text: string, option: string): Nanos {
+export function parseTime(text: string, option: string): Nanos {
   const trimmed = text.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return (BigInt(Math.round(Number(trimmed) * 1e6)) * 1000n) as Nanos;
   const ms = /^\d{4}-\d{2}-\d{2}/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;

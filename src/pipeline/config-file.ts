@@ -35,10 +35,22 @@ const PerfThresholdsSchema = z.strictObject({
     .optional(),
 });
 
+/** `compare`: when `otrace compare --baseline` calls a change a regression (analysis/compare/compare-thresholds.ts), each optional. */
+const CompareThresholdsSchema = z.strictObject({
+  confidence: z.number().gt(0).lt(1).optional(),
+  minSamples: count(1),
+  duration: z.strictObject({ minShare: z.number().min(0).optional(), minMs: ms }).optional(),
+  calls: z
+    .strictObject({ minIncrease: z.number().min(0).optional(), minShare: z.number().min(0).optional() })
+    .optional(),
+  errorRate: z.strictObject({ minIncrease: share }).optional(),
+});
+
 export const ConfigSchema = z.strictObject({
   /** Peers outside the traced world (service names, hosts, host:port): calls to them are never flagged. */
   external: z.array(z.string().min(1)).optional(),
   perf: PerfThresholdsSchema.optional(),
+  compare: CompareThresholdsSchema.optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AssertDocumentSchema } from './contracts/assert.js';
+import { CompareDocumentSchema } from './contracts/compare.js';
 import { DiffDocumentSchema } from './contracts/diff.js';
 import { ErrorsDocumentSchema } from './contracts/errors.js';
 import { ListDocumentSchema } from './contracts/list.js';
@@ -19,6 +20,7 @@ export const JSON_CONTRACTS = {
   assert: AssertDocumentSchema,
   perf: PerfDocumentSchema,
   diff: DiffDocumentSchema,
+  compare: CompareDocumentSchema,
 } as const;
 
 export function jsonSchemaOf(name: keyof typeof JSON_CONTRACTS): string {

@@ -30,3 +30,18 @@ export const ASSERT_SCHEMA_VERSION = 1;
 export const PERF_SCHEMA_VERSION = 1;
 
 export const DIFF_SCHEMA_VERSION = 1;
+
+export const COMPARE_SCHEMA_VERSION = 1;
+
+/** What `compare --fail-on` can name: a regression, or an error group the baseline did not have. */
+export const COMPARE_FAIL_ON = ['regression', 'new-errors'] as const;
+
+/** A compared operation's or edge's verdict, its worst metric's, or its presence in one run only. */
+export const COMPARE_ROW_VERDICTS = [
+  'regression',
+  'improvement',
+  'new',
+  'vanished',
+  'unchanged',
+  'too-few-samples',
+] as const;

@@ -4,6 +4,8 @@
 # open from a failed job) go to $REPORTS; the exit code is the verdict.
 #   OTLP_PORT   where otrace receive takes OTLP/gRPC (default 4317, as a Collector)
 #   REPORTS     the report folder (default otrace-reports)
+#   BASELINE    the traces of a run of the main branch, for the regression gate (the workflow
+#               restores the main branch's last run; where there is none, examples/ci/baseline.otlp.jsonl)
 set -u
 cd "$(dirname "$0")/../.."
 REPORTS=${REPORTS:-otrace-reports}
@@ -40,4 +42,13 @@ verdict=0
 otrace check-propagation "$REPORTS/traces.jsonl" --format "$format" --output "junit=$REPORTS/propagation.xml" --output "$REPORTS/propagation.html" || verdict=1
 otrace errors "$REPORTS/traces.jsonl" --service user-service --fail-on origin --format "$format" --output "junit=$REPORTS/errors.xml" --output "$REPORTS/errors.html" || verdict=1
 otrace assert "$REPORTS/traces.jsonl" --rules examples/ci/otrace.rules.yaml --format "$format" --output "junit=$REPORTS/assert.xml" --output "$REPORTS/assert.html" || verdict=1
+
+# 4. The regression gate: this run against the baseline, operation by operation. A change fails
+#    it only when it is beyond the noise at 99% confidence (with a handful of requests per
+#    operation, nothing can be: it passes); the Markdown report is the pull request's comment.
+# The main branch's last run where the workflow restored one, else the stored example.
+if [ ! -f "${BASELINE:-}" ]; then BASELINE=examples/ci/baseline.otlp.jsonl; fi
+if [ -f "$BASELINE" ]; then
+  otrace compare --baseline "$BASELINE" "$REPORTS/traces.jsonl" --fail-on regression --format "$format" --output "junit=$REPORTS/compare.xml" --output "$REPORTS/compare.md" --output "$REPORTS/compare.html" || verdict=1
+fi
 exit "$verdict"

@@ -68,6 +68,10 @@ describe('the CI example', () => {
     expect(junit(join(reports, 'propagation.xml'))).toMatchObject({ failures: '1' });
     expect(junit(join(reports, 'errors.xml'))).toMatchObject({ failures: '0' });
     expect(junit(join(reports, 'assert.xml'))).toMatchObject({ tests: '5', failures: '1' });
+    // The regression gate ran against the stored baseline: two requests are too few to call
+    // anything a regression, so it passes, and its Markdown report says why.
+    expect(junit(join(reports, 'compare.xml'))).toMatchObject({ failures: '0' });
+    expect(readFileSync(join(reports, 'compare.md'), 'utf8')).toMatch(/No regression/);
     // Run by GitHub Actions, the gates annotate the run.
     expect(stdout).toMatch(/^::error title=otrace check-propagation%3A user-service → order-service::/m);
     expect(stdout).toMatch(/^::error title=otrace assert%3A user-service → order-service keeps the trace::/m);

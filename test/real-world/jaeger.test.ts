@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { post, startProxy } from '../../scripts/real-world/jaeger.mjs';
 import { type ScenarioRun, sendSeedScenarios } from '../../scripts/real-world/world.mjs';
+import { CompareDocumentSchema } from '../../src/render/contracts/compare.js';
+import { DiffDocumentSchema } from '../../src/render/contracts/diff.js';
 import { ErrorsDocumentSchema } from '../../src/render/contracts/errors.js';
 import { ListDocumentSchema } from '../../src/render/contracts/list.js';
 import { PerfDocumentSchema } from '../../src/render/contracts/perf.js';
@@ -260,6 +262,85 @@ describe.skipIf(!REAL_WORLD.ready)('the real Jaeger v2', () => {
         'n-plus-one order-service › GET ×1 SELECT sku, qty FROM order_items WHERE order_id = ?',
         expect.stringMatching(/^sequential-calls order-service › GET ×1 SELECT id, total FROM orders/),
       ]);
+    });
+  });
+
+  describe('diff and compare --jaeger: what the files give', () => {
+    const idOf = async (name: string) => {
+      const ids = await listIds([
+        '--jaeger',
+        jaeger().queryUrl,
+        '--service',
+        'user-service',
+        ...windowOf([runOf(name)]),
+      ]);
+      expect(ids).toHaveLength(1);
+      return ids[0]!;
+    };
+    it('diff of two traces fetched by id: the slow query behind the timeout, as between the files', async () => {
+      const [healthy, slow] = [await idOf('healthy'), await idOf('order-service-slow')];
+      const fromJaeger = await json([
+        'diff',
+        healthy,
+        slow,
+        '--jaeger',
+        jaeger().queryUrl,
+        '--format',
+        'json',
+      ]);
+      const fromFiles = await json([
+        'diff',
+        fileOf('healthy'),
+        fileOf('order-service-slow'),
+        '--format',
+        'json',
+      ]);
+      const shape = (raw: unknown) => {
+        const doc = DiffDocumentSchema.parse(raw);
+        return {
+          verdict: doc.summary.verdict,
+          newErrors: doc.counts.newErrors,
+          slowest: doc.criticalPath.map((p) => `${p.service} › ${p.operation}`)[0],
+          places: doc.places.map((p) => `${p.state} ${p.service} › ${p.operation}`),
+        };
+      };
+      expect(fromJaeger.code).toBe(0);
+      expect(shape(fromJaeger.doc)).toEqual(shape(fromFiles.doc));
+      expect(shape(fromFiles.doc)).toMatchObject({
+        verdict: 'slower',
+        slowest: 'order-service › query_orders',
+      });
+    });
+    it('compare --baseline: the services run again into Jaeger against their files compare clean', async () => {
+      const result = await json([
+        'compare',
+        ...ALL.flatMap((name) => ['--baseline', fileOf(name)]),
+        '--jaeger',
+        jaeger().queryUrl,
+        ...windowOf(),
+        '--fail-on',
+        'regression',
+        '--format',
+        'json',
+      ]);
+      const doc = CompareDocumentSchema.parse(result.doc);
+      if (doc.mode !== 'baseline') throw new Error(`compare answered mode ${doc.mode}`);
+      expect(result.code).toBe(0);
+      expect(doc.summary.regressions).toBe(0);
+      expect(doc.candidate.traces).toBe(doc.baseline.traces);
+      expect(doc.rows.length).toBeGreaterThan(0);
+    });
+    it('compare --where error over the window splits the traces as over the files', async () => {
+      const split = async (args: string[]) => {
+        const doc = CompareDocumentSchema.parse(
+          (await json(['compare', '--where', 'error', ...args, '--format', 'json'])).doc,
+        );
+        if (doc.mode !== 'where') throw new Error(`compare answered mode ${doc.mode}`);
+        return { selection: doc.selection.traces, rest: doc.rest.traces };
+      };
+      const fromJaeger = await split(['--jaeger', jaeger().queryUrl, ...windowOf()]);
+      expect(fromJaeger).toEqual(await split(ALL.map(fileOf)));
+      expect(fromJaeger.selection).toBeGreaterThan(0);
     });
   });
 

@@ -1,5 +1,5 @@
 // npm run bench: otrace against baselines run side by side, on inputs written here from a seed.
-//   node bench/run.mjs [--sizes 10,400] [--shapes collector,…] [--cases errors,perf,…] [--runs 3] [--skip exports,formats,traces,startup]
+//   node bench/run.mjs [--sizes 10,400] [--shapes collector,…] [--cases errors,perf,…] [--runs 3] [--skip exports,formats,traces,html,startup]
 // Exports: a synthetic Collector file export (OTLP JSON Lines) of each size in MB, in each shape
 // of make-export.mjs's SHAPES (error rates, one trace to hundreds a line, batch processors,
 // traces open across the file, heavy attributes, wide fan-out). Each otrace command is timed
@@ -9,7 +9,9 @@
 // OTLP protobuf (make-formats.mjs), against the floor of its JSON, as exports are; a Zipkin
 // document of its 20,000-span sample against a bare JSON.parse of it, for information. Traces:
 // `show` on one trace of 10,000 and 100,000 spans, wide and deep (a 100,000-level chain), as OTLP
-// JSON and as Zipkin v2, the documents a backend answers: the growth should be linear. Start-up:
+// JSON and as Zipkin v2, the documents a backend answers: the growth should be linear; and each
+// written with `--format html`, the page opened in Chromium (html-open.mjs; `--skip html` leaves
+// it out): its first render, the rows it keeps in the DOM while scrolling, its size. Start-up:
 // `otrace --version` against `node -e 0`. Wall time is the median of the runs; peak memory the
 // highest resident set size seen. The targets are checked at the end.
 import { spawn, spawnSync } from 'node:child_process';
@@ -130,8 +132,10 @@ async function bytesPerSpan(shape) {
   return bytes / spans;
 }
 
+// The smallest export of each shape: the baseline `compare` reads against each larger one.
+const baselineOf = {};
 if (!SKIP.has('exports')) {
-  for (const mb of SIZES_MB) {
+  for (const mb of [...SIZES_MB].sort((a, b) => a - b)) {
     results[mb] = {};
     for (const shape of SHAPE_NAMES) {
       const spans = Math.round((mb * 1e6) / (await bytesPerSpan(shape)));
@@ -142,7 +146,8 @@ if (!SKIP.has('exports')) {
       }
       const input = `${shape}: ${spans.toLocaleString('en')} spans, ${(statSync(file).size / 1e6).toFixed(0)} MB`;
       process.stderr.write(`${input}\n`);
-      const cases = await benchAll(onlyAsked(exportCases(file, await firstTraceId(file))));
+      const cases = await benchAll(onlyAsked(exportCases(file, await firstTraceId(file), baselineOf[shape])));
+      baselineOf[shape] ??= file;
       const { floor } = cases;
       for (const c of Object.values(cases)) if (c) row(input, c, floor, spans);
       results[mb][shape] = cases;
@@ -155,8 +160,15 @@ function onlyAsked(cases) {
   return Object.fromEntries(Object.entries(cases).filter(([key]) => key === 'floor' || CASES.includes(key)));
 }
 
-function exportCases(file, traceId) {
+function exportCases(file, traceId, baseline) {
   return {
+    // A test run against a small baseline run of the same shape (another size, so other traces).
+    ...(baseline && {
+      compare: {
+        label: `otrace compare --baseline <${(statSync(baseline).size / 1e6).toFixed(0)} MB export>`,
+        command: otrace('compare', '--baseline', baseline, '-f', file, '--format', 'json'),
+      },
+    }),
     floor: { label: 'floor: parse every line, visit every span', command: ['bench/parse-only.mjs', file] },
     errors: { label: 'otrace errors', command: otrace('errors', '-f', file, '--format', 'json') },
     // Big files are read by worker threads (see src/pipeline/parallel/); this is one thread.
@@ -227,8 +239,14 @@ if (!SKIP.has('formats') && SHAPE_NAMES.includes('collector')) {
   results.zipkin = zipkinCases;
 }
 
+const pageRows = [];
 if (!SKIP.has('traces')) {
   const { toZipkin } = await import('./make-formats.mjs');
+  const { measureHtmlPages, pageRow, whyNoBrowser } = await import('./html-open.mjs');
+  const withHtml = !SKIP.has('html');
+  const noBrowser = withHtml ? whyNoBrowser() : undefined;
+  if (noBrowser) process.stderr.write(`${noBrowser}: the rows of the html page in a browser are left out\n`);
+  const pages = [];
   for (const shape of ['wide', 'deep']) {
     for (const spans of [10_000, 100_000]) {
       const file = join(dir, `trace-${shape}-${spans}.json`);
@@ -237,18 +255,32 @@ if (!SKIP.has('traces')) {
       // The same trace as a Zipkin v2 document, as Zipkin's /api/v2/trace/{id} answers it.
       const zipkin = join(dir, `trace-${shape}-${spans}.zipkin.json`);
       if (!existsSync(zipkin)) await toZipkin(file, zipkin);
-      const { json, text, zipkinJson } = await benchAll({
+      const page = join(dir, `trace-${shape}-${spans}.html`);
+      const writePage = withHtml && ['show', await firstTraceId(file), '-f', file, '--format', 'html'];
+      const { json, text, zipkinJson, html } = await benchAll({
         json: { label: 'otrace show --format json', command: otrace('show', '-f', file, '--format', 'json') },
         text: { label: 'otrace show', command: otrace('show', '-f', file) },
         zipkinJson: {
           label: 'otrace show --format json, as Zipkin v2',
           command: otrace('show', '-f', zipkin, '--format', 'json'),
         },
+        ...(writePage && {
+          html: {
+            label: 'otrace show <id> --format html --output <page>',
+            command: otrace(...writePage, '--output', page),
+          },
+        }),
       });
-      row(input, json, undefined, spans);
-      row(input, text, undefined, spans);
-      row(input, zipkinJson, undefined, spans);
-      results[`${shape}-${spans}`] = { json, text, zipkinJson };
+      for (const c of [json, text, zipkinJson, html]) if (c) row(input, c, undefined, spans);
+      results[`${shape}-${spans}`] = { json, text, zipkinJson, html };
+      if (withHtml && !noBrowser) pages.push({ key: `${shape}-${spans}`, path: page, spans, input });
+    }
+  }
+  if (pages.length > 0) {
+    const measured = await measureHtmlPages(pages, RUNS);
+    for (const { key, input } of pages) {
+      results[key].page = measured[key];
+      pageRows.push(pageRow(input, measured[key]));
     }
   }
 }
@@ -264,6 +296,7 @@ if (!SKIP.has('startup')) {
 }
 
 console.table(rows);
+if (pageRows.length > 0) console.table(pageRows);
 
 // The targets, each with what was measured.
 const checks = [];
@@ -298,6 +331,7 @@ if (largest && Object.keys(largest).length > 0) {
     ['check-propagation', 'checkPropagation'],
     ['list', 'list'],
     ['perf', 'perf'],
+    ['compare --baseline', 'compare'],
     ['show', 'show'],
   ]) {
     if (!shapes.every(([, c]) => c[key])) continue;
@@ -339,6 +373,21 @@ for (const shape of ['wide', 'deep']) {
     // Linear: ten times the spans take at most ten times as long (start-up makes it less).
     const growth = big[key].ms / small[key].ms;
     check(`${format}, ${shape}: 10× the spans, at most 10× the time`, `${growth.toFixed(1)}×`, growth <= 10);
+  }
+  if (big.page) {
+    const { firstRenderMs, rows: inDom } = big.page;
+    check(
+      `show --format html, ${shape} 100,000 spans, first render under 2 s`,
+      `${(firstRenderMs / 1000).toFixed(2)} s`,
+      firstRenderMs < 2000,
+    );
+    // None at all would be a page that drew nothing, not a bounded one.
+    const most = Math.max(inDom.middle, inDom.end);
+    check(
+      `rows in the DOM bounded while scrolling (< 200), ${shape} 100,000 spans`,
+      `${inDom.middle} in the middle, ${inDom.end} at the end`,
+      most < 200 && Math.min(inDom.middle, inDom.end) > 0,
+    );
   }
 }
 if (results.startup) {

@@ -15,7 +15,7 @@ Exit codes:
   3  source unavailable: missing file, trace not found
 Colour: off when stdout is not a terminal, with NO_COLOR or --no-color; FORCE_COLOR forces it.
 Environment: OTRACE_JAEGER_URL, OTRACE_TEMPO_URL, OTRACE_ZIPKIN_URL, OTRACE_TOKEN for backends; OTRACE_THREADS=N
-  (1-4) worker threads reading a JSON Lines file of 64 MB or more (errors, list, check-propagation;
+  (1-4) worker threads reading a JSON Lines file of 64 MB or more (errors, list, check-propagation, perf, compare;
   default: one per core, up to 2).`;
 
 /** Exit code for a crash (a bug in otrace, not in the input). */

@@ -121,11 +121,6 @@ export function childCalls(node: SpanNode): Call[] {
   return calls;
 }
 
-/** The key calls are grouped by: their shape on their peer. */
-export function shapeKey(call: Call): string {
-  return call.key;
-}
-
 /**
  * One string per family, peer and shape, looked up rather than joined again for every call:
  * joining allocates, and a trace's calls are read for every trace. Bounded as the shapes are.

@@ -1,5 +1,5 @@
 import type { SpanNode, TraceTree } from '../../model/types.js';
-import { type Call, shapeKey } from './calls.js';
+import type { Call } from './calls.js';
 
 /**
  * The calls each span made, as the detectors look at them: per parent, its child calls in start
@@ -9,7 +9,7 @@ import { type Call, shapeKey } from './calls.js';
 export interface CallsOfParent {
   readonly parent: SpanNode;
   readonly calls: readonly Call[];
-  /** Calls of one shape (shapeKey), in start order. */
+  /** Calls of one shape (Call.key), in start order. */
   readonly byShape: ReadonlyMap<string, readonly Call[]>;
 }
 
@@ -26,7 +26,7 @@ export function callsByParent(tree: TraceTree, calls: readonly (Call | undefined
     if (childCalls.length < 2) continue;
     const byShape = new Map<string, Call[]>();
     for (const call of childCalls) {
-      const key = shapeKey(call);
+      const { key } = call;
       const list = byShape.get(key);
       if (list) list.push(call);
       else byShape.set(key, [call]);
